@@ -1,0 +1,213 @@
+package io.sysfleet.config;
+
+import io.sysfleet.core.ConfigException;
+import io.sysfleet.core.SourceLocation;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Safe YAML loading with limits and source positions. Only the standard YAML 1.1 tags are accepted (no
+ * Java objects, no custom tags), aliases and size are bounded, duplicate keys are an error (Ansible warns
+ * and keeps the last, which hides mistakes), and every node keeps its file:line:col.
+ */
+public final class YamlLoader {
+    /** Largest YAML file accepted, in bytes. */
+    public static final long MAX_BYTES = 8L * 1024 * 1024;
+    private static final int MAX_ALIASES = 100;
+    private static final int MAX_DEPTH = 64;
+
+    private YamlLoader() {
+    }
+
+    /** Loads a file of one YAML document; an empty file gives null. */
+    public static YNode load(Path file) {
+        String text = read(file);
+        return parse(text, file.toString());
+    }
+
+    /** Parses YAML text; {@code name} is used in locations. An empty document gives null. */
+    public static YNode parse(String text, String name) {
+        LoaderOptions opts = new LoaderOptions();
+        opts.setMaxAliasesForCollections(MAX_ALIASES);
+        opts.setNestingDepthLimit(MAX_DEPTH);
+        opts.setCodePointLimit((int) MAX_BYTES);
+        opts.setAllowRecursiveKeys(false);
+        ScalarBuilder ctor = new ScalarBuilder(opts);
+        Yaml yaml = new Yaml(ctor, new Representer(new DumperOptions()), new DumperOptions(), opts);
+        Node root;
+        try (Reader r = new StringReader(text)) {
+            Iterable<Node> docs = yaml.composeAll(r);
+            root = null;
+            int count = 0;
+            for (Node n : docs) {
+                if (count++ == 0) {
+                    root = n;
+                } else {
+                    throw new ConfigException(loc(name, n.getStartMark()),
+                            "more than one YAML document in the file; sysfleet reads one");
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            throw new ConfigException(loc(name, m), "invalid YAML: " + oneLine(problem));
+        } catch (YAMLException e) {
+            throw new ConfigException(SourceLocation.file(Path.of(name)), "invalid YAML: " + oneLine(e.getMessage()));
+        } catch (IOException e) {
+            throw new ConfigException(SourceLocation.file(Path.of(name)), "cannot read: " + e.getMessage());
+        }
+        if (root == null) {
+            return null;
+        }
+        return new Converter(name, ctor).convert(root, 0);
+    }
+
+    private static String read(Path file) {
+        try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(SourceLocation.file(file), "is a directory, expected a YAML file");
+            }
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new ConfigException(SourceLocation.file(file),
+                        "file is " + size + " bytes, larger than the " + MAX_BYTES + " bytes sysfleet accepts");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new ConfigException(SourceLocation.file(file), "not valid UTF-8 text");
+            }
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(SourceLocation.file(file), "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(SourceLocation.file(file), "cannot read: " + e.getMessage());
+        }
+    }
+
+    static SourceLocation loc(String name, Mark m) {
+        if (m == null) {
+            return new SourceLocation(name, 0, 0);
+        }
+        return new SourceLocation(name, m.getLine() + 1, m.getColumn() + 1);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " ").trim();
+    }
+
+    /** Exposes SafeConstructor's scalar typing (YAML 1.1, like PyYAML). */
+    private static final class ScalarBuilder extends SafeConstructor {
+        ScalarBuilder(LoaderOptions opts) {
+            super(opts);
+        }
+
+        Object value(ScalarNode node) {
+            return constructObject(node);
+        }
+    }
+
+    private static final class Converter {
+        private final String name;
+        private final ScalarBuilder ctor;
+        private final Set<Node> inProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Converter(String name, ScalarBuilder ctor) {
+            this.name = name;
+            this.ctor = ctor;
+        }
+
+        YNode convert(Node node, int depth) {
+            SourceLocation where = loc(name, node.getStartMark());
+            if (depth > MAX_DEPTH) {
+                throw new ConfigException(where, "YAML nested deeper than " + MAX_DEPTH + " levels");
+            }
+            if (!inProgress.add(node)) {
+                throw new ConfigException(where, "recursive YAML alias");
+            }
+            try {
+                if (node instanceof ScalarNode s) {
+                    return scalar(s, where);
+                }
+                if (node instanceof SequenceNode seq) {
+                    List<YNode> items = new ArrayList<>();
+                    for (Node child : seq.getValue()) {
+                        items.add(convert(child, depth + 1));
+                    }
+                    return new YNode.YSeq(where, items);
+                }
+                MappingNode map = (MappingNode) node;
+                List<YNode.Entry> entries = new ArrayList<>();
+                Set<String> seen = new HashSet<>();
+                for (NodeTuple t : map.getValue()) {
+                    Node k = t.getKeyNode();
+                    SourceLocation kloc = loc(name, k.getStartMark());
+                    if (!(k instanceof ScalarNode ks)) {
+                        throw new ConfigException(kloc, "a mapping key must be a plain value, not " +
+                                (k instanceof MappingNode ? "a mapping" : "a list"));
+                    }
+                    if ("<<".equals(ks.getValue()) && !ks.getScalarStyle().equals(ScalarStyle.DOUBLE_QUOTED)
+                            && !ks.getScalarStyle().equals(ScalarStyle.SINGLE_QUOTED)) {
+                        throw new ConfigException(kloc, "YAML merge keys (<<) are not supported; write the keys out");
+                    }
+                    Object kv = scalar(ks, kloc).value();
+                    String key = kv == null ? "" : String.valueOf(kv);
+                    if (kv instanceof String) {
+                        key = (String) kv;
+                    } else if (kv != null) {
+                        key = ks.getValue();
+                    }
+                    if (!seen.add(key)) {
+                        throw new ConfigException(kloc, "duplicate key '" + key + "'");
+                    }
+                    entries.add(new YNode.Entry(key, kloc, convert(t.getValueNode(), depth + 1)));
+                }
+                return new YNode.YMap(where, entries);
+            } finally {
+                inProgress.remove(node);
+            }
+        }
+
+        private YNode.YScalar scalar(ScalarNode s, SourceLocation where) {
+            Object value;
+            try {
+                value = ctor.value(s);
+            } catch (YAMLException e) {
+                String tag = s.getTag() == null ? "" : s.getTag().getValue();
+                throw new ConfigException(where, "unsupported YAML tag '" + tag + "'");
+            }
+            if (value instanceof java.util.Date || value instanceof byte[]) {
+                value = s.getValue();
+            }
+            boolean quoted = s.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED
+                    || s.getScalarStyle() == ScalarStyle.SINGLE_QUOTED;
+            return new YNode.YScalar(where, value, s.getValue(), quoted);
+        }
+    }
+}

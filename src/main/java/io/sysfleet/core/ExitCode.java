@@ -1,0 +1,33 @@
+package io.sysfleet.core;
+
+/**
+ * Documented process exit codes. Codes 0-4 and 99 follow ansible-playbook so a CI/CD gate written for
+ * Ansible keeps working; 6 and 7 are sysfleet's own.
+ */
+public enum ExitCode {
+    OK(0, "success: every host ok or changed"),
+    ERROR(1, "runtime error on the controller (state directory, I/O, bug)"),
+    HOST_FAILED(2, "one or more hosts failed"),
+    UNREACHABLE(3, "one or more hosts were unreachable"),
+    CONFIG(4, "invalid inventory, playbook or YAML"),
+    USAGE(5, "bad command-line usage"),
+    LINT(6, "lint found errors"),
+    DRIFT(7, "check mode found drift (changes pending)"),
+    INTERRUPTED(99, "interrupted by the user (SIGINT/SIGTERM)");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}
