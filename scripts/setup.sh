@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs and starts everything the tests and the lab need: JDK/Maven check, Docker engine, Ansible,
+# debootstrap, and the test host image. Idempotent and quick when everything is there. Needs root for installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v mvn >/dev/null || need+=(maven)
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v ansible-playbook >/dev/null || need+=(ansible)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing ${need[*]}; run as root or install them" >&2
+    exit 1
+  fi
+  echo "setup: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+bash scripts/start-docker.sh
+bash scripts/build-test-image.sh
