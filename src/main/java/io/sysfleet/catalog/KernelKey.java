@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param name          the modern name, dotted ({@code net.netfilter.nf_conntrack_max})
  * @param type          the kind of value
  * @param min           smallest accepted integer (each field of a vector), inclusive; null means no lower bound
- * @param max           largest accepted integer, inclusive; null means no upper bound
+ *                      other than a 64-bit long's
+ * @param max           largest accepted integer, inclusive; null means no upper bound other than a 64-bit long's
  * @param fields        number of integers in the value (1 unless {@link ValueType#INT_VECTOR})
  * @param removedIn     the Linux version that removed the key ({@code "4.12"}), or null
  * @param module        the kernel module that must be loaded for the key to exist, or null
@@ -73,7 +74,8 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
             return Optional.empty();
         }
         String[] parts = text.isEmpty() ? new String[0] : text.split("\\s+");
-        boolean ok = parts.length == fields;
+        // sysctl.conf has one setting per line: a line break inside a value is never valid.
+        boolean ok = parts.length == fields && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
         for (int i = 0; ok && i < parts.length; i++) {
             ok = inRange(parts[i]);
         }
@@ -89,9 +91,10 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
         if (!INTEGER.matcher(part).matches()) {
             return false;
         }
+        // Without a bound the kernel still needs the number to fit its 64-bit long.
         BigInteger v = new BigInteger(part);
-        return (min == null || v.compareTo(BigInteger.valueOf(min)) >= 0)
-                && (max == null || v.compareTo(BigInteger.valueOf(max)) <= 0);
+        return v.compareTo(BigInteger.valueOf(min == null ? Long.MIN_VALUE : min)) >= 0
+                && v.compareTo(BigInteger.valueOf(max == null ? Long.MAX_VALUE : max)) <= 0;
     }
 
     private String expectation() {
