@@ -1,0 +1,108 @@
+package io.sysfleet.playbook;
+
+import io.sysfleet.core.ConfigException;
+import io.sysfleet.core.SourceLocation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A task's {@code when}: a documented subset of Ansible's Jinja2 conditionals, parsed once and evaluated per
+ * host. Supported: string ('..', "..."), int, float, list ([..]) and true/false/True/False/none/None literals;
+ * variable names with dotted access ({@code a.b}); {@code == != < <= > >= in, not in}; {@code and or not};
+ * parentheses; unary minus on numbers; the tests {@code is [not] defined}, {@code is [not] undefined} and
+ * {@code is [not] version('4.12', '<')}; the filters {@code | int}, {@code | bool} and
+ * {@code | default(literal)}. Anything else is a parse error.
+ *
+ * <p>Semantics follow Jinja2/Python as Ansible uses them: {@code "5" == 5} is false, comparing a string and a
+ * number with {@code <} is an error, {@code and}/{@code or} return an operand, truthiness is Python's (empty
+ * string, 0, empty list, none are false; the string "false" is true). Using an undefined variable anywhere
+ * but in {@code is defined} is an error, as in Ansible.
+ */
+public final class Condition {
+    private static final Condition ALWAYS = new Condition(List.of(), List.of(), null);
+
+    private final List<String> sources;
+    private final List<WhenExpr> exprs;
+    private final SourceLocation location;
+
+    private Condition(List<String> sources, List<WhenExpr> exprs, SourceLocation location) {
+        this.sources = List.copyOf(sources);
+        this.exprs = List.copyOf(exprs);
+        this.location = location;
+    }
+
+    /** The condition of a task without {@code when}: always true. */
+    public static Condition always() {
+        return ALWAYS;
+    }
+
+    /** Parses one expression; a syntax error is a {@link ConfigException} naming the location and the text. */
+    public static Condition parse(String expression, SourceLocation location) {
+        return new Condition(List.of(expression), List.of(WhenParser.parse(expression, location)), location);
+    }
+
+    /** A literal YAML boolean {@code when: true}. */
+    public static Condition literal(boolean value, SourceLocation location) {
+        return new Condition(List.of(value ? "True" : "False"),
+                List.of(new WhenExpr.Literal(value)), location);
+    }
+
+    /** All of the given conditions must hold (a {@code when} list). */
+    public static Condition all(List<Condition> parts) {
+        List<String> sources = new ArrayList<>();
+        List<WhenExpr> exprs = new ArrayList<>();
+        SourceLocation where = null;
+        for (Condition c : parts) {
+            sources.addAll(c.sources);
+            exprs.addAll(c.exprs);
+            if (where == null) {
+                where = c.location;
+            }
+        }
+        return exprs.isEmpty() ? ALWAYS : new Condition(sources, exprs, where);
+    }
+
+    /** True for a task without {@code when}. */
+    public boolean isAlways() {
+        return exprs.isEmpty();
+    }
+
+    /** The expressions as written (one per list item). */
+    public List<String> sources() {
+        return sources;
+    }
+
+    /** Where the {@code when} was written; null for {@link #always()}. */
+    public SourceLocation location() {
+        return location;
+    }
+
+    /**
+     * Evaluates against a host's variables. An undefined variable, a comparison of incompatible types or a
+     * failed version comparison is a {@link ConfigException} naming the location and the expression.
+     */
+    public boolean evaluate(Map<String, Object> vars) {
+        for (int i = 0; i < exprs.size(); i++) {
+            WhenEval eval = new WhenEval(vars, location, sources.get(i));
+            if (!eval.truthy(eval.eval(exprs.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        if (exprs.isEmpty()) {
+            return "always";
+        }
+        return sources.stream().map(s -> "(" + s + ")").collect(Collectors.joining(" and "));
+    }
+
+    static ConfigException error(SourceLocation where, String expression, String message) {
+        return new ConfigException(where, "when '" + expression + "': " + message);
+    }
+}

@@ -1,0 +1,12 @@
+package io.sysfleet.playbook;
+
+import io.sysfleet.core.SourceLocation;
+
+/**
+ * A task with its templates filled for one host: {@code key} matches {@link Templater#SYSCTL_KEY},
+ * {@code value} is one line without control characters (null only for {@code state: absent} without a value),
+ * {@code sysctlFile} is a plain absolute path.
+ */
+public record ResolvedTask(String name, String key, String value, State state, String sysctlFile,
+                           boolean reload, boolean sysctlSet, boolean ignoreErrors, SourceLocation location) {
+}
