@@ -1,0 +1,38 @@
+package io.sysfleet.plan;
+
+import io.sysfleet.catalog.Platform;
+import io.sysfleet.inventory.Host;
+import io.sysfleet.playbook.Play;
+
+import java.util.List;
+
+/**
+ * Everything one play means for one host, computed before anything runs: per-key outcomes, the file edits
+ * with their diffs, warnings, and a host-level error (null when the host can be changed).
+ * Check mode ends here.
+ */
+public record HostPlan(Host host, Play play, Platform platform, List<KeyPlan> keys, List<FilePlan> files,
+                       List<String> warnings, String error) {
+
+    public HostPlan {
+        keys = List.copyOf(keys);
+        files = List.copyOf(files);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** True when the plan cannot be applied (an error on the host or on a key without ignoreerrors). */
+    public boolean failed() {
+        return error != null;
+    }
+
+    /** True when applying the plan changes a file or a live value. */
+    public boolean hasChanges() {
+        return files.stream().anyMatch(FilePlan::changed) || keys.stream().anyMatch(KeyPlan::changes);
+    }
+
+    /** The keys the apply step must read back (every key the play sets that exists on the kernel). */
+    public List<KeyPlan> keysToVerify() {
+        return keys.stream().filter(k -> k.outcome() == KeyPlan.Outcome.OK
+                || k.outcome() == KeyPlan.Outcome.CHANGE).toList();
+    }
+}
