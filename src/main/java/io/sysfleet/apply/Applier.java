@@ -1,0 +1,256 @@
+package io.sysfleet.apply;
+
+import io.sysfleet.facts.FileFact;
+import io.sysfleet.plan.FilePlan;
+import io.sysfleet.plan.HostPlan;
+import io.sysfleet.plan.KeyPlan;
+import io.sysfleet.sysctl.SysctlFile;
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Command;
+import io.sysfleet.transport.ExecResult;
+import io.sysfleet.transport.Transport;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Executes a {@link HostPlan} on one host: local backup, then in one round trip per file the remote backup,
+ * atomic write, {@code sysctl -p}, and the live values read back; when a key the play set did not take (and
+ * {@code ignoreerrors} is off), the file bytes and previous live values are restored and checked. Returns a
+ * {@link HostResult}; a host-level failure is a result, not an exception.
+ *
+ * <p>Files are handled as ISO-8859-1 text so every byte of a file survives the edit unchanged.
+ */
+public final class Applier {
+    private final String runId;
+    private final LocalBackups backups;
+    private final Duration timeout;
+
+    public Applier(String runId, LocalBackups backups, Duration timeout) {
+        this.runId = runId;
+        this.backups = backups;
+        this.timeout = timeout;
+    }
+
+    /** The text of a file as the planner sees it: one char per byte, so writing it back is byte-identical. */
+    public static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The plan as a result without touching the host (check mode, or nothing to do, or a plan error). */
+    public static HostResult withoutApplying(HostPlan plan, boolean check) {
+        List<KeyResult> keys = new ArrayList<>();
+        for (KeyPlan k : plan.keys()) {
+            boolean verified = k.outcome() == KeyPlan.Outcome.OK || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
+            String error = k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null;
+            keys.add(new KeyResult(k.taskName(), k.key(), k.desired(), k.live(),
+                    k.outcome() == KeyPlan.Outcome.OK ? k.live() : null, k.changes(), verified, k.note(), error));
+        }
+        HostResult.Status status = plan.failed() ? HostResult.Status.FAILED
+                : plan.hasChanges() ? HostResult.Status.CHANGED : HostResult.Status.OK;
+        List<String> diffs = plan.files().stream().map(f -> f.diff(plan.host().name())).filter(d -> !d.isEmpty()).toList();
+        return new HostResult(plan.host().name(), status, keys, check ? diffs : List.of(), plan.warnings(),
+                plan.failed() ? "plan" : null, plan.error(), false);
+    }
+
+    /**
+     * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes).
+     */
+    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files) {
+        if (plan.failed() || !plan.hasChanges()) {
+            return withoutApplying(plan, false);
+        }
+        String host = plan.host().name();
+        List<KeyResult> results = new ArrayList<>();
+        List<String> diffs = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        for (FilePlan fp : plan.files()) {
+            List<KeyPlan> keys = plan.keys().stream()
+                    .filter(k -> k.task() != null && k.task().sysctlFile().equals(fp.path())).toList();
+            boolean liveWork = keys.stream().anyMatch(KeyPlan::changes);
+            if (!fp.changed() && !liveWork) {
+                keys.forEach(k -> results.add(unchanged(k)));
+                continue;
+            }
+            FileFact fact = files.get(fp.path());
+            if (fact != null && fact.exists()) {
+                backups.saveOriginal(host, fp.path(), fact.content());
+            }
+            FileOutcome fo = applyFile(t, fp, fact, keys);
+            results.addAll(fo.keys);
+            if (fo.diffApplied && fp.changed()) {
+                diffs.add(fp.diff(host));
+            }
+            if (fo.error != null) {
+                // Files applied earlier in this play stay applied: each file is verified on its own.
+                return new HostResult(host, HostResult.Status.FAILED, results, diffs, warnings, fo.phase, fo.error,
+                        fo.undone);
+            }
+        }
+        // Keys in files without changes were verified from the facts.
+        boolean changed = results.stream().anyMatch(KeyResult::changed) || !diffs.isEmpty();
+        return new HostResult(host, changed ? HostResult.Status.CHANGED : HostResult.Status.OK, results, diffs,
+                warnings, null, null, false);
+    }
+
+    private record FileOutcome(List<KeyResult> keys, boolean diffApplied, String phase, String error, boolean undone) {
+    }
+
+    private FileOutcome applyFile(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys) {
+        boolean exists = fact != null && fact.exists();
+        // Every key the new file sets may change on sysctl -p: snapshot all of them, plus the play's keys.
+        Set<String> paths = new LinkedHashSet<>();
+        for (KeyPlan k : keys) {
+            if (k.key() != null && k.task() != null) {
+                String p = SysctlKey.toPath(k.key());
+                if (safePath(p)) {
+                    paths.add(p);
+                }
+            }
+        }
+        for (String key : SysctlFile.parse(fp.newText()).effectiveValues().keySet()) {
+            String p = SysctlKey.toPath(SysctlKey.normalize(key));
+            if (safePath(p)) {
+                paths.add(p);
+            }
+        }
+        boolean reload = fp.reload() && keys.stream().anyMatch(k -> k.changes() && k.task().reload());
+        List<String> setPairs = new ArrayList<>();
+        for (KeyPlan k : keys) {
+            if (k.changes() && k.task().sysctlSet() && !k.task().reload() && k.desired() != null) {
+                setPairs.add(k.key());
+                setPairs.add(k.desired());
+            }
+        }
+        boolean ignore = keys.stream().anyMatch(k -> k.task().ignoreErrors());
+        List<String> args = new ArrayList<>(List.of(fp.path(), exists ? fact.sha256() : "absent",
+                fp.path() + ".sysfleet-" + runId + ".bak",
+                exists ? fact.mode() : "0644", exists ? fact.owner() : "root", exists ? fact.group() : "root",
+                fp.changed() ? "1" : "0", reload ? "1" : "0", ignore ? "1" : "0", String.valueOf(paths.size())));
+        args.addAll(paths);
+        args.addAll(setPairs);
+        byte[] stdin = fp.changed() ? fp.newText().getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+        ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);
+        ApplyOutput out = ApplyOutput.parse(r.stdoutText());
+        if (out.conflict() != null) {
+            return new FileOutcome(planned(keys), false, "apply", fp.path() + " changed on the host since its facts "
+                    + "were read (sha256 now " + out.conflict() + "); nothing was changed, run again", false);
+        }
+        if (out.written() == null && fp.changed() || !out.complete()) {
+            String why = out.error() != null ? out.error() : "apply script stopped early (exit " + r.exitCode() + "): "
+                    + r.stderrText().strip();
+            if (out.written() == null && fp.changed()) {
+                return new FileOutcome(planned(keys), false, "apply", why + "; the file was not changed", false);
+            }
+            return undo(t, fp, fact, keys, out, "apply", why);
+        }
+        List<KeyResult> results = new ArrayList<>();
+        String firstError = null;
+        for (KeyPlan k : keys) {
+            KeyResult kr = verify(k, out);
+            results.add(kr);
+            if (kr.error() != null && !k.task().ignoreErrors() && firstError == null) {
+                firstError = k.key() + ": " + kr.error();
+            }
+        }
+        if (firstError != null) {
+            FileOutcome undone = undo(t, fp, fact, keys, out, "verify", firstError);
+            // Keep the per-key verdicts of the failed apply; the host's error says it was undone.
+            return new FileOutcome(results, false, undone.phase, undone.error, undone.undone);
+        }
+        return new FileOutcome(results, true, null, null, false);
+    }
+
+    private static KeyResult verify(KeyPlan k, ApplyOutput out) {
+        if (!(k.outcome() == KeyPlan.Outcome.CHANGE || k.outcome() == KeyPlan.Outcome.OK) || k.desired() == null) {
+            return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), null, k.changes(),
+                    k.outcome() != KeyPlan.Outcome.ERROR, k.note(), k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null);
+        }
+        String path = SysctlKey.toPath(k.key());
+        String after = out.after().get(path);
+        boolean verified = after != null
+                && SysctlFile.normalizeValue(after).equals(SysctlFile.normalizeValue(k.desired()));
+        String error = null;
+        if (!verified) {
+            List<String> words = out.stderr().stream()
+                    .filter(l -> l.contains("\"" + k.key() + "\"") || l.contains(k.key() + " ")
+                            || l.contains("/proc/sys/" + path + ":") || l.endsWith("/proc/sys/" + path)
+                            || l.contains(k.key() + "=")).toList();
+            error = words.isEmpty()
+                    ? "live value is " + (after == null ? "missing" : "'" + after + "'") + " after apply, wanted '"
+                    + k.desired() + "'"
+                    : String.join("; ", words);
+        }
+        return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), after, k.changes(), verified,
+                verified ? k.note() : "not applied", error);
+    }
+
+    private FileOutcome undo(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ApplyOutput out,
+                             String phase, String why) {
+        boolean existed = fact != null && fact.exists();
+        List<String> args = new ArrayList<>(List.of(fp.path(), existed ? "1" : "0",
+                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root"));
+        for (Map.Entry<String, String> e : out.before().entrySet()) {
+            String now = out.after().get(e.getKey());
+            if (e.getValue() != null && (now == null || !SysctlFile.normalizeValue(now)
+                    .equals(SysctlFile.normalizeValue(e.getValue())))) {
+                args.add(e.getKey());
+                args.add(e.getValue());
+            }
+        }
+        byte[] original = existed ? fact.content() : new byte[0];
+        ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(original), timeout);
+        ApplyOutput u = ApplyOutput.parse(r.stdoutText());
+        String wantSha = existed ? fact.sha256() : "absent";
+        List<String> problems = new ArrayList<>();
+        if (!u.complete()) {
+            problems.add("undo script stopped early: " + r.stderrText().strip());
+        }
+        if (!wantSha.equals(u.restored())) {
+            problems.add(fp.path() + " sha256 after undo is " + u.restored() + ", expected " + wantSha);
+        }
+        for (Map.Entry<String, String> e : u.after().entrySet()) {
+            String before = out.before().get(e.getKey());
+            if (e.getValue() == null || !SysctlFile.normalizeValue(e.getValue()).equals(SysctlFile.normalizeValue(before))) {
+                problems.add("/proc/sys/" + e.getKey() + " is " + e.getValue() + " after undo, expected " + before);
+            }
+        }
+        if (u.error() != null) {
+            problems.add(u.error());
+        }
+        if (problems.isEmpty()) {
+            return new FileOutcome(planned(keys), false, phase, why + " (undone: " + fp.path()
+                    + " and live values restored and verified)", true);
+        }
+        return new FileOutcome(planned(keys), false, "undo", why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
+                + " (local backup in " + backups.runDir() + ")", false);
+    }
+
+    private static List<KeyResult> planned(List<KeyPlan> keys) {
+        return keys.stream().map(k -> new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), null, false,
+                false, k.note(), null)).toList();
+    }
+
+    private static KeyResult unchanged(KeyPlan k) {
+        boolean verified = k.outcome() == KeyPlan.Outcome.OK || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
+        return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), k.live(), false, verified, k.note(), null);
+    }
+
+    /** A /proc/sys path that cannot leave /proc/sys. */
+    static boolean safePath(String p) {
+        if (p.isEmpty() || p.startsWith("/") || p.endsWith("/") || p.contains("//")) {
+            return false;
+        }
+        for (String part : p.split("/")) {
+            if (part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9_.@:+-]+")) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

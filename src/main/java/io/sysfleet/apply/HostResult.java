@@ -1,0 +1,39 @@
+package io.sysfleet.apply;
+
+import java.util.List;
+
+/**
+ * The outcome of one play on one host. Built for every host, whatever happened: a failure on a host is its
+ * result, never an exception that stops the fleet.
+ *
+ * @param host     inventory name
+ * @param status   overall outcome
+ * @param keys     per-key outcomes (empty when the host was not reached)
+ * @param diffs    unified diffs of the file edits (planned in check mode, applied otherwise)
+ * @param warnings notes that do not fail the host
+ * @param phase    where it failed (connect, facts, plan, apply, verify, undo), or null
+ * @param error    one-line error, or null
+ * @param undone   whether a failed apply was rolled back (file bytes and live values restored and verified)
+ */
+public record HostResult(String host, Status status, List<KeyResult> keys, List<String> diffs, List<String> warnings,
+                         String phase, String error, boolean undone) {
+
+    public HostResult {
+        keys = List.copyOf(keys);
+        diffs = List.copyOf(diffs);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Overall outcome per host, as in Ansible's recap. */
+    public enum Status {
+        OK, CHANGED, FAILED, UNREACHABLE, SKIPPED
+    }
+
+    public static HostResult failure(String host, Status status, String phase, String error) {
+        return new HostResult(host, status, List.of(), List.of(), List.of(), phase, error, false);
+    }
+
+    public long changedKeys() {
+        return keys.stream().filter(KeyResult::changed).count();
+    }
+}

@@ -1,0 +1,85 @@
+package io.sysfleet.apply;
+
+/**
+ * The two trusted shell scripts the apply step runs on a host. User data never becomes part of a script: it
+ * arrives as positional arguments and on stdin. Each script prints tab-separated records the controller parses
+ * ({@link ApplyOutput}); values read from /proc/sys have tabs and newlines folded to spaces.
+ */
+final class RemoteScripts {
+    private RemoteScripts() {
+    }
+
+    /** Shared shell functions. */
+    private static final String LIB = """
+            set -u
+            umask 077
+            sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
+            val() { if [ -r "/proc/sys/$1" ]; then printf '%s' "$(cat "/proc/sys/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
+            errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
+            put() { # put FILE MODE OWNER GROUP: stdin to FILE atomically (same directory, fsync, rename)
+              tmp=$(mktemp "$1.sysfleet.XXXXXX") || return 1
+              if ! { cat > "$tmp" && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" && { sync "$tmp" 2>/dev/null || sync; } && mv -f "$tmp" "$1"; }; then
+                rm -f "$tmp"; return 1
+              fi
+              sync "$(dirname "$1")" 2>/dev/null || true
+            }
+            """;
+
+    /**
+     * Apply: {@code FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE N [PROC_PATH]*N [KEY VALUE]*},
+     * stdin = the new file content (read only when WRITE is 1). Refuses when the file changed since the facts
+     * were read; backs the file up beside itself (0600) before writing; runs {@code sysctl -p FILE} when RELOAD
+     * is 1 and {@code sysctl -w KEY=VALUE} for each pair (sysctl_set); snapshots the N live values before and
+     * after.
+     */
+    static final String APPLY = LIB + """
+            f=$1; want=$2; bak=$3; mode=$4; owner=$5; group=$6; write=$7; reload=$8; ignore=$9; shift 9
+            n=$1; shift
+            snap() { tag=$1; k=$2; shift 2; while [ "$k" -gt 0 ]; do
+                if v=$(val "$1"); then printf '%s\\t%s\\t%s\\n' "$tag" "$1" "$v"; else printf '%s-absent\\t%s\\n' "$tag" "$1"; fi
+                shift; k=$((k-1)); done; }
+            setkeys() { k=$1; shift; while [ "$k" -gt 0 ]; do shift; k=$((k-1)); done
+              while [ "$#" -ge 2 ]; do
+                err=$(LANG=C LC_ALL=C sysctl -w "$1=$2" 2>&1 >/dev/null); printf 'set\\t%s\\t%s\\n' "$1" "$?"; errlines "$err"; shift 2
+              done; }
+            cur=$(sha "$f")
+            if [ "$cur" != "$want" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
+            snap before "$n" "$@"
+            if [ "$write" = 1 ]; then
+              if [ -e "$f" ]; then
+                if ! cp -p "$f" "$bak" || ! chmod 600 "$bak"; then printf 'error\\tbackup\\tcannot copy %s to %s\\n' "$f" "$bak"; exit 0; fi
+                printf 'backup\\t%s\\n' "$bak"
+              fi
+              if ! put "$f" "$mode" "$owner" "$group"; then printf 'error\\twrite\\tcannot write %s\\n' "$f"; exit 0; fi
+              printf 'written\\t%s\\n' "$(sha "$f")"
+            fi
+            if [ "$reload" = 1 ]; then
+              if [ "$ignore" = 1 ]; then e=-e; else e=; fi
+              err=$(LANG=C LC_ALL=C sysctl $e -p "$f" 2>&1 >/dev/null); printf 'sysctl\\t%s\\n' "$?"; errlines "$err"
+            fi
+            setkeys "$n" "$@"
+            snap after "$n" "$@"
+            printf 'done\\n'
+            """;
+
+    /**
+     * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP [PROC_PATH VALUE]*}, stdin = the original file content.
+     * Puts the original bytes back (or removes a file the run created), writes back previous live values, then
+     * prints what is there now.
+     */
+    static final String UNDO = LIB + """
+            f=$1; existed=$2; mode=$3; owner=$4; group=$5; shift 5
+            if [ "$existed" = 1 ]; then
+              if ! put "$f" "$mode" "$owner" "$group"; then printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
+            else
+              rm -f "$f" || printf 'error\\trestore\\tcannot remove %s\\n' "$f"
+            fi
+            printf 'restored\\t%s\\n' "$(sha "$f")"
+            while [ "$#" -ge 2 ]; do
+              p=$1; v=$2; shift 2
+              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+              if v2=$(val "$p"); then printf 'after\\t%s\\t%s\\n' "$p" "$v2"; else printf 'after-absent\\t%s\\n' "$p"; fi
+            done
+            printf 'done\\n'
+            """;
+}

@@ -1,0 +1,25 @@
+package io.sysfleet.fleet;
+
+import io.sysfleet.transport.HostKeyPolicy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a run was asked for.
+ *
+ * @param playbook       the playbook file
+ * @param inventory      the inventory file
+ * @param limit          an extra host pattern (--limit), or null
+ * @param check          plan only, change nothing (check mode)
+ * @param offline        with check: do not contact hosts, show desired values only
+ * @param stateDir       where runs keep their local backups
+ * @param knownHosts     known_hosts file, or null for ~/.ssh/known_hosts
+ * @param hostKeyPolicy  strict (default) or accept-new
+ * @param connectTimeout SSH connect timeout
+ * @param commandTimeout timeout of one remote command
+ */
+public record RunOptions(Path playbook, Path inventory, String limit, boolean check, boolean offline, Path stateDir,
+                         Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
+                         Duration commandTimeout) {
+}

@@ -1,0 +1,36 @@
+package io.sysfleet.report;
+
+import io.sysfleet.apply.HostResult;
+import io.sysfleet.core.ExitCode;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Everything a run did, for the recap, the reports and the exit code. */
+public record RunReport(String runId, boolean check, Instant started, Instant finished, List<PlayResult> plays) {
+    public RunReport {
+        plays = List.copyOf(plays);
+    }
+
+    public List<HostResult> allHosts() {
+        return plays.stream().flatMap(p -> p.hosts().stream()).toList();
+    }
+
+    /**
+     * The documented exit code: 2 when a host failed, else 3 when a host was unreachable, else 7 in check mode
+     * when changes are pending (drift), else 0.
+     */
+    public ExitCode exitCode() {
+        List<HostResult> all = allHosts();
+        if (all.stream().anyMatch(h -> h.status() == HostResult.Status.FAILED)) {
+            return ExitCode.HOST_FAILED;
+        }
+        if (all.stream().anyMatch(h -> h.status() == HostResult.Status.UNREACHABLE)) {
+            return ExitCode.UNREACHABLE;
+        }
+        if (check && all.stream().anyMatch(h -> h.status() == HostResult.Status.CHANGED)) {
+            return ExitCode.DRIFT;
+        }
+        return ExitCode.OK;
+    }
+}
