@@ -1,14 +1,24 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.core.ExitCode;
-import io.sysfleet.core.SysfleetException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Work in progress: replaced as the subcommand is built. */
-@Command(name = "check", description = "(not built yet)")
-public final class CheckCommand extends BaseCommand {
+/** {@code sysfleet check}: the same as {@code run --check}. */
+@Command(name = "check", description = {
+        "Plan a playbook without changing anything: file and live drift per host and key. Exit 7 when anything "
+                + "would change, so a pipeline can gate on it."})
+public final class CheckCommand extends PlaybookCommand {
+
+    @Option(names = "--offline", description = "Do not contact hosts; show the desired values per host.")
+    boolean offline;
+
     @Override
-    public Integer call() {
-        throw new SysfleetException(ExitCode.USAGE, "'check' is not built yet");
+    boolean checkMode() {
+        return true;
+    }
+
+    @Override
+    boolean offline() {
+        return offline;
     }
 }

@@ -1,14 +1,27 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.core.ExitCode;
-import io.sysfleet.core.SysfleetException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Work in progress: replaced as the subcommand is built. */
-@Command(name = "run", description = "(not built yet)")
-public final class RunCommand extends BaseCommand {
+/** {@code sysfleet run}: apply a playbook (or plan it with --check). */
+@Command(name = "run", description = {
+        "Apply a playbook: back up, edit sysctl files in place, sysctl -p, verify live values, undo a host whose "
+                + "keys did not take."})
+public final class RunCommand extends PlaybookCommand {
+
+    @Option(names = {"-C", "--check"}, description = "Plan only: change nothing; exit 7 when changes are pending.")
+    boolean check;
+
+    @Option(names = "--offline", description = "With --check: do not contact hosts; show the desired values per host.")
+    boolean offline;
+
     @Override
-    public Integer call() {
-        throw new SysfleetException(ExitCode.USAGE, "'run' is not built yet");
+    boolean checkMode() {
+        return check || offline;
+    }
+
+    @Override
+    boolean offline() {
+        return offline;
     }
 }

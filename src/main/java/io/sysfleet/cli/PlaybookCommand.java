@@ -1,0 +1,110 @@
+package io.sysfleet.cli;
+
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.fleet.Connector;
+import io.sysfleet.fleet.FleetRunner;
+import io.sysfleet.fleet.RunOptions;
+import io.sysfleet.inventory.Inventory;
+import io.sysfleet.inventory.InventoryLoader;
+import io.sysfleet.playbook.Playbook;
+import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.report.RunReport;
+import io.sysfleet.report.TextReport;
+import io.sysfleet.transport.HostKeyPolicy;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+
+/** What {@code run} and {@code check} share: the playbook, the inventory, connection and output options. */
+abstract class PlaybookCommand extends BaseCommand {
+
+    @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook to run.")
+    Path playbook;
+
+    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "FILE", description = "The YAML inventory.")
+    Path inventory;
+
+    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts (Ansible pattern).")
+    String limit;
+
+    @Option(names = {"-D", "--diff"}, description = "Show a unified diff of each file change.")
+    boolean diff;
+
+    @Option(names = "-v", description = "Show every key's values (before, after, verified). Repeatable.")
+    boolean[] verbosity = new boolean[0];
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where runs keep local backups (default: $XDG_STATE_HOME/sysfleet or ~/.local/state/sysfleet).")
+    Path stateDir;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default ~/.ssh/known_hosts).")
+    Path knownHosts;
+
+    @Option(names = "--host-key-policy", paramLabel = "POLICY",
+            description = "strict (default): unknown or changed host keys are refused; accept-new: record unknown "
+                    + "keys, still refuse changed ones.")
+    String hostKeyPolicy = "strict";
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "SSH connect timeout (default 10).")
+    int connectTimeout = 10;
+
+    @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "Timeout of one remote command (default 60).")
+    int commandTimeout = 60;
+
+    /** Whether to plan only. */
+    abstract boolean checkMode();
+
+    /** Whether to skip contacting hosts (check mode only). */
+    abstract boolean offline();
+
+    @Override
+    public Integer call() {
+        Playbook pb = PlaybookLoader.load(playbook);
+        Inventory inv = InventoryLoader.load(inventory);
+        inv.warnings().forEach(w -> err().println("[WARNING]: " + w));
+        HostKeyPolicy policy = switch (hostKeyPolicy) {
+            case "strict" -> HostKeyPolicy.STRICT;
+            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--host-key-policy must be strict or accept-new, got '" + hostKeyPolicy + "'");
+        };
+        if (connectTimeout <= 0 || commandTimeout <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "timeouts must be positive");
+        }
+        Map<String, String> env = System.getenv();
+        Clock clock = Clock.systemUTC();
+        Path home = Path.of(System.getProperty("user.home"));
+        RunOptions options = new RunOptions(playbook, inventory, limit, checkMode(), offline(),
+                stateDir != null ? stateDir : defaultStateDir(env, home), knownHosts, policy,
+                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout));
+        String runId = newRunId(clock);
+        TextReport text = new TextReport(out(), diff, verbosity.length);
+        FleetRunner runner = new FleetRunner(options, new Connector(options, env, clock, home), KeyCatalog.load(),
+                clock, runId);
+        RunReport report = runner.run(pb, inv, text);
+        text.recap(report);
+        return report.exitCode().code();
+    }
+
+    static Path defaultStateDir(Map<String, String> env, Path home) {
+        String xdg = env.get("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("state");
+        return base.resolve("sysfleet");
+    }
+
+    /** A sortable, unique run id: UTC time plus 6 random hex digits. */
+    static String newRunId(Clock clock) {
+        String time = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant());
+        byte[] r = new byte[3];
+        new SecureRandom().nextBytes(r);
+        return time + "-" + HexFormat.of().formatHex(r);
+    }
+}
