@@ -140,7 +140,9 @@ public final class UnifiedDiff {
         int y = 0;
         while (x < n || y < m) {
             if (x < n && y < m && a.get(prefix + x).equals(b.get(prefix + y))) {
-                ops.add(new Op(' ', a.get(prefix + x++), oldLine++, newLine++));
+                ops.add(new Op(' ', a.get(prefix + x), oldLine++, newLine++));
+                x++;
+                y++;
             } else if (y >= m || (x < n && len[x + 1][y] >= len[x][y + 1])) {
                 ops.add(new Op('-', a.get(prefix + x++), oldLine++, newLine));
             } else {
