@@ -1,0 +1,207 @@
+package io.sysfleet.catalog;
+
+import io.sysfleet.catalog.KeyResolution.Availability;
+import io.sysfleet.core.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KeyCatalogTest {
+    private static final KeyCatalog CATALOG = KeyCatalog.load();
+
+    private static final Platform CENTOS5 = Platform.detect(null, PlatformTest.CENTOS5_REDHAT, "2.6.18-398.el5");
+    private static final Platform CENTOS6 = Platform.detect(null, PlatformTest.CENTOS6_REDHAT, "2.6.32-754.el6.x86_64");
+    private static final Platform CENTOS7 = Platform.detect(PlatformTest.CENTOS7_OS_RELEASE,
+            PlatformTest.CENTOS7_REDHAT, "3.10.0-1160.el7.x86_64");
+    private static final Platform DEBIAN12 = Platform.detect(PlatformTest.DEBIAN12_OS_RELEASE, null, "6.1.0-28-amd64");
+
+    @Test
+    void bundledCatalogHasTheKeysThePlaybooksUse() {
+        for (String k : List.of("net.ipv4.tcp_tw_recycle", "net.ipv4.tcp_timestamps", "net.ipv4.tcp_fin_timeout",
+                "net.ipv4.tcp_syncookies", "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_max_syn_backlog",
+                "net.ipv4.tcp_max_tw_buckets", "net.netfilter.nf_conntrack_max",
+                "net.netfilter.nf_conntrack_tcp_timeout_established", "net.ipv4.ip_local_port_range",
+                "net.core.somaxconn", "net.nf_conntrack_max")) {
+            KernelKey key = CATALOG.find(k).orElseThrow(() -> new AssertionError(k + " missing"));
+            assertEquals(k, key.name());
+            assertFalse(key.notes().isBlank(), k + " has no notes");
+        }
+        KernelKey recycle = CATALOG.find("net.ipv4.tcp_tw_recycle").orElseThrow();
+        assertEquals(ValueType.BOOL, recycle.type());
+        assertEquals("4.12", recycle.removedIn());
+        KernelKey reuse = CATALOG.find("net.ipv4.tcp_tw_reuse").orElseThrow();
+        assertTrue(reuse.checkValue("2").isEmpty(), "tcp_tw_reuse takes 2 on modern kernels");
+        assertTrue(reuse.checkValue("3").isPresent());
+        KernelKey ports = CATALOG.find("net.ipv4.ip_local_port_range").orElseThrow();
+        assertEquals(ValueType.INT_VECTOR, ports.type());
+        assertEquals(2, ports.fields());
+        KernelKey ct = CATALOG.find("net.netfilter.nf_conntrack_max").orElseThrow();
+        assertEquals("nf_conntrack", ct.module());
+        assertEquals("net.ipv4.netfilter.ip_conntrack_max", ct.platformNames().get("rhel5"));
+        assertEquals("432000", CATALOG.find("net.netfilter.nf_conntrack_tcp_timeout_established")
+                .orElseThrow().defaultValue());
+    }
+
+    @Test
+    void everyBundledKeyAcceptsItsOwnDefault() {
+        int withDefault = 0;
+        for (KernelKey k : CATALOG.keys()) {
+            if (k.defaultValue() != null) {
+                withDefault++;
+                assertEquals(Optional.empty(), k.checkValue(k.defaultValue()), k.name());
+            }
+        }
+        assertTrue(withDefault >= 8, "most keys document their default, got " + withDefault);
+    }
+
+    @Test
+    void bundledCatalogFileHasNoDuplicateNames() throws IOException {
+        // Read the raw file too: parse() refusing duplicates is tested separately, this checks the data.
+        String text;
+        try (InputStream in = KeyCatalog.class.getResourceAsStream(KeyCatalog.RESOURCE)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Set<String> names = new HashSet<>();
+        int count = 0;
+        for (KernelKey k : CATALOG.keys()) {
+            for (String n : k.allNames()) {
+                count++;
+                assertTrue(names.add(n), "duplicate name " + n);
+            }
+        }
+        long nameLines = text.lines().filter(l -> l.matches("\\s*- name: .*")).count();
+        assertEquals(nameLines, CATALOG.keys().size(), "every '- name:' line became one key");
+        assertTrue(count > CATALOG.keys().size(), "platform names are indexed too");
+    }
+
+    @Test
+    void findAcceptsLegacyAndSlashedNames() {
+        KernelKey ct = CATALOG.find("net.netfilter.nf_conntrack_max").orElseThrow();
+        assertEquals(ct, CATALOG.find("net.ipv4.netfilter.ip_conntrack_max").orElseThrow());
+        assertEquals(ct, CATALOG.find("net/netfilter/nf_conntrack_max").orElseThrow());
+        assertEquals(ct, CATALOG.find("/proc/sys/net/ipv4/netfilter/ip_conntrack_max").orElseThrow());
+        assertEquals(ct, CATALOG.find("  net.netfilter.nf_conntrack_max ").orElseThrow());
+        assertTrue(CATALOG.find("net.ipv4.no_such_key").isEmpty());
+        assertTrue(CATALOG.find(null).isEmpty());
+        assertTrue(CATALOG.find("").isEmpty());
+        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("net/ipv4/tcp_fin_timeout"));
+        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("/net/ipv4/tcp_fin_timeout"));
+        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("net.ipv4.tcp_fin_timeout"));
+    }
+
+    @Test
+    void conntrackNamesPerPlatform() {
+        String max = "net.netfilter.nf_conntrack_max";
+        String est = "net.netfilter.nf_conntrack_tcp_timeout_established";
+        assertEquals(new KeyResolution(max, "net.ipv4.netfilter.ip_conntrack_max", Availability.AVAILABLE,
+                "name of net.netfilter.nf_conntrack_max on rhel5"), CATALOG.resolve(max, CENTOS5));
+        assertEquals("net.ipv4.netfilter.ip_conntrack_tcp_timeout_established", CATALOG.resolve(est, CENTOS5).name());
+        for (Platform p : List.of(CENTOS6, CENTOS7, DEBIAN12, Platform.unknown())) {
+            KeyResolution r = CATALOG.resolve(max, p);
+            assertEquals(max, r.name(), p.toString());
+            assertEquals(Availability.AVAILABLE, r.availability());
+            assertEquals(est, CATALOG.resolve(est, p).name());
+        }
+        // A legacy name in a playbook becomes the modern name where that is what the kernel has.
+        KeyResolution legacy = CATALOG.resolve("net.ipv4.netfilter.ip_conntrack_max", DEBIAN12);
+        assertEquals(max, legacy.name());
+        assertEquals("net.ipv4.netfilter.ip_conntrack_max", legacy.requested());
+        assertEquals("net.ipv4.netfilter.ip_conntrack_max",
+                CATALOG.resolve("net/ipv4/netfilter/ip_conntrack_max", CENTOS5).name());
+        // Non-conntrack keys keep their names on CentOS 5.
+        assertEquals("net.ipv4.tcp_fin_timeout", CATALOG.resolve("net.ipv4.tcp_fin_timeout", CENTOS5).name());
+    }
+
+    @Test
+    void conntrackModulePerPlatform() {
+        KernelKey ct = CATALOG.find("net.netfilter.nf_conntrack_max").orElseThrow();
+        assertEquals(Optional.of("ip_conntrack"), CATALOG.moduleFor(ct, CENTOS5));
+        assertEquals(Optional.of("nf_conntrack"), CATALOG.moduleFor(ct, CENTOS7));
+        assertEquals(Optional.of("nf_conntrack"), CATALOG.moduleFor(ct, Platform.unknown()));
+        assertEquals(Optional.empty(), CATALOG.moduleFor(CATALOG.find("net.ipv4.tcp_fin_timeout").orElseThrow(), CENTOS5));
+    }
+
+    @Test
+    void twRecycleExistsBefore412Only() {
+        String k = "net.ipv4.tcp_tw_recycle";
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, CENTOS7).availability(), "3.10");
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, CENTOS5).availability(), "2.6.18");
+        KeyResolution at412 = CATALOG.resolve(k, new Platform(null, null, "4.12.0"));
+        assertEquals(Availability.REMOVED, at412.availability());
+        assertEquals("removed in Linux 4.12", at412.reason());
+        assertEquals(k, at412.name());
+        assertEquals(Availability.REMOVED, CATALOG.resolve(k, DEBIAN12).availability(), "6.1");
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, new Platform(null, null, "4.11.12")).availability());
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, Platform.unknown()).availability(),
+                "unknown kernel: assume the key exists");
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, null).availability());
+    }
+
+    @Test
+    void unknownKeysAreReportedNormalisedAndStillUsable() {
+        KeyResolution r = CATALOG.resolve("net/ipv4/tcp_rmem", DEBIAN12);
+        assertEquals(Availability.UNKNOWN_KEY, r.availability());
+        assertEquals("net.ipv4.tcp_rmem", r.name());
+        assertEquals("net/ipv4/tcp_rmem", r.requested());
+        assertFalse(r.reason().isBlank());
+    }
+
+    @Test
+    void parseReadsAMinimalCatalog() {
+        KeyCatalog c = KeyCatalog.parse("""
+                keys:
+                  - name: a.b
+                    type: int_vector
+                    fields: 3
+                    min: 0
+                    default: 1 2 3
+                    notes: n
+                  - name: a.c
+                    type: bool
+                    default: 0
+                    removed_in: "4.10"
+                    notes: n
+                """, "t.yml");
+        assertEquals(2, c.keys().size());
+        KernelKey ab = c.keys().get(0);
+        assertEquals(new KernelKey("a.b", ValueType.INT_VECTOR, 0L, null, 3, null, null, java.util.Map.of(),
+                "1 2 3", "n"), ab);
+        assertEquals(1L, c.keys().get(1).max());
+        assertEquals("0", c.keys().get(1).defaultValue());
+        assertEquals("4.10", c.keys().get(1).removedIn());
+    }
+
+    @Test
+    void parseRefusesBadCatalogsWithLocations() {
+        assertProblem("keys:\n  - name: a\n    type: int\n    notes: n\n  - name: b\n    type: int\n    notes: n\n"
+                + "    platform_names: {rhel5: a}\n", "t.yml:5:5: duplicate key name 'a'");
+        assertProblem("keys:\n  - name: a\n    type: float\n    notes: n\n", "t.yml:3:11: unknown type 'float'");
+        assertProblem("keys:\n  - name: a\n    type: int\n    nots: n\n", "t.yml:4:5: unknown field 'nots'");
+        assertProblem("keys:\n  - name: a\n    type: int\n    max: 5\n    default: 6\n    notes: n\n",
+                "t.yml:5:14: a: default must be an integer of at most 5, got '6'");
+        assertProblem("keys:\n  - name: a\n    type: bool\n    removed_in: 4.10\n    notes: n\n",
+                "t.yml:4:17: 'removed_in' looks like a number");
+        assertProblem("keys:\n  - name: a\n    type: int_vector\n    notes: n\n", "an int_vector needs fields");
+        assertProblem("keys:\n  - name: a\n    type: int\n    min: 3\n    max: 1\n    notes: n\n", "min 3 is above max 1");
+        assertProblem("keys:\n  - type: int\n    notes: n\n", "t.yml:2:5: missing 'name'");
+        assertProblem("keys: 1\n", "'keys' must be a list");
+        assertProblem("- a\n", "must be a mapping");
+        assertProblem("keys: [\n", "invalid YAML");
+    }
+
+    private static void assertProblem(String yaml, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> KeyCatalog.parse(yaml, "t.yml"));
+        assertTrue(e.oneLine().contains(expected), "expected '" + expected + "' in: " + e.oneLine());
+    }
+}
