@@ -338,12 +338,27 @@ public final class PlaybookLoader {
         Boolean reload = bool(args, "reload");
         Boolean sysctlSet = bool(args, "sysctl_set");
         Boolean ignore = bool(args, "ignoreerrors");
+        checkTemplate(name, map.get("name"));
+        checkTemplate(key, args.get("name"));
+        checkTemplate(value, args.get("value"));
+        checkTemplate(file, args.get("sysctl_file"));
         if (problems.list().size() > before) {
             return null;
         }
         return new SysctlTask(name != null ? name : module.key(), tags, when, key, value, state, file,
                 reload == null || reload, sysctlSet != null && sysctlSet, ignore != null && ignore,
                 map.location(), locs);
+    }
+
+    private void checkTemplate(String text, YNode node) {
+        if (text == null || node == null || !Templater.isTemplate(text)) {
+            return;
+        }
+        try {
+            Templater.checkSyntax(text, node.location(), "template '" + text + "'");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
     }
 
     private YMap args(YNode.Entry module) {

@@ -128,7 +128,11 @@ class PlaybookLoaderTest {
                         + "must be a single line",
                 f + "31:17: 'reload' must be a boolean (true/false, yes/no, 1/0), not 'maybe'",
                 f + "32:3: play has no 'hosts'",
-                f + "33:3: a play must be a mapping, not a string"), problems("errors.yml"));
+                f + "33:3: a play must be a mapping, not a string",
+                f + "36:13: template '{{ a | upper }}': '{{ a | upper }}' is not supported; only {{ var }}, "
+                        + "{{ var | int }} and {{ var | default('text') }} are",
+                f + "39:16: template '{% if x %}1{% endif %}': Jinja2 blocks {% %} and comments {# #} are not "
+                        + "supported"), problems("errors.yml"));
     }
 
     @Test
