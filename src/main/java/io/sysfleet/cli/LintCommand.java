@@ -1,14 +1,68 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.ExitCode;
-import io.sysfleet.core.SysfleetException;
+import io.sysfleet.core.Problems;
+import io.sysfleet.lint.Finding;
+import io.sysfleet.lint.Linter;
+import io.sysfleet.lint.Severity;
+import io.sysfleet.playbook.Playbook;
+import io.sysfleet.playbook.PlaybookLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Work in progress: replaced as the subcommand is built. */
-@Command(name = "lint", description = "(not built yet)")
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code sysfleet lint PLAYBOOK...}: loads every playbook (all load problems together, exit 4), prints each
+ * finding as {@code file:line:col: error|warning|info: message [code]} and a summary; exit 6 when there is an
+ * error (or, with --strict, a warning), 0 otherwise.
+ */
+@Command(name = "lint", description = "Check playbooks against the key catalog and the troubleshooting table.")
 public final class LintCommand extends BaseCommand {
+
+    @Parameters(arity = "1..*", paramLabel = "PLAYBOOK", description = "Playbook files to check.")
+    List<Path> playbooks;
+
+    @Option(names = "--strict", description = "Treat warnings as errors.")
+    boolean strict;
+
     @Override
     public Integer call() {
-        throw new SysfleetException(ExitCode.USAGE, "'lint' is not built yet");
+        Problems problems = new Problems();
+        List<Playbook> loaded = new ArrayList<>();
+        for (Path p : playbooks) {
+            try {
+                loaded.add(PlaybookLoader.load(p));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        problems.throwIfAny();
+        KeyCatalog catalog = KeyCatalog.load();
+        PrintWriter out = out();
+        int errors = 0;
+        int warnings = 0;
+        int notes = 0;
+        for (Playbook pb : loaded) {
+            for (Finding f : Linter.lint(pb, catalog)) {
+                Severity s = strict && f.severity() == Severity.WARNING ? Severity.ERROR : f.severity();
+                out.println(new Finding(s, f.location(), f.code(), f.message()));
+                switch (s) {
+                    case ERROR -> errors++;
+                    case WARNING -> warnings++;
+                    default -> notes++;
+                }
+            }
+        }
+        out.println(loaded.size() + " playbook(s): " + errors + " error(s), " + warnings + " warning(s), "
+                + notes + " note(s)");
+        out.flush();
+        return errors > 0 ? ExitCode.LINT.code() : ExitCode.OK.code();
     }
 }

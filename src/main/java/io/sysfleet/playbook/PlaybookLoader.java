@@ -6,12 +6,14 @@ import io.sysfleet.config.YNode.YScalar;
 import io.sysfleet.config.YNode.YSeq;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.ConfigException;
+import io.sysfleet.core.Problem;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,8 +49,27 @@ public final class PlaybookLoader {
         PlaybookLoader loader = new PlaybookLoader();
         List<Play> plays = new ArrayList<>();
         loader.loadFile(file.normalize(), new ArrayList<>(), plays);
-        loader.problems.throwIfAny();
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(inFileOrder(loader.problems.list()));
+        }
         return new Playbook(file, plays);
+    }
+
+    /** Problems grouped by file (in the order files were read), by line and column within a file. */
+    private static List<Problem> inFileOrder(List<Problem> list) {
+        List<String> files = new ArrayList<>();
+        for (Problem p : list) {
+            String f = p.location() == null ? "" : p.location().file();
+            if (!files.contains(f)) {
+                files.add(f);
+            }
+        }
+        List<Problem> out = new ArrayList<>(list);
+        out.sort(Comparator.comparingInt((Problem p) -> files.indexOf(p.location() == null ? ""
+                        : p.location().file()))
+                .thenComparingInt(p -> p.location() == null ? 0 : p.location().line())
+                .thenComparingInt(p -> p.location() == null ? 0 : p.location().column()));
+        return out;
     }
 
     private void loadFile(Path file, List<Path> chain, List<Play> out) {
@@ -272,6 +293,7 @@ public final class PlaybookLoader {
     private SysctlTask task(YMap map) {
         int before = problems.list().size();
         YNode.Entry module = null;
+        boolean unknown = false;
         for (YNode.Entry e : map.entries()) {
             if (MODULES.contains(e.key())) {
                 if (module != null) {
@@ -280,6 +302,7 @@ public final class PlaybookLoader {
                 }
                 module = e;
             } else if (!Set.of("name", "tags", "when").contains(e.key())) {
+                unknown = true;
                 problems.add(e.keyLocation(), "unsupported task keyword or module '" + e.key()
                         + "'; sysfleet supports: " + TASK_KEYS);
             }
@@ -288,8 +311,10 @@ public final class PlaybookLoader {
         Set<String> tags = tags(map.get("tags"));
         Condition when = when(map.get("when"));
         if (module == null) {
-            problems.add(map.location(), "task has no module; sysfleet supports ansible.posix.sysctl "
-                    + "(alias sysctl)");
+            if (!unknown) {
+                    problems.add(map.location(), "task has no module; sysfleet supports ansible.posix.sysctl "
+                        + "(alias sysctl)");
+            }
             return null;
         }
         Map<String, SourceLocation> locs = new HashMap<>();
@@ -313,12 +338,27 @@ public final class PlaybookLoader {
         Boolean reload = bool(args, "reload");
         Boolean sysctlSet = bool(args, "sysctl_set");
         Boolean ignore = bool(args, "ignoreerrors");
+        checkTemplate(name, map.get("name"));
+        checkTemplate(key, args.get("name"));
+        checkTemplate(value, args.get("value"));
+        checkTemplate(file, args.get("sysctl_file"));
         if (problems.list().size() > before) {
             return null;
         }
         return new SysctlTask(name != null ? name : module.key(), tags, when, key, value, state, file,
                 reload == null || reload, sysctlSet != null && sysctlSet, ignore != null && ignore,
                 map.location(), locs);
+    }
+
+    private void checkTemplate(String text, YNode node) {
+        if (text == null || node == null || !Templater.isTemplate(text)) {
+            return;
+        }
+        try {
+            Templater.checkSyntax(text, node.location(), "template '" + text + "'");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
     }
 
     private YMap args(YNode.Entry module) {

@@ -39,6 +39,24 @@ public final class Templater {
         return text.contains("{{") || text.contains("{%") || text.contains("{#");
     }
 
+    /** The variable names a (syntactically valid) template refers to, in order, without repeats. */
+    public static java.util.Set<String> variables(String template) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        int i = 0;
+        while ((i = template.indexOf("{{", i)) >= 0) {
+            int end = template.indexOf("}}", i + 2);
+            if (end < 0) {
+                break;
+            }
+            Matcher m = INNER.matcher(template.substring(i + 2, end));
+            if (m.matches()) {
+                out.add(m.group(1));
+            }
+            i = end + 2;
+        }
+        return out;
+    }
+
     /**
      * Play vars over inventory (host and group) vars, as in Ansible: play vars win.
      */
@@ -138,7 +156,8 @@ public final class Templater {
         return sb.toString();
     }
 
-    private static void checkSyntax(String template, SourceLocation where, String what) {
+    /** Checks that a template uses only the supported syntax; the loader calls this for every template. */
+    static void checkSyntax(String template, SourceLocation where, String what) {
         if (template.contains("{%") || template.contains("{#")) {
             throw new ConfigException(where, what + ": Jinja2 blocks {% %} and comments {# #} are not supported");
         }

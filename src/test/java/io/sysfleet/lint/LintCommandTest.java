@@ -1,0 +1,70 @@
+package io.sysfleet.lint;
+
+import io.sysfleet.cli.Main;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code sysfleet lint} in-process through Main.newCommandLine(), as users run it. */
+class LintCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.newCommandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void publishedRowThreeFixExitsSix() {
+        int rc = run("lint", LinterTest.DIR + "row3-published.yml");
+        assertEquals(6, rc, out + "" + err);
+        assertEquals(List.of(
+                LinterTest.DIR + "row3-published.yml:7:54: error: net.ipv4.tcp_tw_recycle = 1 drops SYNs from clients "
+                        + "behind NAT (troubleshooting table rows 1 and 8) and Linux 4.12 removed the key; set 0 and "
+                        + "rely on tcp_tw_reuse [tw-recycle]",
+                "1 playbook(s): 1 error(s), 0 warning(s), 0 note(s)"), out.toString().lines().toList());
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void shippedPlaybooksExitZero() {
+        int rc = run("lint", "playbooks/site.yml", "playbooks/01-nat-reset.yml", "playbooks/03-time-wait.yml",
+                "playbooks/07-conntrack-table-full.yml");
+        assertEquals(0, rc, out + "" + err);
+        assertTrue(out.toString().endsWith("4 playbook(s): 0 error(s), 0 warning(s), 0 note(s)"
+                + System.lineSeparator()), out.toString());
+    }
+
+    @Test
+    void warningsFailOnlyWithStrict() {
+        assertEquals(0, run("lint", LinterTest.DIR + "timestamps.yml"));
+        assertTrue(out.toString().contains(": warning: net.ipv4.tcp_timestamps = 0 makes"), out.toString());
+        assertEquals(6, run("lint", "--strict", LinterTest.DIR + "timestamps.yml"));
+        assertTrue(out.toString().contains(": error: net.ipv4.tcp_timestamps = 0 makes"), out.toString());
+    }
+
+    @Test
+    void loadProblemsOfEveryPlaybookExitFour() {
+        int rc = run("lint", LinterTest.DIR + "broken.yml", LinterTest.DIR + "missing.yml", LinterTest.DIR + "clean.yml");
+        assertEquals(4, rc);
+        assertEquals(List.of(
+                "sysfleet: " + LinterTest.DIR + "broken.yml:3:7: unsupported task keyword or module 'shell'; "
+                        + "sysfleet supports: name, tags, when and the module ansible.posix.sysctl (alias sysctl)",
+                LinterTest.DIR + "missing.yml: no such file"), err.toString().lines().toList());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void noPlaybookIsAUsageError() {
+        assertEquals(5, run("lint"));
+    }
+}

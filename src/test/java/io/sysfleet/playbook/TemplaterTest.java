@@ -1,0 +1,112 @@
+package io.sysfleet.playbook;
+
+import io.sysfleet.core.ConfigException;
+import io.sysfleet.core.SourceLocation;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class TemplaterTest {
+    static final String F = PlaybookLoaderTest.DIR + "template.yml";
+    static final SourceLocation AT = new SourceLocation("p.yml", 3, 9);
+
+    private final Play play = PlaybookLoader.load(Path.of(F)).plays().get(0);
+    private final SysctlTask task = play.tasks().get(0);
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void resolvesFromPlayVarsOverInventoryVars() {
+        Map<String, Object> inventory = map("key", "net.ipv4.tcp_fin_timeout", "fin", 60);
+        ResolvedTask r = task.resolve(Templater.merge(inventory, play.vars()));
+        assertEquals("set net.ipv4.tcp_fin_timeout", r.name());
+        assertEquals("net.ipv4.tcp_fin_timeout", r.key());
+        assertEquals("30", r.value(), "play vars win over host and group vars");
+        assertEquals("/etc/sysctl.d/90-sysfleet.conf", r.sysctlFile(), "default() fills an undefined variable");
+        assertEquals(State.PRESENT, r.state());
+        assertEquals(task.location(), r.location());
+
+        ResolvedTask withInventory = task.resolve(map("key", "net.core.somaxconn", "fin", 60,
+                "conf_dir", "/etc/sysctl.d/local"));
+        assertEquals("60", withInventory.value());
+        assertEquals("/etc/sysctl.d/local/90-sysfleet.conf", withInventory.sysctlFile());
+    }
+
+    @Test
+    void undefinedVariableNamesItAndTheTask() {
+        ConfigException e = assertThrows(ConfigException.class, () -> task.resolve(play.vars()));
+        assertEquals(F + ":5:7: name 'set {{ key }}': undefined variable 'key'", e.getMessage());
+        ConfigException e2 = assertThrows(ConfigException.class,
+                () -> Templater.render("{{ fin }} {{ nope }}", map("fin", 1), AT, "value '{{ fin }} {{ nope }}'"));
+        assertEquals("p.yml:3:9: value '{{ fin }} {{ nope }}': undefined variable 'nope'", e2.getMessage());
+    }
+
+    @Test
+    void valuesAreConvertedLikeAnsible() {
+        assertEquals("True", Templater.render("{{ b }}", map("b", true), AT, "v"));
+        assertEquals("1", task.resolve(map("key", "net.ipv4.tcp_syncookies", "fin", true)).value(),
+                "sysctl writes a true value as 1");
+        assertEquals("0", task.resolve(map("key", "k.k", "fin", "no")).value());
+        assertEquals("7", Templater.render("{{ x | int }}", map("x", "7.9"), AT, "v"));
+        assertEquals("42", Templater.render("{{x}}", map("x", 42), AT, "v"), "inner whitespace is optional");
+        assertEquals("a-b", Templater.render("{{ x }}", map("x", "{{ y }}-b", "y", "a"), AT, "v"),
+                "variables that are templates are rendered too");
+        assertEquals("plain", Templater.render("plain", map(), AT, "v"));
+    }
+
+    @Test
+    void unsupportedSyntaxIsAnError() {
+        List<String[]> cases = List.of(
+                new String[] {"{{ x | upper }}", "p.yml:3:9: v: '{{ x | upper }}' is not supported; only {{ var }}, "
+                        + "{{ var | int }} and {{ var | default('text') }} are"},
+                new String[] {"{{ x + 1 }}", "p.yml:3:9: v: '{{ x + 1 }}' is not supported; only {{ var }}, "
+                        + "{{ var | int }} and {{ var | default('text') }} are"},
+                new String[] {"{% if x %}1{% endif %}", "p.yml:3:9: v: Jinja2 blocks {% %} and comments {# #} are "
+                        + "not supported"},
+                new String[] {"{{ x", "p.yml:3:9: v: '{{' without a closing '}}'"},
+                new String[] {"{{ l }}", "p.yml:3:9: v: variable 'l' is list; only strings, numbers and booleans "
+                        + "can be used in a template"},
+                new String[] {"{{ a }}", "p.yml:3:9: v: variables refer to each other in a loop"});
+        for (String[] c : cases) {
+            ConfigException e = assertThrows(ConfigException.class, () -> Templater.render(c[0],
+                    map("x", "1", "l", List.of(1), "a", "{{ b }}", "b", "{{ a }}"), AT, "v"), c[0]);
+            String msg = e.getMessage();
+            assertEquals(c[1], c[0].equals("{{ a }}") ? msg.substring(0, Math.min(msg.length(), c[1].length())) : msg);
+        }
+    }
+
+    @Test
+    void resolvedKeyAndValueMustBeSafe() {
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> task.resolve(map("key", "net.ipv4.x; reboot", "fin", 1)));
+        assertEquals(F + ":7:15: sysctl key 'net.ipv4.x; reboot' is not a valid key (letters, digits, '_', '-', "
+                + "separated by '.' or '/')", bad.getMessage());
+        ConfigException dots = assertThrows(ConfigException.class,
+                () -> task.resolve(map("key", "net/../../etc", "fin", 1)));
+        assertEquals(F + ":7:15: sysctl key 'net/../../etc' is not a valid key (letters, digits, '_', '-', "
+                + "separated by '.' or '/')", dots.getMessage());
+        ConfigException nl = assertThrows(ConfigException.class,
+                () -> task.resolve(map("key", "net.core.somaxconn", "fin", "1\nkernel.x = 1")));
+        assertEquals(F + ":8:16: value for 'net.core.somaxconn' contains a control character (U+000A); a value "
+                + "must be a single line", nl.getMessage());
+        ConfigException file = assertThrows(ConfigException.class,
+                () -> task.resolve(map("key", "net.core.somaxconn", "fin", 1, "conf_dir", "/etc/../tmp")));
+        assertEquals(F + ":9:22: sysctl_file '/etc/../tmp/90-sysfleet.conf' must be an absolute path of "
+                + "letters, digits and . _ + @ - without '..'", file.getMessage());
+        assertEquals("net.ipv4.conf.eth0/100.rp_filter",
+                task.resolve(map("key", "net.ipv4.conf.eth0/100.rp_filter", "fin", 1)).key(),
+                "VLAN interfaces are written with '/'");
+    }
+}
