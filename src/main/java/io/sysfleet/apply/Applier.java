@@ -175,6 +175,11 @@ public final class Applier {
         String after = out.after().get(path);
         boolean verified = after != null
                 && SysctlFile.normalizeValue(after).equals(SysctlFile.normalizeValue(k.desired()));
+        if (!verified && !k.task().reload() && !k.task().sysctlSet()) {
+            // The task only edits the file; the live value is not ours to set (Ansible: reload: false).
+            return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), after, k.changes(), false,
+                    "file only (reload: false, sysctl_set: false); live value not applied", null);
+        }
         String error = null;
         if (!verified) {
             List<String> words = out.stderr().stream()

@@ -1,0 +1,153 @@
+package io.sysfleet.apply;
+
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.catalog.Platform;
+import io.sysfleet.facts.FactsProbe;
+import io.sysfleet.facts.FileFact;
+import io.sysfleet.facts.HostFacts;
+import io.sysfleet.inventory.Host;
+import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.plan.HostPlan;
+import io.sysfleet.plan.HostState;
+import io.sysfleet.plan.Planner;
+import io.sysfleet.transport.Command;
+import io.sysfleet.transport.ExecResult;
+import io.sysfleet.transport.LocalTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The apply and undo scripts run for real through {@link LocalTransport} on a file in a temp directory.
+ * The tasks use {@code reload: false}, so nothing here writes to this machine's kernel: live values are
+ * only read. Kernel writes are covered by the container tests ({@code ApplyIT}).
+ */
+class ApplierLocalTest {
+    private static final Duration T = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private HostPlan plan(Path conf, String value, LocalTransport t) throws IOException {
+        Path pb = dir.resolve("p.yml");
+        Files.writeString(pb, "- hosts: all\n  gather_facts: false\n  tasks:\n"
+                + "    - ansible.posix.sysctl:\n        name: net.ipv4.tcp_fin_timeout\n        value: '" + value + "'\n"
+                + "        sysctl_file: " + conf + "\n        reload: false\n");
+        HostFacts f = FactsProbe.gather(t, conf.toString(), List.of("net.ipv4.tcp_fin_timeout"), T);
+        Map<String, String> files = new HashMap<>();
+        files.put(conf.toString(), f.sysctlFile().exists() ? Applier.text(f.sysctlFile().content()) : null);
+        Map<String, String> live = new HashMap<>();
+        live.put("net.ipv4.tcp_fin_timeout", f.live().get("net.ipv4.tcp_fin_timeout").value());
+        return new Planner(KeyCatalog.load()).plan(new Host("local", Map.of()),
+                PlaybookLoader.load(pb).plays().get(0), new HostState(Platform.unknown(), files, live));
+    }
+
+    private Map<String, FileFact> facts(LocalTransport t, Path conf) {
+        return Map.of(conf.toString(), FactsProbe.gather(t, conf.toString(), List.of(), T).sysctlFile());
+    }
+
+    @Test
+    void writesAtomicallyKeepsModeAndEveryOtherByteAndBacksUpTwice() throws IOException {
+        Path conf = dir.resolve("sysctl.conf");
+        byte[] original = "# caf\u00e9 latin-1 bytes\r\nnet.ipv4.tcp_fin_timeout\t=\t60\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(conf, original);
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r-----"));
+        Path state = dir.resolve("state");
+        try (LocalTransport t = new LocalTransport()) {
+            HostPlan plan = plan(conf, "30", t);
+            HostResult r = new Applier("run1", new LocalBackups(state, "run1"), T).apply(t, plan, facts(t, conf));
+            assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
+            assertNull(r.error());
+        }
+        byte[] expected = "# caf\u00e9 latin-1 bytes\r\nnet.ipv4.tcp_fin_timeout\t=\t30\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertArrayEquals(expected, Files.readAllBytes(conf));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+        Path remoteBackup = dir.resolve("sysctl.conf.sysfleet-run1.bak");
+        assertArrayEquals(original, Files.readAllBytes(remoteBackup));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(remoteBackup)));
+        Path local = state.resolve("runs/run1/local").resolve(LocalBackups.safe(conf.toString()) + ".orig");
+        assertArrayEquals(original, Files.readAllBytes(local));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(local)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(local.getParent())));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".sysfleet.")), "no temp file left");
+        }
+    }
+
+    @Test
+    void secondRunChangesNothing() throws IOException {
+        Path conf = dir.resolve("sysctl.conf");
+        Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 31\n");
+        try (LocalTransport t = new LocalTransport()) {
+            Applier a = new Applier("r", new LocalBackups(dir.resolve("s"), "r"), T);
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "32", t), facts(t, conf)).status());
+            byte[] after = Files.readAllBytes(conf);
+            HostResult again = a.apply(t, plan(conf, "32", t), facts(t, conf));
+            assertEquals(HostResult.Status.OK, again.status());
+            assertEquals(0, again.changedKeys());
+            assertArrayEquals(after, Files.readAllBytes(conf));
+        }
+    }
+
+    @Test
+    void aFileChangedSinceTheFactsIsNotTouched() throws IOException {
+        Path conf = dir.resolve("sysctl.conf");
+        Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 60\n");
+        try (LocalTransport t = new LocalTransport()) {
+            HostPlan plan = plan(conf, "30", t);
+            Map<String, FileFact> facts = facts(t, conf);
+            Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 61\n"); // someone else edits it meanwhile
+            HostResult r = new Applier("r", new LocalBackups(dir.resolve("s"), "r"), T).apply(t, plan, facts);
+            assertEquals(HostResult.Status.FAILED, r.status());
+            assertTrue(r.error().contains("changed on the host since its facts were read"), r.error());
+        }
+        assertEquals("net.ipv4.tcp_fin_timeout = 61\n", Files.readString(conf));
+        assertTrue(Files.notExists(dir.resolve("sysctl.conf.sysfleet-r.bak")));
+    }
+
+    @Test
+    void aMissingFileIsCreatedWithMode0644() throws IOException {
+        Path conf = dir.resolve("new.conf");
+        try (LocalTransport t = new LocalTransport()) {
+            HostResult r = new Applier("r", new LocalBackups(dir.resolve("s"), "r"), T)
+                    .apply(t, plan(conf, "30", t), facts(t, conf));
+            assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
+        }
+        assertEquals("# Added by sysfleet\nnet.ipv4.tcp_fin_timeout = 30\n", Files.readString(conf));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+    }
+
+    @Test
+    void undoScriptRestoresTheOriginalBytesOrRemovesACreatedFile() throws IOException {
+        Path conf = dir.resolve("sysctl.conf");
+        Files.writeString(conf, "changed\n");
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r-----"));
+        String owner = Files.getOwner(conf).getName();
+        try (LocalTransport t = new LocalTransport()) {
+            ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "1", "0640", owner, owner))
+                    .withStdin("original\n".getBytes(StandardCharsets.UTF_8)), T);
+            ApplyOutput out = ApplyOutput.parse(r.stdoutText());
+            assertTrue(out.complete(), r.stderrText());
+            assertEquals("original\n", Files.readString(conf));
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+            r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "0", "0644", owner, owner)), T);
+            assertEquals("absent", ApplyOutput.parse(r.stdoutText()).restored());
+            assertTrue(Files.notExists(conf));
+        }
+    }
+}
