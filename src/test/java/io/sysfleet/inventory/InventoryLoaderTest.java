@@ -303,7 +303,7 @@ class InventoryLoaderTest {
                 error("a:\n  children:\n    b:\n      children:\n        c:\n        a:\n"));
         assertEquals(file() + ":3:8: host 'h' in group 'all' must have a mapping of variables or nothing, not"
                 + " a string", error("all:\n  hosts:\n    h: web\n"));
-        assertEquals(file() + ":4:28: ansible_group_priority of group 'g' must be an integer, not a string",
+        assertEquals(file() + ":4:38: ansible_group_priority of group 'g' must be an integer, not a string",
                 error("all:\n  children:\n    g:\n      vars: {ansible_group_priority: high}\n"));
     }
 
