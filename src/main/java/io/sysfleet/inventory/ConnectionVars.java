@@ -26,11 +26,13 @@ public final class ConnectionVars {
     private ConnectionVars() {
     }
 
-    /** Variable name to a one-line reason, for each connection variable whose value is unusable. */
+    private static final Set<String> NAMES = Set.of(HOST, PORT, USER, KEY_FILE, CONNECTION, BECOME, BECOME_USER);
+
+    /** Variable name to a one-line reason for each connection variable whose value is unusable, in map order. */
     public static Map<String, String> problems(Map<String, Object> vars) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String name : new String[] {HOST, PORT, USER, KEY_FILE, CONNECTION, BECOME, BECOME_USER}) {
-            if (vars.containsKey(name) && vars.get(name) != null) {
+        for (String name : vars.keySet()) {
+            if (NAMES.contains(name) && vars.get(name) != null) {
                 String why = check(name, vars.get(name));
                 if (why != null) {
                     out.put(name, name + " " + why);

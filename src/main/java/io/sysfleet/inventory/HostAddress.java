@@ -81,8 +81,11 @@ public final class HostAddress {
         if (name.isEmpty()) {
             return "is empty";
         }
+        if (name.startsWith("-")) {
+            return "starts with '-'";
+        }
         if (SAFE.matcher(name).matches()) {
-            return name.startsWith("-") ? "starts with '-'" : null;
+            return null;
         }
         for (int i = 0; i < name.length(); ) {
             int cp = name.codePointAt(i);
