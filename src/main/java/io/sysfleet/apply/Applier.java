@@ -46,10 +46,11 @@ public final class Applier {
     public static HostResult withoutApplying(HostPlan plan, boolean check) {
         List<KeyResult> keys = new ArrayList<>();
         for (KeyPlan k : plan.keys()) {
-            boolean verified = k.outcome() == KeyPlan.Outcome.OK || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
+            boolean verified = verifiedByFacts(k);
             String error = k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null;
             keys.add(new KeyResult(k.taskName(), k.key(), k.desired(), k.live(),
-                    k.outcome() == KeyPlan.Outcome.OK ? k.live() : null, k.changes(), verified, k.note(), error));
+                    k.outcome() == KeyPlan.Outcome.OK ? k.live() : null, k.changes(), verified,
+                    k.outcome() == KeyPlan.Outcome.SKIPPED, k.note(), error));
         }
         HostResult.Status status = plan.failed() ? HostResult.Status.FAILED
                 : plan.hasChanges() ? HostResult.Status.CHANGED : HostResult.Status.OK;
@@ -167,19 +168,16 @@ public final class Applier {
     }
 
     private static KeyResult verify(KeyPlan k, ApplyOutput out) {
-        if (!(k.outcome() == KeyPlan.Outcome.CHANGE || k.outcome() == KeyPlan.Outcome.OK) || k.desired() == null) {
+        if (!k.verifiesLive()) {
+            // Nothing live to check: skipped, absent on this kernel, state absent, or a file-only task.
             return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), null, k.changes(),
-                    k.outcome() != KeyPlan.Outcome.ERROR, k.note(), k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null);
+                    k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL, k.outcome() == KeyPlan.Outcome.SKIPPED,
+                    k.note(), k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null);
         }
         String path = SysctlKey.toPath(k.key());
         String after = out.after().get(path);
         boolean verified = after != null
                 && SysctlFile.normalizeValue(after).equals(SysctlFile.normalizeValue(k.desired()));
-        if (!verified && !k.task().reload() && !k.task().sysctlSet()) {
-            // The task only edits the file; the live value is not ours to set (Ansible: reload: false).
-            return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), after, k.changes(), false,
-                    "file only (reload: false, sysctl_set: false); live value not applied", null);
-        }
         String error = null;
         if (!verified) {
             List<String> words = out.stderr().stream()
@@ -191,7 +189,7 @@ public final class Applier {
                     + k.desired() + "'"
                     : String.join("; ", words);
         }
-        return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), after, k.changes(), verified,
+        return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), after, k.changes(), verified, false,
                 verified ? k.note() : "not applied", error);
     }
 
@@ -238,12 +236,18 @@ public final class Applier {
 
     private static List<KeyResult> planned(List<KeyPlan> keys) {
         return keys.stream().map(k -> new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), null, false,
-                false, k.note(), null)).toList();
+                false, k.outcome() == KeyPlan.Outcome.SKIPPED, k.note(), null)).toList();
     }
 
     private static KeyResult unchanged(KeyPlan k) {
-        boolean verified = k.outcome() == KeyPlan.Outcome.OK || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
-        return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), k.live(), false, verified, k.note(), null);
+        boolean verified = verifiedByFacts(k);
+        return new KeyResult(k.taskName(), k.key(), k.desired(), k.live(), k.verifiesLive() ? k.live() : null, false,
+                verified, k.outcome() == KeyPlan.Outcome.SKIPPED, k.note(), null);
+    }
+
+    /** Whether the facts already show the key as wanted: live value equal, or rightly absent on this kernel. */
+    private static boolean verifiedByFacts(KeyPlan k) {
+        return k.outcome() == KeyPlan.Outcome.OK && k.verifiesLive() || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
     }
 
     /** A /proc/sys path that cannot leave /proc/sys. */

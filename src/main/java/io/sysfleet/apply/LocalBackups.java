@@ -26,10 +26,16 @@ public final class LocalBackups {
         return runDir;
     }
 
-    /** Saves {@code content} as the original of {@code remotePath} on {@code host}; returns the local path. */
+    /**
+     * Saves {@code content} as the original of {@code remotePath} on {@code host}, unless this run saved it
+     * already (a later play keeps the copy from before the run); returns the local path.
+     */
     public Path saveOriginal(String host, String remotePath, byte[] content) {
         Path dir = runDir.resolve(safe(host));
         Path file = dir.resolve(safe(remotePath) + ".orig");
+        if (Files.exists(file)) {
+            return file;
+        }
         try {
             mkdirs(dir);
             write(file, content);

@@ -28,7 +28,8 @@ final class RemoteScripts {
     /**
      * Apply: {@code FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE N [PROC_PATH]*N [KEY VALUE]*},
      * stdin = the new file content (read only when WRITE is 1). Refuses when the file changed since the facts
-     * were read; backs the file up beside itself (0600) before writing; runs {@code sysctl -p FILE} when RELOAD
+     * were read; backs the file up beside itself (0600) before writing, once per run (a later play of the same
+     * run keeps the copy of the file as it was before the run); runs {@code sysctl -p FILE} when RELOAD
      * is 1 and {@code sysctl -w KEY=VALUE} for each pair (sysctl_set); snapshots the N live values before and
      * after.
      */
@@ -46,7 +47,7 @@ final class RemoteScripts {
             if [ "$cur" != "$want" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             snap before "$n" "$@"
             if [ "$write" = 1 ]; then
-              if [ -e "$f" ]; then
+              if [ -e "$f" ] && [ ! -e "$bak" ]; then
                 if ! cp -p "$f" "$bak" || ! chmod 600 "$bak"; then printf 'error\\tbackup\\tcannot copy %s to %s\\n' "$f" "$bak"; exit 0; fi
                 printf 'backup\\t%s\\n' "$bak"
               fi

@@ -32,6 +32,15 @@ public record KeyPlan(ResolvedTask task, String taskName, String key, String des
         ERROR
     }
 
+    /**
+     * Whether the apply step must read this key back and find the desired value: the key exists on the host,
+     * the task wants a value, and the task converges live values ({@code reload} or {@code sysctl_set}).
+     */
+    public boolean verifiesLive() {
+        return (outcome == Outcome.OK || outcome == Outcome.CHANGE) && task != null && desired != null
+                && live != null && (task.reload() || task.sysctlSet());
+    }
+
     /** Whether the apply step must set this key (file, live or both). */
     public boolean changes() {
         return outcome == Outcome.CHANGE;

@@ -63,6 +63,9 @@ public final class TextReport {
     static String keyLine(KeyResult k) {
         String key = k.key() == null ? k.task() : k.key();
         StringBuilder sb = new StringBuilder(key).append(": ");
+        if (k.skipped()) {
+            return sb.append("skipped (").append(k.note()).append(")").toString();
+        }
         if (k.planned() == null) {
             sb.append("(absent)");
         } else if (k.after() != null && k.before() != null && !k.before().equals(k.after())) {
@@ -88,9 +91,8 @@ public final class TextReport {
         for (PlayResult p : report.plays()) {
             for (HostResult h : p.hosts()) {
                 int[] c = counts.computeIfAbsent(h.host(), k -> new int[5]);
-                long skipped = h.keys().stream().filter(k -> k.note() != null && k.planned() == null
-                        && !k.verified() && k.error() == null).count();
-                c[0] += (int) h.keys().stream().filter(k -> k.verified() || k.changed()).count();
+                long skipped = h.keys().stream().filter(KeyResult::skipped).count();
+                c[0] += (int) h.keys().stream().filter(k -> !k.skipped() && k.error() == null).count();
                 c[1] += (int) h.changedKeys();
                 c[2] += h.status() == HostResult.Status.UNREACHABLE ? 1 : 0;
                 c[3] += h.status() == HostResult.Status.FAILED ? 1 : 0;

@@ -150,4 +150,19 @@ class ApplierLocalTest {
             assertTrue(Files.notExists(conf));
         }
     }
+
+    @Test
+    void aSecondPlayOfTheSameRunKeepsTheBackupFromBeforeTheRun() throws IOException {
+        Path conf = dir.resolve("sysctl.conf");
+        Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 60\n");
+        Path state = dir.resolve("s");
+        try (LocalTransport t = new LocalTransport()) {
+            Applier a = new Applier("r", new LocalBackups(state, "r"), T);
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "40", t), facts(t, conf)).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "30", t), facts(t, conf)).status());
+        }
+        assertEquals("net.ipv4.tcp_fin_timeout = 60\n", Files.readString(dir.resolve("sysctl.conf.sysfleet-r.bak")));
+        assertEquals("net.ipv4.tcp_fin_timeout = 60\n",
+                Files.readString(state.resolve("runs/r/local").resolve(LocalBackups.safe(conf.toString()) + ".orig")));
+    }
 }
