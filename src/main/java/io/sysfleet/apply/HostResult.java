@@ -33,6 +33,11 @@ public record HostResult(String host, Status status, List<KeyResult> keys, List<
         return new HostResult(host, status, List.of(), List.of(), List.of(), phase, error, false);
     }
 
+    /** A host that was selected but not run (an earlier batch crossed a failure threshold, or interrupted). */
+    public static HostResult notRun(String host, String why) {
+        return new HostResult(host, Status.SKIPPED, List.of(), List.of(), List.of(), null, "not run: " + why, false);
+    }
+
     public long changedKeys() {
         return keys.stream().filter(KeyResult::changed).count();
     }

@@ -59,7 +59,11 @@ public final class LocalBackups {
         if (dir.getParent() != null) {
             mkdirs(dir.getParent());
         }
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another host's worker made it first
+        }
     }
 
     private static void write(Path file, byte[] content) throws IOException {

@@ -59,6 +59,10 @@ abstract class PlaybookCommand extends BaseCommand {
     @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "Timeout of one remote command (default 60).")
     int commandTimeout = 60;
 
+    @Option(names = {"-f", "--forks"}, paramLabel = "N",
+            description = "How many hosts to run at once (default " + RunOptions.DEFAULT_FORKS + ").")
+    int forks = RunOptions.DEFAULT_FORKS;
+
     /** Whether to plan only. */
     abstract boolean checkMode();
 
@@ -79,12 +83,15 @@ abstract class PlaybookCommand extends BaseCommand {
         if (connectTimeout <= 0 || commandTimeout <= 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "timeouts must be positive");
         }
+        if (forks < 1 || forks > 500) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--forks must be from 1 to 500, got " + forks);
+        }
         Map<String, String> env = System.getenv();
         Clock clock = Clock.systemUTC();
         Path home = Path.of(System.getProperty("user.home"));
         RunOptions options = new RunOptions(playbook, inventory, limit, checkMode(), offline(),
                 stateDir != null ? stateDir : defaultStateDir(env, home), knownHosts, policy,
-                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout));
+                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks);
         String runId = newRunId(clock);
         TextReport text = new TextReport(out(), diff, verbosity.length);
         FleetRunner runner = new FleetRunner(options, new Connector(options, env, clock, home), KeyCatalog.load(),

@@ -4,119 +4,165 @@ import io.sysfleet.apply.Applier;
 import io.sysfleet.apply.HostResult;
 import io.sysfleet.apply.LocalBackups;
 import io.sysfleet.catalog.KeyCatalog;
-import io.sysfleet.catalog.Platform;
-import io.sysfleet.core.SysfleetException;
-import io.sysfleet.facts.FactsProbe;
-import io.sysfleet.facts.FileFact;
-import io.sysfleet.facts.HostFacts;
-import io.sysfleet.facts.LiveValue;
-import io.sysfleet.inventory.Host;
-import io.sysfleet.inventory.Inventory;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.Playbook;
-import io.sysfleet.plan.HostPlan;
-import io.sysfleet.plan.HostState;
-import io.sysfleet.plan.Planner;
+import io.sysfleet.inventory.Host;
+import io.sysfleet.inventory.Inventory;
 import io.sysfleet.report.PlayResult;
+import io.sysfleet.report.RunListener;
 import io.sysfleet.report.RunReport;
-import io.sysfleet.report.TextReport;
-import io.sysfleet.transport.Transport;
-import io.sysfleet.transport.TransportException;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs a playbook over an inventory: for each play, each selected host is connected, its facts gathered in one
- * round trip, its plan computed, and (unless check mode) the plan applied. Hosts run one after another; every
- * host ends with a {@link HostResult}, whatever happened on it.
+ * Runs a playbook over an inventory the way ansible-playbook schedules it: plays in order; in each play the
+ * hosts in {@code serial} batches, up to {@code forks} hosts at once; a batch finishes before the next starts.
+ * A batch whose failed and unreachable hosts exceed {@code max_fail_percentage} (or any failure with
+ * {@code any_errors_fatal}, or all of the batch failing) ends the run: later batches and plays do not start.
+ * A host that failed or was unreachable takes no part in later plays. Every host of a batch runs its whole
+ * pipeline (with its own undo), so stopping never leaves a host half-done.
  */
 public final class FleetRunner {
     private final RunOptions options;
-    private final Connector connector;
-    private final Planner planner;
+    private final HostRunner hostRunner;
     private final Clock clock;
     private final String runId;
+    private final AtomicBoolean interrupted = new AtomicBoolean();
 
     public FleetRunner(RunOptions options, Connector connector, KeyCatalog catalog, Clock clock, String runId) {
         this.options = options;
-        this.connector = connector;
-        this.planner = new Planner(catalog);
+        this.hostRunner = new HostRunner(options, connector, catalog);
         this.clock = clock;
         this.runId = runId;
     }
 
-    public RunReport run(Playbook playbook, Inventory inventory, TextReport out) {
+    /** Asks the run to stop: hosts already running finish (with their undo); no new host starts. */
+    public void interrupt() {
+        interrupted.set(true);
+    }
+
+    public boolean wasInterrupted() {
+        return interrupted.get();
+    }
+
+    public RunReport run(Playbook playbook, Inventory inventory, RunListener listener) {
         Instant started = clock.instant();
         Applier applier = new Applier(runId, new LocalBackups(options.stateDir(), runId), options.commandTimeout());
         List<PlayResult> plays = new ArrayList<>();
-        for (Play play : playbook.plays()) {
-            List<Host> hosts = inventory.select(play.hosts(), options.limit());
-            out.play(play.name(), hosts.size(), options.check());
-            List<HostResult> results = new ArrayList<>();
-            for (Host host : hosts) {
-                HostResult r = runHost(host, play, applier);
-                out.host(r);
-                results.add(r);
+        Set<String> out = new HashSet<>();
+        ExecutorService pool = Executors.newFixedThreadPool(options.forks(), r -> {
+            Thread t = new Thread(r, "sysfleet-host");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Play play : playbook.plays()) {
+                List<Host> hosts = inventory.select(play.hosts(), options.limit()).stream()
+                        .filter(h -> !out.contains(h.name())).toList();
+                listener.playStarted(play.name(), hosts.size(), options.check());
+                PlayResult result = runPlay(play, hosts, applier, pool, listener);
+                plays.add(result);
+                result.hosts().stream().filter(FleetRunner::failed).forEach(h -> out.add(h.host()));
+                if (result.aborted() != null) {
+                    listener.playAborted(play.name(), result.aborted());
+                    break;
+                }
             }
-            plays.add(new PlayResult(play.name(), results));
+        } finally {
+            pool.shutdownNow();
         }
         return new RunReport(runId, options.check(), started, clock.instant(), plays);
     }
 
-    /** One host: connect, facts, plan, apply. Never throws for a host-level failure. */
-    HostResult runHost(Host host, Play play, Applier applier) {
-        if (options.offline()) {
-            return Applier.withoutApplying(planner.plan(host, play, null), true);
-        }
-        String phase = "connect";
-        try (Transport t = connector.open(host, play)) {
-            phase = "facts";
-            List<String> keys = List.copyOf(planner.probeKeys(play, host));
-            Set<String> paths = planner.files(play, host);
-            Map<String, FileFact> files = new LinkedHashMap<>();
-            HostFacts first = null;
-            for (String path : paths.isEmpty() ? Set.of("/etc/sysctl.conf") : paths) {
-                HostFacts f = FactsProbe.gather(t, path, first == null ? keys : List.of(), options.commandTimeout());
-                if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
-                    return HostResult.failure(host.name(), HostResult.Status.FAILED, "facts",
-                            path + " exists but cannot be read by the connecting user (set become: true)");
-                }
-                files.put(path, f.sysctlFile());
-                first = first == null ? f : first;
+    private PlayResult runPlay(Play play, List<Host> hosts, Applier applier, ExecutorService pool,
+                               RunListener listener) {
+        List<HostResult> results = new ArrayList<>();
+        int next = 0;
+        for (int size : play.batchSizes(hosts.size())) {
+            List<Host> batch = hosts.subList(next, next + size);
+            next += size;
+            if (interrupted.get()) {
+                return stop(play, results, hosts.subList(next - size, hosts.size()), "interrupted", listener);
             }
-            Platform platform = Platform.detect(first.osRelease(), first.redhatRelease(), first.kernelRelease());
-            Map<String, String> texts = new HashMap<>();
-            files.forEach((p, f) -> texts.put(p, f.exists() ? Applier.text(f.content()) : null));
-            Map<String, String> live = new HashMap<>();
-            first.live().forEach((k, v) -> {
-                if (v.state() == LiveValue.State.PRESENT) {
-                    live.put(k, v.value());
-                }
-            });
-            phase = "plan";
-            HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
-            if (options.check()) {
-                return Applier.withoutApplying(plan, true);
+            List<Future<HostResult>> running = new ArrayList<>();
+            for (Host h : batch) {
+                running.add(pool.submit(() -> {
+                    HostResult r = interrupted.get() ? HostResult.notRun(h.name(), "interrupted")
+                            : hostRunner.run(h, play, applier);
+                    listener.hostFinished(r);
+                    return r;
+                }));
             }
-            phase = "apply";
-            return applier.apply(t, plan, files);
-        } catch (TransportException e) {
-            return HostResult.failure(host.name(),
-                    Connector.unreachable(e) ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
-                    e.phase(), e.getMessage());
-        } catch (SysfleetException e) {
-            return HostResult.failure(host.name(), HostResult.Status.FAILED,
-                    e.phase() != null ? e.phase() : phase, e.getMessage());
-        } catch (RuntimeException e) {
-            return HostResult.failure(host.name(), HostResult.Status.FAILED, phase,
-                    "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            long failed = 0;
+            for (Future<HostResult> f : running) {
+                HostResult r = await(f);
+                results.add(r);
+                failed += failed(r) ? 1 : 0;
+            }
+            String why = abortReason(play, failed, size);
+            if (why != null) {
+                return stop(play, results, hosts.subList(next, hosts.size()), why, listener);
+            }
         }
+        return new PlayResult(play.name(), results, null);
+    }
+
+    /** Ansible's rules: any_errors_fatal, more than max_fail_percentage of the batch, or the whole batch failed. */
+    static String abortReason(Play play, long failed, int batchSize) {
+        if (failed == 0) {
+            return null;
+        }
+        if (play.anyErrorsFatal()) {
+            return "any_errors_fatal: " + failed + " host(s) failed";
+        }
+        double pct = 100.0 * failed / batchSize;
+        if (play.maxFailPercentage() != null && pct > play.maxFailPercentage()) {
+            return String.format("max_fail_percentage %s exceeded: %d of %d hosts in the batch failed (%.0f%%)",
+                    trim(play.maxFailPercentage()), failed, batchSize, pct);
+        }
+        if (failed == batchSize) {
+            return "every host of the batch failed";
+        }
+        return null;
+    }
+
+    private static PlayResult stop(Play play, List<HostResult> done, List<Host> notRun, String why,
+                                   RunListener listener) {
+        List<HostResult> all = new ArrayList<>(done);
+        for (Host h : notRun) {
+            HostResult r = HostResult.notRun(h.name(), why);
+            listener.hostFinished(r);
+            all.add(r);
+        }
+        return new PlayResult(play.name(), all, why);
+    }
+
+    private static boolean failed(HostResult r) {
+        return r.status() == HostResult.Status.FAILED || r.status() == HostResult.Status.UNREACHABLE;
+    }
+
+    private static HostResult await(Future<HostResult> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a host", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("host worker failed", e.getCause());
+        }
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 }

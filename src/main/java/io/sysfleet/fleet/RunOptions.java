@@ -18,8 +18,18 @@ import java.time.Duration;
  * @param hostKeyPolicy  strict (default) or accept-new
  * @param connectTimeout SSH connect timeout
  * @param commandTimeout timeout of one remote command
+ * @param forks          how many hosts run at once
  */
 public record RunOptions(Path playbook, Path inventory, String limit, boolean check, boolean offline, Path stateDir,
                          Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
-                         Duration commandTimeout) {
+                         Duration commandTimeout, int forks) {
+
+    /** The default number of hosts run at once: well above Ansible's 5; hosts mostly wait on the network. */
+    public static final int DEFAULT_FORKS = 25;
+
+    public RunOptions {
+        if (forks < 1) {
+            throw new IllegalArgumentException("forks must be at least 1, got " + forks);
+        }
+    }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * Renders results for a terminal or a log, in the spirit of ansible-playbook's output: a line per host as it
  * finishes, diffs on request, verified values with {@code -v}, and a PLAY RECAP at the end.
  */
-public final class TextReport {
+public final class TextReport implements RunListener {
     private final PrintWriter out;
     private final boolean diff;
     private final int verbosity;
@@ -22,13 +22,15 @@ public final class TextReport {
         this.verbosity = verbosity;
     }
 
-    public void play(String name, int hosts, boolean check) {
+    @Override
+    public synchronized void playStarted(String name, int hosts, boolean check) {
         out.println();
         out.println("PLAY [" + name + "]" + (check ? " (check mode)" : "") + " " + hosts + " host" + (hosts == 1 ? "" : "s"));
         out.flush();
     }
 
-    public void host(HostResult r) {
+    @Override
+    public synchronized void hostFinished(HostResult r) {
         String word = switch (r.status()) {
             case OK -> "ok";
             case CHANGED -> "changed";
@@ -60,6 +62,12 @@ public final class TextReport {
         out.flush();
     }
 
+    @Override
+    public synchronized void playAborted(String name, String why) {
+        out.println("PLAY ABORTED [" + name + "]: " + why);
+        out.flush();
+    }
+
     static String keyLine(KeyResult k) {
         String key = k.key() == null ? k.task() : k.key();
         StringBuilder sb = new StringBuilder(key).append(": ");
@@ -84,7 +92,7 @@ public final class TextReport {
         return sb.toString();
     }
 
-    public void recap(RunReport report) {
+    public synchronized void recap(RunReport report) {
         out.println();
         out.println("PLAY RECAP (run " + report.runId() + ")");
         Map<String, int[]> counts = new LinkedHashMap<>();

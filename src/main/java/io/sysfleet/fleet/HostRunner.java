@@ -1,0 +1,90 @@
+package io.sysfleet.fleet;
+
+import io.sysfleet.apply.Applier;
+import io.sysfleet.apply.HostResult;
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.catalog.Platform;
+import io.sysfleet.core.SysfleetException;
+import io.sysfleet.facts.FactsProbe;
+import io.sysfleet.facts.FileFact;
+import io.sysfleet.facts.HostFacts;
+import io.sysfleet.facts.LiveValue;
+import io.sysfleet.inventory.Host;
+import io.sysfleet.playbook.Play;
+import io.sysfleet.plan.HostPlan;
+import io.sysfleet.plan.HostState;
+import io.sysfleet.plan.Planner;
+import io.sysfleet.transport.Transport;
+import io.sysfleet.transport.TransportException;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One play on one host: connect, gather facts in one round trip, plan, and apply (or stop at the plan in
+ * check mode). Thread-safe; never throws for a host-level failure: it becomes the host's result.
+ */
+final class HostRunner {
+    private static final String DEFAULT_FILE = "/etc/sysctl.conf";
+    private final RunOptions options;
+    private final Connector connector;
+    private final Planner planner;
+
+    HostRunner(RunOptions options, Connector connector, KeyCatalog catalog) {
+        this.options = options;
+        this.connector = connector;
+        this.planner = new Planner(catalog);
+    }
+
+    HostResult run(Host host, Play play, Applier applier) {
+        if (options.offline()) {
+            return Applier.withoutApplying(planner.plan(host, play, null), true);
+        }
+        String phase = "connect";
+        try (Transport t = connector.open(host, play)) {
+            phase = "facts";
+            List<String> keys = List.copyOf(planner.probeKeys(play, host));
+            Set<String> paths = planner.files(play, host);
+            Map<String, FileFact> files = new LinkedHashMap<>();
+            HostFacts first = null;
+            for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
+                HostFacts f = FactsProbe.gather(t, path, first == null ? keys : List.of(), options.commandTimeout());
+                if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
+                    return HostResult.failure(host.name(), HostResult.Status.FAILED, "facts",
+                            path + " exists but cannot be read by the connecting user (set become: true)");
+                }
+                files.put(path, f.sysctlFile());
+                first = first == null ? f : first;
+            }
+            Platform platform = Platform.detect(first.osRelease(), first.redhatRelease(), first.kernelRelease());
+            Map<String, String> texts = new HashMap<>();
+            files.forEach((p, f) -> texts.put(p, f.exists() ? Applier.text(f.content()) : null));
+            Map<String, String> live = new HashMap<>();
+            first.live().forEach((k, v) -> {
+                if (v.state() == LiveValue.State.PRESENT) {
+                    live.put(k, v.value());
+                }
+            });
+            phase = "plan";
+            HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
+            if (options.check()) {
+                return Applier.withoutApplying(plan, true);
+            }
+            phase = "apply";
+            return applier.apply(t, plan, files);
+        } catch (TransportException e) {
+            return HostResult.failure(host.name(),
+                    Connector.unreachable(e) ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
+                    e.phase(), e.getMessage());
+        } catch (SysfleetException e) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED,
+                    e.phase() != null ? e.phase() : phase, e.getMessage());
+        } catch (RuntimeException e) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED, phase,
+                    "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+}
