@@ -100,6 +100,19 @@ class HostKeyIT {
     }
 
     @Test
+    void aHostKnownOnlyByItsRsaOrEcdsaKeyIsAccepted() throws IOException {
+        TestFleet.Host a = fleet.host(0);
+        for (String type : List.of("ssh-rsa", "ecdsa-sha2-nistp256")) {
+            String key = a.hostKeys().stream().filter(k -> k.startsWith(type + " ")).findFirst().orElseThrow();
+            Path file = knownHosts(a.knownHostsName() + " " + key + "\n");
+            try (SshTransport t = SshTransport.connect("a", options(a, file, HostKeyPolicy.STRICT), fleet.env(),
+                    Clock.systemUTC())) {
+                assertEquals(0, t.exec(Command.of("true"), Duration.ofSeconds(10)).exitCode());
+            }
+        }
+    }
+
+    @Test
     void changedKeyIsRefusedUnderEveryPolicyWithBothFingerprints() throws IOException {
         TestFleet.Host a = fleet.host(0);
         TestFleet.Host b = fleet.host(1);
