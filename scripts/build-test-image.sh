@@ -20,7 +20,7 @@ suite=bookworm
 inputs_hash=$(
     {
         cat "$root/scripts/build-test-image.sh"
-        (cd "$overlay" && find . -print0 | LC_ALL=C sort -z | xargs -0 stat -c '%n %a %F')
+        (cd "$overlay" && find . -type f -perm -u+x -print0 | LC_ALL=C sort -z | xargs -0 -r printf 'exec %s\n')
         (cd "$overlay" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
     } | sha256sum | cut -c1-16
 )
@@ -61,6 +61,8 @@ fi
 
 # Overlay (sshd config, sudoers, entry point, profiles, the centos5 test double).
 cp -a "$overlay/." "$rootfs/"
+# Modes do not depend on the checkout's umask.
+chmod -R go-w "$rootfs/usr/local" "$rootfs/etc/ssh/sshd_config.d"
 chmod 0440 "$rootfs/etc/sudoers.d/sysfleet"
 chown -R root:root "$rootfs/etc/sudoers.d" "$rootfs/usr/local" "$rootfs/etc/ssh/sshd_config.d"
 

@@ -234,6 +234,10 @@ public final class SshTransport extends ShellTransport {
         try {
             long deadline = clock.millis() + timeout.toMillis();
             if (!waitClosed(ch, deadline)) {
+                if (!session.isConnected()) {
+                    throw new TransportException(Phase.CONNECT, host(), "connection to " + target
+                            + " was lost while running " + cmd);
+                }
                 kill(ch);
                 throw new TransportException(Phase.EXEC, host(),
                         "command timed out after " + timeout.toMillis() + " ms and was killed: " + cmd);
