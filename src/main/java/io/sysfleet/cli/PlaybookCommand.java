@@ -8,6 +8,8 @@ import io.sysfleet.inventory.Inventory;
 import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.report.Progress;
 import io.sysfleet.report.RunReport;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.transport.HostKeyPolicy;
@@ -22,6 +24,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** What {@code run} and {@code check} share: the playbook, the inventory, connection and output options. */
 abstract class PlaybookCommand extends BaseCommand {
@@ -59,6 +63,10 @@ abstract class PlaybookCommand extends BaseCommand {
     @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "Timeout of one remote command (default 60).")
     int commandTimeout = 60;
 
+    @Option(names = "--progress", paramLabel = "WHEN",
+            description = "Live status line on stderr: auto (default: when on a terminal), always, never.")
+    String progress = "auto";
+
     @Option(names = {"-f", "--forks"}, paramLabel = "N",
             description = "How many hosts to run at once (default " + RunOptions.DEFAULT_FORKS + ").")
     int forks = RunOptions.DEFAULT_FORKS;
@@ -94,11 +102,49 @@ abstract class PlaybookCommand extends BaseCommand {
                 Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks);
         String runId = newRunId(clock);
         TextReport text = new TextReport(out(), diff, verbosity.length);
+        Progress bar = switch (progress) {
+            case "always" -> new Progress(text, err());
+            case "never" -> null;
+            case "auto" -> System.console() != null ? new Progress(text, err()) : null;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--progress must be auto, always or never, got '" + progress + "'");
+        };
         FleetRunner runner = new FleetRunner(options, new Connector(options, env, clock, home), KeyCatalog.load(),
                 clock, runId);
-        RunReport report = runner.run(pb, inv, text);
-        text.recap(report);
-        return report.exitCode().code();
+        // SIGINT/SIGTERM: start no new host, let running ones finish (with their undo), print the recap, exit 99.
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            runner.interrupt();
+            try {
+                if (finished.await(5, TimeUnit.MINUTES)) {
+                    Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sysfleet-interrupt");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            RunReport report = runner.run(pb, inv, bar != null ? bar : text);
+            if (bar != null) {
+                bar.finish();
+            }
+            text.recap(report);
+            writeReports(report);
+            return runner.wasInterrupted() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+        } finally {
+            out().flush();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook exits with 99
+            }
+        }
+    }
+
+    /** Writes the machine-readable reports asked for (none yet). */
+    void writeReports(RunReport report) {
     }
 
     static Path defaultStateDir(Map<String, String> env, Path home) {
