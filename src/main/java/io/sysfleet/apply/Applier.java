@@ -1,6 +1,9 @@
 package io.sysfleet.apply;
 
 import io.sysfleet.facts.FileFact;
+import io.sysfleet.journal.Intent;
+import io.sysfleet.journal.Journal;
+import io.sysfleet.journal.Outcome;
 import io.sysfleet.plan.FilePlan;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.KeyPlan;
@@ -11,6 +14,7 @@ import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,11 +34,15 @@ public final class Applier {
     private final String runId;
     private final LocalBackups backups;
     private final Duration timeout;
+    private final Journal journal;
+    private final Clock clock;
 
-    public Applier(String runId, LocalBackups backups, Duration timeout) {
+    public Applier(String runId, LocalBackups backups, Duration timeout, Journal journal, Clock clock) {
         this.runId = runId;
         this.backups = backups;
         this.timeout = timeout;
+        this.journal = journal;
+        this.clock = clock;
     }
 
     /** The text of a file as the planner sees it: one char per byte, so writing it back is byte-identical. */
@@ -62,7 +70,7 @@ public final class Applier {
     /**
      * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes).
      */
-    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files) {
+    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Privilege privilege) {
         if (plan.failed() || !plan.hasChanges()) {
             return withoutApplying(plan, false);
         }
@@ -79,10 +87,7 @@ public final class Applier {
                 continue;
             }
             FileFact fact = files.get(fp.path());
-            if (fact != null && fact.exists()) {
-                backups.saveOriginal(host, fp.path(), fact.content());
-            }
-            FileOutcome fo = applyFile(t, fp, fact, keys);
+            FileOutcome fo = applyFile(t, host, fp, fact, keys, privilege);
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
                 diffs.add(fp.diff(host));
@@ -102,7 +107,8 @@ public final class Applier {
     private record FileOutcome(List<KeyResult> keys, boolean diffApplied, String phase, String error, boolean undone) {
     }
 
-    private FileOutcome applyFile(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys) {
+    private FileOutcome applyFile(Transport t, String host, FilePlan fp, FileFact fact, List<KeyPlan> keys,
+                                  Privilege privilege) {
         boolean exists = fact != null && fact.exists();
         // Every key the new file sets may change on sysctl -p: snapshot all of them, plus the play's keys.
         Set<String> paths = new LinkedHashSet<>();
@@ -130,14 +136,55 @@ public final class Applier {
         }
         boolean ignore = keys.stream().anyMatch(k -> k.task().ignoreErrors());
         List<String> args = new ArrayList<>(List.of(fp.path(), exists ? fact.sha256() : "absent",
-                fp.path() + ".sysfleet-" + runId + ".bak",
+                backupPath(fp.path()),
                 exists ? fact.mode() : "0644", exists ? fact.owner() : "root", exists ? fact.group() : "root",
                 fp.changed() ? "1" : "0", reload ? "1" : "0", ignore ? "1" : "0", String.valueOf(paths.size())));
         args.addAll(paths);
         args.addAll(setPairs);
         byte[] stdin = fp.changed() ? fp.newText().getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+
+        // Write ahead: the original bytes and every live value the change can touch are on the controller's
+        // disk before the host is changed.
+        String localCopy = null;
+        if (exists) {
+            localCopy = backups.runDir().relativize(backups.saveOriginal(host, fp.path(), fact.content())).toString();
+        }
+        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.copyOf(paths)), timeout);
+        ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
+        if (!before.complete()) {
+            return new FileOutcome(planned(keys), false, "apply", "cannot read live values before the change: "
+                    + snap.stderrText().strip() + "; nothing was changed", false);
+        }
+        String shaBefore = exists ? fact.sha256() : "absent";
+        journal.intent(new Intent(host, fp.path(), exists, exists ? fact.mode() : null, exists ? fact.owner() : null,
+                exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(stdin) : shaBefore,
+                exists ? backupPath(fp.path()) : null, localCopy, privilege.become(), privilege.becomeUser(),
+                before.before(), clock.instant().toString()));
+
         ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
+        FileOutcome result = finishFile(t, fp, fact, keys, r, out);
+        journal.outcome(new Outcome(host, fp.path(), result.error == null ? "applied"
+                : result.undone ? "undone" : out.conflict() != null ? "conflict" : "failed",
+                out.written() != null ? out.written() : null, out.after(), result.error, clock.instant().toString()));
+        return result;
+    }
+
+    /** The remote backup's path: beside the file, named with the run id. */
+    String backupPath(String file) {
+        return file + ".sysfleet-" + runId + ".bak";
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private FileOutcome finishFile(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ExecResult r,
+                                   ApplyOutput out) {
         if (out.conflict() != null) {
             return new FileOutcome(planned(keys), false, "apply", fp.path() + " changed on the host since its facts "
                     + "were read (sha256 now " + out.conflict() + "); nothing was changed, run again", false);

@@ -2,14 +2,11 @@ package io.sysfleet.apply;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.journal.Journal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * The run's state directory on the controller: {@code STATE/runs/RUN_ID/HOST/}, directories 0700 and files
@@ -37,8 +34,8 @@ public final class LocalBackups {
             return file;
         }
         try {
-            mkdirs(dir);
-            write(file, content);
+            Journal.mkdirs(dir);
+            Journal.writeAtomically(file, content);
             return file;
         } catch (IOException e) {
             throw new SysfleetException(ExitCode.ERROR, "backup", host,
@@ -52,28 +49,4 @@ public final class LocalBackups {
         return out.startsWith(".") ? "_" + out.substring(1) : out;
     }
 
-    private static void mkdirs(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        if (dir.getParent() != null) {
-            mkdirs(dir.getParent());
-        }
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // another host's worker made it first
-        }
-    }
-
-    private static void write(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.WRITE))) {
-            ch.write(java.nio.ByteBuffer.wrap(content));
-            ch.force(true);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
 }

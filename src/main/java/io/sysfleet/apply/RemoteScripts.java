@@ -13,6 +13,8 @@ final class RemoteScripts {
     private static final String LIB = """
             set -u
             umask 077
+            # Finish even if the controller dies mid-command: a change is never left half-done on its account.
+            trap '' HUP PIPE
             sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
             val() { if [ -r "/proc/sys/$1" ]; then printf '%s' "$(cat "/proc/sys/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
             errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
@@ -23,6 +25,14 @@ final class RemoteScripts {
               fi
               sync "$(dirname "$1")" 2>/dev/null || true
             }
+            """;
+
+    /** Snapshot: {@code [PROC_PATH]*}: prints the live value of each path (before-absent when missing). */
+    static final String SNAPSHOT = LIB + """
+            for p in "$@"; do
+              if v=$(val "$p"); then printf 'before\\t%s\\t%s\\n' "$p" "$v"; else printf 'before-absent\\t%s\\n' "$p"; fi
+            done
+            printf 'done\\n'
             """;
 
     /**

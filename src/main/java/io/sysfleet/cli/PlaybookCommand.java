@@ -6,6 +6,8 @@ import io.sysfleet.fleet.FleetRunner;
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.inventory.InventoryLoader;
+import io.sysfleet.journal.Journal;
+import io.sysfleet.journal.RunRecord;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.core.ExitCode;
@@ -109,8 +111,12 @@ abstract class PlaybookCommand extends BaseCommand {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--progress must be auto, always or never, got '" + progress + "'");
         };
+        Journal journal = checkMode() ? null : Journal.create(options.stateDir(), new RunRecord(runId, "run", null,
+                clock.instant().toString(), null, env.getOrDefault("USER", System.getProperty("user.name")),
+                controllerName(), playbook.toAbsolutePath().toString(), inventory.toAbsolutePath().toString(), false,
+                "running", null, Map.of()));
         FleetRunner runner = new FleetRunner(options, new Connector(options, env, clock, home), KeyCatalog.load(),
-                clock, runId);
+                clock, runId, journal);
         // SIGINT/SIGTERM: start no new host, let running ones finish (with their undo), print the recap, exit 99.
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
@@ -131,7 +137,15 @@ abstract class PlaybookCommand extends BaseCommand {
             }
             text.recap(report);
             writeReports(report);
-            return runner.wasInterrupted() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+            int exit = runner.wasInterrupted() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+            if (journal != null) {
+                String status = runner.wasInterrupted() ? "interrupted"
+                        : report.plays().stream().anyMatch(p -> p.aborted() != null) ? "aborted" : "finished";
+                journal.finish(journal.record().finished(clock.instant().toString(), status, exit, report.hostStatuses()));
+                text.note("run " + runId + " journaled in " + journal.dir() + " (undo with: sysfleet rollback --run "
+                        + runId + " -i " + inventory + ")");
+            }
+            return exit;
         } finally {
             out().flush();
             finished.countDown();
@@ -145,6 +159,14 @@ abstract class PlaybookCommand extends BaseCommand {
 
     /** Writes the machine-readable reports asked for (none yet). */
     void writeReports(RunReport report) {
+    }
+
+    static String controllerName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     static Path defaultStateDir(Map<String, String> env, Path home) {

@@ -1,5 +1,6 @@
 package io.sysfleet.fleet;
 
+import io.sysfleet.apply.Privilege;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.transport.Become;
@@ -32,11 +33,22 @@ public final class Connector {
         this.home = home;
     }
 
-    public Transport open(Host host, Play play) {
+    /** Become as Ansible decides it: the host's connection variables win over the play's keywords. */
+    public static Privilege privilege(Host host, Play play) {
         boolean become = host.vars().containsKey("ansible_become") ? host.become()
                 : play.become() != null && play.become();
-        String becomeUser = host.becomeUser() != null ? host.becomeUser()
+        String user = host.becomeUser() != null ? host.becomeUser()
                 : play.becomeUser() != null ? play.becomeUser() : "root";
+        return new Privilege(become, become ? user : null);
+    }
+
+    public Transport open(Host host, Play play) {
+        return open(host, privilege(host, play));
+    }
+
+    public Transport open(Host host, Privilege privilege) {
+        boolean become = privilege.become();
+        String becomeUser = privilege.becomeUser() == null ? "root" : privilege.becomeUser();
         if ("local".equals(host.connection())) {
             Become b = null;
             if (become) {

@@ -8,6 +8,7 @@ import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
+import io.sysfleet.journal.Journal;
 import io.sysfleet.report.PlayResult;
 import io.sysfleet.report.RunListener;
 import io.sysfleet.report.RunReport;
@@ -37,13 +38,20 @@ public final class FleetRunner {
     private final HostRunner hostRunner;
     private final Clock clock;
     private final String runId;
+    private final Journal journal;
     private final AtomicBoolean interrupted = new AtomicBoolean();
 
-    public FleetRunner(RunOptions options, Connector connector, KeyCatalog catalog, Clock clock, String runId) {
+    /** {@code journal} records every change before it is made; it may be null only in check mode. */
+    public FleetRunner(RunOptions options, Connector connector, KeyCatalog catalog, Clock clock, String runId,
+                       Journal journal) {
+        if (journal == null && !options.check()) {
+            throw new IllegalArgumentException("a run that changes hosts needs a journal");
+        }
         this.options = options;
         this.hostRunner = new HostRunner(options, connector, catalog);
         this.clock = clock;
         this.runId = runId;
+        this.journal = journal;
     }
 
     /** Asks the run to stop: hosts already running finish (with their undo); no new host starts. */
@@ -57,7 +65,8 @@ public final class FleetRunner {
 
     public RunReport run(Playbook playbook, Inventory inventory, RunListener listener) {
         Instant started = clock.instant();
-        Applier applier = new Applier(runId, new LocalBackups(options.stateDir(), runId), options.commandTimeout());
+        Applier applier = new Applier(runId, new LocalBackups(options.stateDir(), runId), options.commandTimeout(),
+                journal, clock);
         List<PlayResult> plays = new ArrayList<>();
         Set<String> out = new HashSet<>();
         ExecutorService pool = Executors.newFixedThreadPool(options.forks(), r -> {

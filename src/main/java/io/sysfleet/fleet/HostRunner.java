@@ -74,7 +74,7 @@ final class HostRunner {
                 return Applier.withoutApplying(plan, true);
             }
             phase = "apply";
-            return applier.apply(t, plan, files);
+            return applier.apply(t, plan, files, Connector.privilege(host, play));
         } catch (TransportException e) {
             return HostResult.failure(host.name(),
                     Connector.unreachable(e) ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,

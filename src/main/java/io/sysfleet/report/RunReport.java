@@ -16,6 +16,19 @@ public record RunReport(String runId, boolean check, Instant started, Instant fi
         return plays.stream().flatMap(p -> p.hosts().stream()).toList();
     }
 
+    /** Each host's overall status over all plays: failed over unreachable over changed over ok over skipped. */
+    public java.util.Map<String, String> hostStatuses() {
+        java.util.Map<String, HostResult.Status> worst = new java.util.LinkedHashMap<>();
+        List<HostResult.Status> rank = List.of(HostResult.Status.SKIPPED, HostResult.Status.OK,
+                HostResult.Status.CHANGED, HostResult.Status.UNREACHABLE, HostResult.Status.FAILED);
+        for (HostResult h : allHosts()) {
+            worst.merge(h.host(), h.status(), (a, b) -> rank.indexOf(a) >= rank.indexOf(b) ? a : b);
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        worst.forEach((k, v) -> out.put(k, v.name().toLowerCase(java.util.Locale.ROOT)));
+        return out;
+    }
+
     /**
      * The documented exit code: 2 when a host failed, else 3 when a host was unreachable, else 7 in check mode
      * when changes are pending (drift), else 0.

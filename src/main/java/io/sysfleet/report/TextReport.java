@@ -92,6 +92,12 @@ public final class TextReport implements RunListener {
         return sb.toString();
     }
 
+    /** A line of information after the recap. */
+    public synchronized void note(String line) {
+        out.println(line);
+        out.flush();
+    }
+
     public synchronized void recap(RunReport report) {
         out.println();
         out.println("PLAY RECAP (run " + report.runId() + ")");

@@ -6,6 +6,10 @@ import io.sysfleet.facts.FactsProbe;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.facts.HostFacts;
 import io.sysfleet.inventory.Host;
+import io.sysfleet.journal.Intent;
+import io.sysfleet.journal.Journal;
+import io.sysfleet.journal.JournalView;
+import io.sysfleet.journal.RunRecord;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.HostState;
@@ -21,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +62,12 @@ class ApplierLocalTest {
                 PlaybookLoader.load(pb).plays().get(0), new HostState(Platform.unknown(), files, live));
     }
 
+    private static Applier applier(Path state, String runId) {
+        Journal journal = Journal.create(state, new RunRecord(runId, "run", null, "2026-01-01T00:00:00Z", null, "u",
+                "c", "p.yml", "i.yml", false, "running", null, Map.of()));
+        return new Applier(runId, new LocalBackups(state, runId), T, journal, Clock.systemUTC());
+    }
+
     private Map<String, FileFact> facts(LocalTransport t, Path conf) {
         return Map.of(conf.toString(), FactsProbe.gather(t, conf.toString(), List.of(), T).sysctlFile());
     }
@@ -70,7 +81,7 @@ class ApplierLocalTest {
         Path state = dir.resolve("state");
         try (LocalTransport t = new LocalTransport()) {
             HostPlan plan = plan(conf, "30", t);
-            HostResult r = new Applier("run1", new LocalBackups(state, "run1"), T).apply(t, plan, facts(t, conf));
+            HostResult r = applier(state, "run1").apply(t, plan, facts(t, conf), Privilege.none());
             assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
             assertNull(r.error());
         }
@@ -87,6 +98,22 @@ class ApplierLocalTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".sysfleet.")), "no temp file left");
         }
+        JournalView j = Journal.read(state, "run1");
+        assertEquals(1, j.intents().size());
+        Intent in = j.intents().get(0);
+        assertEquals(conf.toString(), in.file());
+        assertEquals(Applier.sha256(original), in.shaBefore());
+        assertEquals(Applier.sha256(expected), in.shaAfter());
+        assertEquals(remoteBackup.toString(), in.remoteBackup());
+        assertArrayEquals(original, Files.readAllBytes(j.dir().resolve(in.localCopy())));
+        String liveNow;
+        try (var r = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/tcp_fin_timeout"))) {
+            liveNow = r.readLine().strip(); // procfs files report odd sizes: read a line, not "the whole file"
+        }
+        assertEquals(liveNow,
+                in.live().get("net/ipv4/tcp_fin_timeout"), "the live value before the change is journaled");
+        assertEquals("applied", j.outcomes().get(0).status());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(j.dir().resolve("journal.jsonl"))));
     }
 
     @Test
@@ -94,10 +121,10 @@ class ApplierLocalTest {
         Path conf = dir.resolve("sysctl.conf");
         Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 31\n");
         try (LocalTransport t = new LocalTransport()) {
-            Applier a = new Applier("r", new LocalBackups(dir.resolve("s"), "r"), T);
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "32", t), facts(t, conf)).status());
+            Applier a = applier(dir.resolve("s"), "r");
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "32", t), facts(t, conf), Privilege.none()).status());
             byte[] after = Files.readAllBytes(conf);
-            HostResult again = a.apply(t, plan(conf, "32", t), facts(t, conf));
+            HostResult again = a.apply(t, plan(conf, "32", t), facts(t, conf), Privilege.none());
             assertEquals(HostResult.Status.OK, again.status());
             assertEquals(0, again.changedKeys());
             assertArrayEquals(after, Files.readAllBytes(conf));
@@ -112,7 +139,7 @@ class ApplierLocalTest {
             HostPlan plan = plan(conf, "30", t);
             Map<String, FileFact> facts = facts(t, conf);
             Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 61\n"); // someone else edits it meanwhile
-            HostResult r = new Applier("r", new LocalBackups(dir.resolve("s"), "r"), T).apply(t, plan, facts);
+            HostResult r = applier(dir.resolve("s"), "r").apply(t, plan, facts, Privilege.none());
             assertEquals(HostResult.Status.FAILED, r.status());
             assertTrue(r.error().contains("changed on the host since its facts were read"), r.error());
         }
@@ -124,8 +151,8 @@ class ApplierLocalTest {
     void aMissingFileIsCreatedWithMode0644() throws IOException {
         Path conf = dir.resolve("new.conf");
         try (LocalTransport t = new LocalTransport()) {
-            HostResult r = new Applier("r", new LocalBackups(dir.resolve("s"), "r"), T)
-                    .apply(t, plan(conf, "30", t), facts(t, conf));
+            HostResult r = applier(dir.resolve("s"), "r")
+                    .apply(t, plan(conf, "30", t), facts(t, conf), Privilege.none());
             assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
         }
         assertEquals("# Added by sysfleet\nnet.ipv4.tcp_fin_timeout = 30\n", Files.readString(conf));
@@ -157,9 +184,9 @@ class ApplierLocalTest {
         Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 60\n");
         Path state = dir.resolve("s");
         try (LocalTransport t = new LocalTransport()) {
-            Applier a = new Applier("r", new LocalBackups(state, "r"), T);
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "40", t), facts(t, conf)).status());
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "30", t), facts(t, conf)).status());
+            Applier a = applier(state, "r");
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "40", t), facts(t, conf), Privilege.none()).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "30", t), facts(t, conf), Privilege.none()).status());
         }
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n", Files.readString(dir.resolve("sysctl.conf.sysfleet-r.bak")));
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n",
