@@ -19,10 +19,11 @@ import java.util.Map;
  * @param after      live values at the end
  * @param error      "step: message" when a step failed, else null
  * @param complete   whether the script ran to its end
+ * @param source     for a restore: where the original bytes came from (remote or local), else null
  */
 public record ApplyOutput(String conflict, String backup, String written, String restored, Integer sysctlExit,
                           List<String> stderr, Map<String, String> before, Map<String, String> after, String error,
-                          boolean complete) {
+                          boolean complete, String source) {
 
     public static ApplyOutput parse(String text) {
         String conflict = null;
@@ -32,6 +33,7 @@ public record ApplyOutput(String conflict, String backup, String written, String
         Integer sysctlExit = null;
         String error = null;
         boolean complete = false;
+        String source = null;
         List<String> stderr = new ArrayList<>();
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
@@ -42,6 +44,7 @@ public record ApplyOutput(String conflict, String backup, String written, String
                 case "backup" -> backup = field(f, 1);
                 case "written" -> written = field(f, 1);
                 case "restored" -> restored = field(f, 1);
+                case "source" -> source = field(f, 1);
                 case "sysctl" -> sysctlExit = parseInt(field(f, 1));
                 case "set" -> {
                     Integer rc = parseInt(field(f, 2));
@@ -61,7 +64,7 @@ public record ApplyOutput(String conflict, String backup, String written, String
                 }
             }
         }
-        return new ApplyOutput(conflict, backup, written, restored, sysctlExit, stderr, before, after, error, complete);
+        return new ApplyOutput(conflict, backup, written, restored, sysctlExit, stderr, before, after, error, complete, source);
     }
 
     private static String field(String[] f, int i) {

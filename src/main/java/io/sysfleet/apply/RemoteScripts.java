@@ -5,7 +5,7 @@ package io.sysfleet.apply;
  * arrives as positional arguments and on stdin. Each script prints tab-separated records the controller parses
  * ({@link ApplyOutput}); values read from /proc/sys have tabs and newlines folded to spaces.
  */
-final class RemoteScripts {
+public final class RemoteScripts {
     private RemoteScripts() {
     }
 
@@ -28,7 +28,7 @@ final class RemoteScripts {
             """;
 
     /** Snapshot: {@code [PROC_PATH]*}: prints the live value of each path (before-absent when missing). */
-    static final String SNAPSHOT = LIB + """
+    public static final String SNAPSHOT = LIB + """
             for p in "$@"; do
               if v=$(val "$p"); then printf 'before\\t%s\\t%s\\n' "$p" "$v"; else printf 'before-absent\\t%s\\n' "$p"; fi
             done
@@ -70,6 +70,41 @@ final class RemoteScripts {
             fi
             setkeys "$n" "$@"
             snap after "$n" "$@"
+            printf 'done\\n'
+            """;
+
+    /**
+     * Restore (rollback): {@code FILE EXPECT_SHA NEW_BACKUP SOURCE WANT_SHA EXISTED HAVE_LOCAL MODE OWNER GROUP
+     * [PROC_PATH VALUE]*}, stdin = the original bytes from the controller (when HAVE_LOCAL is 1). Refuses when the
+     * file is not what the controller saw (EXPECT_SHA, or "any"); backs the current file up to NEW_BACKUP; puts
+     * the original back from the remote backup SOURCE when it is there with the right hash, else from stdin
+     * (or removes a file the run created); writes back the live values; prints what is there now.
+     */
+    public static final String RESTORE = LIB + """
+            f=$1; expect=$2; newbak=$3; src=$4; want=$5; existed=$6; havelocal=$7; mode=$8; owner=$9; shift 9
+            group=$1; shift
+            cur=$(sha "$f")
+            if [ "$expect" != any ] && [ "$cur" != "$expect" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
+            if [ -e "$f" ] && [ ! -e "$newbak" ]; then
+              if ! cp -p "$f" "$newbak" || ! chmod 600 "$newbak"; then printf 'error\\tbackup\\tcannot copy %s to %s\\n' "$f" "$newbak"; exit 0; fi
+              printf 'backup\\t%s\\n' "$newbak"
+            fi
+            if [ "$cur" != "$want" ]; then
+              if [ "$existed" = 0 ]; then
+                rm -f "$f" || printf 'error\\trestore\\tcannot remove %s\\n' "$f"
+              elif [ "$src" != - ] && [ -f "$src" ] && [ "$(sha "$src")" = "$want" ]; then
+                if put "$f" "$mode" "$owner" "$group" < "$src"; then printf 'source\\tremote\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
+              elif [ "$havelocal" = 1 ]; then
+                if put "$f" "$mode" "$owner" "$group"; then printf 'source\\tlocal\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
+              else
+                printf 'error\\trestore\\tno backup of %s left: the remote copy %s is gone or changed and there is no local copy\\n' "$f" "$src"
+              fi
+            fi
+            printf 'restored\\t%s\\n' "$(sha "$f")"
+            while [ "$#" -ge 2 ]; do
+              p=$1; v=$2; shift 2
+              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+            done
             printf 'done\\n'
             """;
 

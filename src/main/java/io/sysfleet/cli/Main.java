@@ -22,6 +22,8 @@ import java.io.StringWriter;
                 LintCommand.class,
                 RunCommand.class,
                 CheckCommand.class,
+                RollbackCommand.class,
+                RunsCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -1,0 +1,117 @@
+package io.sysfleet.cli;
+
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.fleet.Connector;
+import io.sysfleet.fleet.RunOptions;
+import io.sysfleet.inventory.Host;
+import io.sysfleet.inventory.Inventory;
+import io.sysfleet.journal.Journal;
+import io.sysfleet.journal.JournalView;
+import io.sysfleet.journal.RunRecord;
+import io.sysfleet.report.Progress;
+import io.sysfleet.report.TextReport;
+import io.sysfleet.rollback.Rollback;
+import io.sysfleet.report.RunReport;
+import picocli.CommandLine.Mixin;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/** What the commands that reach hosts share (run, check, rollback): options, interruption, reports, run ids. */
+abstract class FleetCommand extends BaseCommand {
+
+    @Mixin
+    FleetOptions fleet;
+
+    /**
+     * Runs {@code body} so that SIGINT/SIGTERM calls {@code stop} (no new host starts, running ones finish with
+     * their undo), waits for {@code body} to print its recap, then ends the process with exit code 99.
+     */
+    int withInterruptHandler(Runnable stop, IntSupplier body) {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            stop.run();
+            try {
+                if (finished.await(5, TimeUnit.MINUTES)) {
+                    Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sysfleet-interrupt");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            return body.getAsInt();
+        } finally {
+            out().flush();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook exits with 99
+            }
+        }
+    }
+
+    /** Writes the machine-readable reports asked for (none yet). */
+    void writeReports(RunReport report) {
+    }
+
+    static String controllerName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** A sortable, unique run id: UTC time plus 6 random hex digits. */
+    static String newRunId(Clock clock) {
+        String time = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant());
+        byte[] r = new byte[3];
+        new SecureRandom().nextBytes(r);
+        return time + "-" + HexFormat.of().formatHex(r);
+    }
+
+    /** Rolls back {@code view}; used by this command and by {@code run --rollback-on-abort}. */
+    int rollback(JournalView view, Inventory inv, RunOptions options, boolean force, int serial,
+                 Map<String, String> env, Path home, Clock clock, TextReport text) {
+        String runId = newRunId(clock);
+        Journal journal = options.check() ? null : Journal.create(options.stateDir(), new RunRecord(runId, "rollback",
+                view.record().id(), clock.instant().toString(), null,
+                env.getOrDefault("USER", System.getProperty("user.name")), controllerName(), null,
+                options.inventory().toAbsolutePath().toString(), false, "running", null, Map.of()));
+        Set<String> selected = options.limit() == null ? null
+                : inv.select("all", options.limit()).stream().map(Host::name).collect(Collectors.toSet());
+        Rollback rollback = new Rollback(new Rollback.Options(options.check(), force, options.forks(), serial,
+                options.commandTimeout()), new Connector(options, env, clock, home), clock, runId, journal,
+                options.stateDir());
+        Progress bar = fleet.progress(text, err());
+        return withInterruptHandler(rollback::interrupt, () -> {
+            RunReport report = rollback.run(view, inv, selected, bar != null ? bar : text);
+            if (bar != null) {
+                bar.finish();
+            }
+            text.recap(report);
+            writeReports(report);
+            int exit = rollback.wasInterrupted() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+            if (journal != null) {
+                journal.finish(journal.record().finished(clock.instant().toString(),
+                        rollback.wasInterrupted() ? "interrupted" : "finished", exit, report.hostStatuses()));
+                text.note("rollback " + runId + " journaled in " + journal.dir() + " (it can be rolled back too)");
+            }
+            return exit;
+        });
+    }
+
+}
