@@ -1,0 +1,86 @@
+package io.sysfleet.report;
+
+import io.sysfleet.apply.HostResult;
+import io.sysfleet.apply.HostResult.Status;
+import io.sysfleet.apply.KeyResult;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Hand-built run reports covering every host status and key outcome, shared by the report tests. */
+final class SampleRuns {
+    static final Instant STARTED = Instant.parse("2024-05-01T10:15:30.250Z");
+    static final Instant FINISHED = Instant.parse("2024-05-01T10:15:42.750Z");
+
+    /** Play name with every XML-special character and a dot. */
+    static final String PLAY = "Conntrack & TCP <tuning> \"prod\" v1.2 'eu'";
+    static final String KERNEL_ERROR = "sysctl: setting key \"net.netfilter.nf_conntrack_max\": Invalid argument";
+    static final String DIFF = """
+            --- web2:/etc/sysctl.conf (before)
+            +++ web2:/etc/sysctl.conf (after)
+            @@ -1,2 +1,2 @@
+             # réglage <fin> & "délai" — ünïcödé ✓
+            -net.ipv4.tcp_fin_timeout = 60
+            +net.ipv4.tcp_fin_timeout = 30
+            """;
+    static final String CONTROL = "odd output \u0001\u001b[0m with a lone \ud800 surrogate and 🚀";
+
+    private SampleRuns() {
+    }
+
+    static KeyResult key(String task, String key, String planned, String before, String after, boolean changed,
+                         boolean verified, boolean skipped, String note, String error) {
+        return new KeyResult(task, key, planned, before, after, changed, verified, skipped, note, error);
+    }
+
+    /** An apply run: ok, changed, failed with key error and undo, failed on plan, unreachable, skipped. */
+    static RunReport apply() {
+        HostResult ok = new HostResult("web1.example.com", Status.OK, List.of(
+                key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "30", "30", false, true, false, "already set", null),
+                key("Old conntrack", "net.ipv4.netfilter.ip_conntrack_max", "65536", null, null, false, false, true,
+                        "when: ansible_distribution_major_version == '5' is false", null)),
+                List.of(), List.of(), null, null, false);
+        HostResult changed = new HostResult("web2", Status.CHANGED, List.of(
+                key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "60", "30", true, true, false, null, null)),
+                List.of(DIFF), List.of("sysctl.conf had CRLF line endings; kept them"), null, null, false);
+        HostResult failedKey = new HostResult("db1", Status.FAILED, List.of(
+                key("Conntrack max", "net.netfilter.nf_conntrack_max", "999999999999", "65536", "65536", true, false,
+                        false, "not applied", KERNEL_ERROR),
+                key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "60", null, false, false, false, null, null)),
+                List.of(), List.of(), "verify",
+                KERNEL_ERROR + " (undone: /etc/sysctl.conf and live values restored and verified)", true);
+        HostResult failedPlan = HostResult.failure("db2", Status.FAILED, "plan",
+                "playbooks/tcp.yml:12: unknown key 'net.ipv4.tcp_bogus' for CentOS 7 & <later>");
+        HostResult unreachable = HostResult.failure("10.0.0.9", Status.UNREACHABLE, "connect",
+                "ssh: connect to 10.0.0.9 port 22: Connection refused");
+        HostResult skipped = new HostResult("cache1", Status.SKIPPED, List.of(), List.of(), List.of(), null, null, false);
+        HostResult odd = new HostResult("web1.example.com", Status.OK, List.of(
+                key("Odd", "net.core.somaxconn", "4096", "4096", "4096", false, true, false, CONTROL, null)),
+                List.of(), List.of(CONTROL), null, null, false);
+        return new RunReport("20240501T101530-ab12", false, STARTED, FINISHED, List.of(
+                new PlayResult(PLAY, List.of(ok, changed, failedKey, failedPlan, unreachable, skipped)),
+                new PlayResult("Second play", List.of(odd))));
+    }
+
+    /** A check run with drift: one key would change, one would be removed, one is already right. */
+    static RunReport checkWithDrift() {
+        HostResult drift = new HostResult("web2", Status.CHANGED, List.of(
+                key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "60", null, true, false, false, null, null),
+                key("Syncookies", "net.ipv4.tcp_syncookies", "1", "1", "1", false, true, false, "already set", null),
+                key("No timestamps", "net.ipv4.tcp_timestamps", null, "1", null, true, false, false, null, null)),
+                List.of(DIFF), List.of(), null, null, false);
+        HostResult clean = new HostResult("web1", Status.OK, List.of(
+                key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "30", "30", false, true, false, "already set", null)),
+                List.of(), List.of(), null, null, false);
+        return new RunReport("20240501T101530-cd34", true, STARTED, FINISHED,
+                List.of(new PlayResult("TCP", List.of(drift, clean))));
+    }
+
+    /** A run where every host was reached and fine, or unreachable when {@code unreachable}. */
+    static RunReport simple(boolean check, Status status) {
+        HostResult h = status == Status.UNREACHABLE
+                ? HostResult.failure("h1", status, "connect", "timeout")
+                : new HostResult("h1", status, List.of(), List.of(), List.of(), null, null, false);
+        return new RunReport("r", check, STARTED, FINISHED, List.of(new PlayResult("p", List.of(h))));
+    }
+}
