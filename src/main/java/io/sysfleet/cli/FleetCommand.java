@@ -8,6 +8,8 @@ import io.sysfleet.inventory.Inventory;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
+import io.sysfleet.report.JUnitReport;
+import io.sysfleet.report.JsonReport;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.rollback.Rollback;
@@ -63,8 +65,14 @@ abstract class FleetCommand extends BaseCommand {
         }
     }
 
-    /** Writes the machine-readable reports asked for (none yet). */
+    /** Writes the machine-readable reports asked for, whatever the run's outcome. */
     void writeReports(RunReport report) {
+        if (fleet.reportJson != null) {
+            JsonReport.write(report, fleet.reportJson);
+        }
+        if (fleet.reportJunit != null) {
+            JUnitReport.write(report, fleet.reportJunit);
+        }
     }
 
     static String controllerName() {

@@ -59,6 +59,13 @@ final class FleetOptions {
             description = "How many hosts to run at once (default " + RunOptions.DEFAULT_FORKS + ").")
     int forks = RunOptions.DEFAULT_FORKS;
 
+    @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
+    Path reportJson;
+
+    @Option(names = "--report-junit", paramLabel = "FILE",
+            description = "Write a JUnit XML report: a test case per host and task; failures carry the kernel's words.")
+    Path reportJunit;
+
     /** The validated options of a run. */
     RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home) {
         HostKeyPolicy policy = switch (hostKeyPolicy) {
