@@ -22,6 +22,7 @@ import java.io.StringWriter;
                 LintCommand.class,
                 RunCommand.class,
                 CheckCommand.class,
+                LabCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
