@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** {@code sysfleet lab up|down|status}: a local lab of real sshd hosts in Docker containers, on 127.0.0.1. */
-@Command(name = "lab",
+@Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Start, stop and show a local lab of sshd test hosts (Docker, 127.0.0.1 ports only).",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
 public final class LabCommand extends BaseCommand {
@@ -35,7 +35,7 @@ public final class LabCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "up", description = {
+    @Command(name = "up", mixinStandardHelpOptions = true, description = {
             "Start the lab's hosts (idempotent: running hosts are kept) and wait until each sshd answers.",
             "Without options: the hosts of inventory.example.yml on 127.0.0.1:2201-2206."})
     static final class Up extends LabBase {
@@ -76,7 +76,7 @@ public final class LabCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "down", description = "Remove the lab's containers; keep its key pair, known_hosts and inventory.")
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Remove the lab's containers; keep its key pair, known_hosts and inventory.")
     static final class Down extends LabBase {
         @Override
         public Integer call() {
@@ -85,7 +85,7 @@ public final class LabCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "status", description = {"One line per lab host: name, profile, port, running or stopped, reachable.",
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {"One line per lab host: name, profile, port, running or stopped, reachable.",
             "Exit 0 when every host runs and answers, 3 otherwise (or when the lab has no hosts)."})
     static final class Status extends LabBase {
         @Override

@@ -34,21 +34,24 @@ public final class Docker {
     }
 
     private final String docker;
+    private final Map<String, String> env;
 
-    /** Uses the {@code docker} program on the PATH. */
+    /** Uses the {@code docker} program on the PATH and the engine it is configured for. */
     public Docker() {
-        this("docker");
+        this("docker", Map.of());
     }
 
-    Docker(String program) {
+    /** {@code env}: extra environment of every docker command (e.g. DOCKER_HOST). */
+    Docker(String program, Map<String, String> env) {
         this.docker = program;
+        this.env = Map.copyOf(env);
     }
 
     /** Fails with a clear message unless the docker CLI exists and the engine answers. */
     public void requireEngine() {
         Exec.Result r;
         try {
-            r = Exec.run(List.of(docker, "info", "--format", "{{.ServerVersion}}"), null, Map.of(), SHORT);
+            r = Exec.run(List.of(docker, "info", "--format", "{{.ServerVersion}}"), null, env, SHORT);
         } catch (Exec.ExecException e) {
             throw error("the docker CLI is not usable (" + e.getMessage() + "); install Docker and " + HOW_TO_START, e);
         }
@@ -142,12 +145,14 @@ public final class Docker {
         return r.out();
     }
 
-    private Exec.Result exec(Duration timeout, Map<String, String> env, String... args) {
+    private Exec.Result exec(Duration timeout, Map<String, String> extraEnv, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(docker);
         argv.addAll(List.of(args));
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(extraEnv);
         try {
-            return Exec.run(argv, (Path) null, env, timeout);
+            return Exec.run(argv, (Path) null, all, timeout);
         } catch (Exec.ExecException e) {
             throw error(e.getMessage(), e);
         }
