@@ -24,6 +24,7 @@ import java.io.StringWriter;
                 CheckCommand.class,
                 RollbackCommand.class,
                 RunsCommand.class,
+                LabCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
