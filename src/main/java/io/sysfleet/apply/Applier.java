@@ -98,7 +98,14 @@ public final class Applier {
                         fo.undone);
             }
         }
-        // Keys in files without changes were verified from the facts.
+        // Keys that belong to no planned file (skipped by when, absent on this kernel, errors ignored): as planned.
+        Set<String> planned = new java.util.HashSet<>();
+        plan.files().forEach(f -> planned.add(f.path()));
+        for (KeyPlan k : plan.keys()) {
+            if (k.task() == null || !planned.contains(k.task().sysctlFile())) {
+                results.add(unchanged(k));
+            }
+        }
         boolean changed = results.stream().anyMatch(KeyResult::changed) || !diffs.isEmpty();
         return new HostResult(host, changed ? HostResult.Status.CHANGED : HostResult.Status.OK, results, diffs,
                 warnings, null, null, false);

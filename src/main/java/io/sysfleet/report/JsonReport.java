@@ -28,7 +28,7 @@ import java.util.Objects;
  * { "schemaVersion": 1, "runId", "mode": "check"|"apply", "started", "finished" (ISO-8601 UTC), "durationMs",
  *   "exitCode": 2, "exitName": "HOST_FAILED",
  *   "summary": { "hosts", "ok", "changed", "failed", "unreachable", "skipped" },
- *   "plays": [ { "name", "hosts": [ { "name", "status", "phase", "error", "undone", "warnings": [], "diffs": [],
+ *   "plays": [ { "name", "aborted", "hosts": [ { "name", "status", "phase", "error", "undone", "warnings": [], "diffs": [],
  *       "keys": [ { "task", "key", "planned", "old", "new", "changed", "verified", "skipped", "note", "error" } ]
  *   } ] } ] }
  * </pre>
@@ -85,6 +85,7 @@ public final class JsonReport {
         for (PlayResult p : report.plays()) {
             ObjectNode play = plays.addObject();
             play.put("name", text(p.name()));
+            play.put("aborted", p.aborted() == null ? null : text(p.aborted()));
             ArrayNode hosts = play.putArray("hosts");
             p.hosts().forEach(h -> hosts.add(host(h)));
         }

@@ -58,8 +58,8 @@ final class SampleRuns {
                 key("Odd", "net.core.somaxconn", "4096", "4096", "4096", false, true, false, CONTROL, null)),
                 List.of(), List.of(CONTROL), null, null, false);
         return new RunReport("20240501T101530-ab12", false, STARTED, FINISHED, List.of(
-                new PlayResult(PLAY, List.of(ok, changed, failedKey, failedPlan, unreachable, skipped)),
-                new PlayResult("Second play", List.of(odd))));
+                new PlayResult(PLAY, List.of(ok, changed, failedKey, failedPlan, unreachable, skipped), null),
+                new PlayResult("Second play", List.of(odd), null)));
     }
 
     /** A check run with drift: one key would change, one would be removed, one is already right. */
@@ -73,7 +73,7 @@ final class SampleRuns {
                 key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "30", "30", false, true, false, "already set", null)),
                 List.of(), List.of(), null, null, false);
         return new RunReport("20240501T101530-cd34", true, STARTED, FINISHED,
-                List.of(new PlayResult("TCP", List.of(drift, clean))));
+                List.of(new PlayResult("TCP", List.of(drift, clean), null)));
     }
 
     /** A run where every host was reached and fine, or unreachable when {@code unreachable}. */
@@ -81,6 +81,6 @@ final class SampleRuns {
         HostResult h = status == Status.UNREACHABLE
                 ? HostResult.failure("h1", status, "connect", "timeout")
                 : new HostResult("h1", status, List.of(), List.of(), List.of(), null, null, false);
-        return new RunReport("r", check, STARTED, FINISHED, List.of(new PlayResult("p", List.of(h))));
+        return new RunReport("r", check, STARTED, FINISHED, List.of(new PlayResult("p", List.of(h), null)));
     }
 }
