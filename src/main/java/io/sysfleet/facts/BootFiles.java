@@ -1,0 +1,347 @@
+package io.sysfleet.facts;
+
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.core.SysfleetException;
+import io.sysfleet.transport.Command;
+import io.sysfleet.transport.ExecResult;
+import io.sysfleet.transport.Transport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Fact: the sysctl files a host reads at boot. {@link #command()} lists, for each sysctl.d directory in
+ * systemd's precedence order ({@link #DIRS}), whether it exists and its {@code *.conf} entries (name, symlink
+ * target as {@code readlink} prints it, the fully resolved path from {@code readlink -f}, the content of
+ * readable regular files), then the same for /etc/sysctl.conf. {@link #parse} reads that output; the boot
+ * order itself is computed by {@code io.sysfleet.plan.BootOrder}.
+ *
+ * <p>Like {@link FactsProbe}, the script needs only POSIX sh, {@code od}, {@code tr}, {@code wc} and
+ * {@code readlink} (coreutils, also on CentOS 5), and hex-encodes every name and content so any bytes survive.
+ * Hidden files ({@code .x.conf}) are not listed: the shell glob skips them and so does systemd-sysctl.
+ * Content is capped at {@link #MAX_BYTES} in total: a file that would pass the cap is listed with state
+ * {@link State#SKIPPED} instead of its content, and {@link Listing#truncated()} says so.
+ */
+public final class BootFiles {
+    /** The sysctl.d directories, highest precedence first (systemd's sysctl.d(5) and procps 4 sysctl). */
+    public static final List<String> DIRS = List.of("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d",
+            "/usr/lib/sysctl.d", "/lib/sysctl.d");
+    /** The classic file, read last by procps {@code sysctl --system} and alone by CentOS 5/6 rc.sysinit. */
+    public static final String SYSCTL_CONF = "/etc/sysctl.conf";
+    /** Most file content the listing carries (1 MiB). */
+    public static final long MAX_BYTES = 1L << 20;
+
+    static final String HEADER = "sysfleet-bootfiles 1";
+
+    /**
+     * Arguments: $1 content cap in bytes, $2 the main file, then the directories. All of them are constants of
+     * this class (tests point them at a scratch tree); no user data reaches this script.
+     */
+    static final String SCRIPT = """
+            hex() { od -An -tx1 -v | tr -d ' \\n'; }
+            h() { printf '%s' "$1" | hex; }
+            cap=$1; main=$2; shift 2; total=0
+            one() {
+              p=$2; l=-; c=-
+              if [ -L "$p" ]; then
+                l=x$(h "$(readlink -- "$p")")
+                r=$(readlink -f -- "$p") && c=x$(h "$r")
+              fi
+              if [ ! -e "$p" ]; then st=missing
+              elif [ ! -f "$p" ]; then st=other
+              elif [ ! -r "$p" ]; then st=unreadable
+              else
+                n=$(wc -c < "$p") || n=0
+                if [ $((total + n)) -gt "$cap" ]; then st=skipped
+                else total=$((total + n)); st="file x$(hex < "$p")"; fi
+              fi
+              printf '%s %s %s %s\\n' "$1" "$l" "$c" "$st"
+            }
+            echo 'sysfleet-bootfiles 1'
+            for d in "$@"; do
+              dh=$(h "$d")
+              if [ -d "$d" ]; then
+                printf 'dir x%s 1\\n' "$dh"
+                for f in "$d"/*.conf; do
+                  [ -e "$f" ] || [ -L "$f" ] || continue
+                  one "entry x$dh x$(h "${f##*/}")" "$f"
+                done
+              else
+                printf 'dir x%s 0\\n' "$dh"
+              fi
+            done
+            one "main x$(h "$main")" "$main"
+            echo end
+            """;
+
+    private BootFiles() {
+    }
+
+    /** What the listing found at one path. */
+    public enum State {
+        /** A readable regular file (after following symlinks); {@link Entry#content()} holds its bytes. */
+        FILE,
+        /** Nothing there, or a dangling symlink. */
+        MISSING,
+        /** Not a regular file (a directory, or a symlink to /dev/null or a directory). */
+        OTHER,
+        /** A regular file the probe could not read. */
+        UNREADABLE,
+        /** A regular file left out because the listing reached {@link #MAX_BYTES}. */
+        SKIPPED
+    }
+
+    /** One directory and whether it exists. */
+    public record Dir(String path, boolean exists) {
+    }
+
+    /**
+     * One listed file.
+     *
+     * @param dir the directory it was listed in ({@code /etc} for /etc/sysctl.conf)
+     * @param name its file name
+     * @param path dir + "/" + name
+     * @param symlinkTarget the link text as readlink prints it (e.g. {@code ../sysctl.conf}), or null if not a link
+     * @param resolved the fully resolved path ({@code readlink -f}) for a symlink, or null
+     * @param state what is there
+     * @param content the bytes for {@link State#FILE}, else null
+     */
+    public record Entry(String dir, String name, String path, String symlinkTarget, String resolved, State state,
+                        byte[] content) {
+        public boolean symlink() {
+            return symlinkTarget != null;
+        }
+
+        /** A symlink to /dev/null: masks same-named files in later directories and is itself empty. */
+        public boolean masked() {
+            return symlink() && "/dev/null".equals(resolved);
+        }
+
+        /** The real file behind this entry: {@link #resolved()} for a symlink, else {@link #path()}. */
+        public String realPath() {
+            return symlink() && resolved != null ? resolved : path;
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[" + path + (symlink() ? " -> " + symlinkTarget : "") + ", " + state
+                    + (content != null ? ", " + content.length + " bytes" : "") + "]";
+        }
+    }
+
+    /**
+     * The parsed listing.
+     *
+     * @param dirs every directory of {@link #DIRS}, in that order
+     * @param entries the {@code *.conf} entries, directory by directory, in the order listed
+     * @param sysctlConf /etc/sysctl.conf
+     */
+    public record Listing(List<Dir> dirs, List<Entry> entries, Entry sysctlConf) {
+        public Listing {
+            dirs = List.copyOf(dirs);
+            entries = List.copyOf(entries);
+        }
+
+        /** True when at least one file was left out because of the size cap. */
+        public boolean truncated() {
+            return sysctlConf.state() == State.SKIPPED
+                    || entries.stream().anyMatch(e -> e.state() == State.SKIPPED);
+        }
+
+        /** True when none of the sysctl.d directories exists (CentOS 5/6: only /etc/sysctl.conf is read). */
+        public boolean noSysctlD() {
+            return dirs.stream().noneMatch(Dir::exists);
+        }
+
+        /** The entries listed in {@code dir}. */
+        public List<Entry> entriesIn(String dir) {
+            return entries.stream().filter(e -> e.dir().equals(dir)).toList();
+        }
+    }
+
+    /** Thrown for output that is not a complete, well-formed listing. */
+    public static final class FormatException extends RuntimeException {
+        public FormatException(String message) {
+            super(message);
+        }
+    }
+
+    /** The listing command for the standard directories and /etc/sysctl.conf, content capped at 1 MiB. */
+    public static Command command() {
+        return command(DIRS, SYSCTL_CONF, MAX_BYTES);
+    }
+
+    /** The listing command for other directories (tests use a scratch tree). Paths must be absolute. */
+    static Command command(List<String> dirs, String mainFile, long capBytes) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(capBytes));
+        args.add(absolute(mainFile));
+        dirs.forEach(d -> args.add(absolute(d)));
+        return Command.script(SCRIPT, args);
+    }
+
+    private static String absolute(String p) {
+        if (p == null || !p.startsWith("/") || p.endsWith("/") && p.length() > 1) {
+            throw new IllegalArgumentException("need an absolute path without trailing '/': '" + p + "'");
+        }
+        return p;
+    }
+
+    /**
+     * Runs {@link #command()} on {@code t} and parses the output.
+     *
+     * @throws SysfleetException (phase "facts", HOST_FAILED) when the command fails or its output is malformed
+     */
+    public static Listing gather(Transport t, Duration timeout) {
+        ExecResult r = t.exec(command(), timeout);
+        if (!r.ok()) {
+            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(),
+                    "boot files listing failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
+        }
+        try {
+            return parse(r.stdout());
+        } catch (FormatException e) {
+            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(), e.getMessage(), e);
+        }
+    }
+
+    /** Parses the output of {@link #command()}; pure. */
+    public static Listing parse(byte[] stdout) {
+        String text = new String(stdout, StandardCharsets.US_ASCII);
+        if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        String[] lines = text.split("\n", -1);
+        if (!lines[0].equals(HEADER)) {
+            throw bad(1, "expected '" + HEADER + "', got '" + shorten(lines[0])
+                    + "' (is /bin/sh a POSIX shell with od, tr, wc and readlink?)");
+        }
+        List<Dir> dirs = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        Entry main = null;
+        boolean end = false;
+        for (int i = 1; i < lines.length; i++) {
+            int no = i + 1;
+            if (end) {
+                throw bad(no, "unexpected output after 'end'");
+            }
+            String[] f = lines[i].split(" ", -1);
+            switch (f[0]) {
+                case "dir" -> {
+                    if (main != null) {
+                        throw bad(no, "directory after the main file");
+                    }
+                    fields(f, 3, 3, no);
+                    if (!f[2].equals("0") && !f[2].equals("1")) {
+                        throw bad(no, "bad directory state '" + shorten(f[2]) + "'");
+                    }
+                    dirs.add(new Dir(text(f[1], no), f[2].equals("1")));
+                }
+                case "entry" -> {
+                    if (dirs.isEmpty() || !dirs.get(dirs.size() - 1).exists()) {
+                        throw bad(no, "entry outside an existing directory");
+                    }
+                    String dir = dirs.get(dirs.size() - 1).path();
+                    if (!text(f.length > 1 ? f[1] : "", no).equals(dir)) {
+                        throw bad(no, "entry of another directory than " + dir);
+                    }
+                    if (f.length < 3) {
+                        throw bad(no, "malformed entry line");
+                    }
+                    String name = text(f[2], no);
+                    if (name.isEmpty() || name.contains("/")) {
+                        throw bad(no, "bad file name '" + shorten(name) + "'");
+                    }
+                    entries.add(entry(dir, name, dir + "/" + name, f, 3, no));
+                }
+                case "main" -> {
+                    if (main != null || f.length < 2) {
+                        throw bad(no, main != null ? "main file reported twice" : "malformed main line");
+                    }
+                    String path = text(f[1], no);
+                    int slash = path.lastIndexOf('/');
+                    if (slash < 0) {
+                        throw bad(no, "main file path is not absolute");
+                    }
+                    main = entry(slash == 0 ? "/" : path.substring(0, slash), path.substring(slash + 1), path, f, 2,
+                            no);
+                }
+                case "end" -> {
+                    fields(f, 1, 1, no);
+                    end = true;
+                }
+                default -> throw bad(no, "unexpected line '" + shorten(lines[i]) + "'");
+            }
+        }
+        if (!end) {
+            throw new FormatException("boot files output is truncated: no 'end' line");
+        }
+        if (main == null) {
+            throw new FormatException("boot files output is incomplete: no main file line");
+        }
+        return new Listing(dirs, entries, main);
+    }
+
+    /** Fields from {@code at}: link, resolved, state, [content]. */
+    private static Entry entry(String dir, String name, String path, String[] f, int at, int no) {
+        if (f.length < at + 3) {
+            throw bad(no, "malformed " + f[0] + " line");
+        }
+        String link = f[at].equals("-") ? null : text(f[at], no);
+        String resolved = f[at + 1].equals("-") ? null : text(f[at + 1], no);
+        if (link == null && resolved != null) {
+            throw bad(no, "resolved path for a file that is not a symlink");
+        }
+        String st = f[at + 2];
+        State state = switch (st) {
+            case "file" -> State.FILE;
+            case "missing" -> State.MISSING;
+            case "other" -> State.OTHER;
+            case "unreadable" -> State.UNREADABLE;
+            case "skipped" -> State.SKIPPED;
+            default -> throw bad(no, "unknown file state '" + shorten(st) + "'");
+        };
+        int n = state == State.FILE ? at + 4 : at + 3;
+        fields(f, n, n, no);
+        byte[] content = state == State.FILE ? hex(f[at + 3], no) : null;
+        return new Entry(dir, name, path, link, resolved, state, content);
+    }
+
+    private static void fields(String[] f, int min, int max, int no) {
+        if (f.length < min || f.length > max) {
+            throw bad(no, "expected " + min + " fields in '" + shorten(f[0]) + "' line, got " + f.length);
+        }
+    }
+
+    private static String text(String field, int no) {
+        return new String(hex(field, no), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] hex(String field, int no) {
+        if (!field.startsWith("x") || field.length() % 2 != 1) {
+            throw bad(no, "bad hex field '" + shorten(field) + "'");
+        }
+        try {
+            return HexFormat.of().parseHex(field, 1, field.length());
+        } catch (IllegalArgumentException e) {
+            throw bad(no, "bad hex field '" + shorten(field) + "'");
+        }
+    }
+
+    private static FormatException bad(int line, String msg) {
+        return new FormatException("boot files output line " + line + ": " + msg);
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    /** For messages: the first entry left out by the size cap, if any. */
+    public static Optional<Entry> firstSkipped(Listing l) {
+        return l.entries().stream().filter(e -> e.state() == State.SKIPPED).findFirst()
+                .or(() -> l.sysctlConf().state() == State.SKIPPED ? Optional.of(l.sysctlConf()) : Optional.empty());
+    }
+}
