@@ -145,7 +145,8 @@ public final class Applier {
         List<String> args = new ArrayList<>(List.of(fp.path(), exists ? fact.sha256() : "absent",
                 backupPath(fp.path()),
                 exists ? fact.mode() : "0644", exists ? fact.owner() : "root", exists ? fact.group() : "root",
-                fp.changed() ? "1" : "0", reload ? "1" : "0", ignore ? "1" : "0", String.valueOf(paths.size())));
+                fp.changed() ? "1" : "0", reload ? "1" : "0", ignore ? "1" : "0",
+                sha256(fp.newText().getBytes(StandardCharsets.ISO_8859_1)), String.valueOf(paths.size())));
         args.addAll(paths);
         args.addAll(setPairs);
         byte[] stdin = fp.changed() ? fp.newText().getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
@@ -251,7 +252,8 @@ public final class Applier {
                              String phase, String why) {
         boolean existed = fact != null && fact.exists();
         List<String> args = new ArrayList<>(List.of(fp.path(), existed ? "1" : "0",
-                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root"));
+                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
+                existed ? fact.sha256() : "absent"));
         for (Map.Entry<String, String> e : out.before().entrySet()) {
             String now = out.after().get(e.getKey());
             if (e.getValue() != null && (now == null || !SysctlFile.normalizeValue(now)

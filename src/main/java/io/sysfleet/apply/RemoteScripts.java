@@ -18,9 +18,11 @@ public final class RemoteScripts {
             sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
             val() { if [ -r "/proc/sys/$1" ]; then printf '%s' "$(cat "/proc/sys/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
             errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
-            put() { # put FILE MODE OWNER GROUP: stdin to FILE atomically (same directory, fsync, rename)
+            put() { # put FILE MODE OWNER GROUP SHA: stdin to FILE atomically (same directory, fsync, rename), only
+                    # if the bytes received have the expected sha256: a controller that dies mid-send leaves no torn file
               tmp=$(mktemp "$1.sysfleet.XXXXXX") || return 1
-              if ! { cat > "$tmp" && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" && { sync "$tmp" 2>/dev/null || sync; } && mv -f "$tmp" "$1"; }; then
+              if ! { cat > "$tmp" && [ "$(sha "$tmp")" = "$5" ] && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" \\
+                  && { sync "$tmp" 2>/dev/null || sync; } && mv -f "$tmp" "$1"; }; then
                 rm -f "$tmp"; return 1
               fi
               sync "$(dirname "$1")" 2>/dev/null || true
@@ -36,7 +38,7 @@ public final class RemoteScripts {
             """;
 
     /**
-     * Apply: {@code FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE N [PROC_PATH]*N [KEY VALUE]*},
+     * Apply: {@code FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE NEW_SHA N [PROC_PATH]*N [KEY VALUE]*},
      * stdin = the new file content (read only when WRITE is 1). Refuses when the file changed since the facts
      * were read; backs the file up beside itself (0600) before writing, once per run (a later play of the same
      * run keeps the copy of the file as it was before the run); runs {@code sysctl -p FILE} when RELOAD
@@ -45,7 +47,7 @@ public final class RemoteScripts {
      */
     static final String APPLY = LIB + """
             f=$1; want=$2; bak=$3; mode=$4; owner=$5; group=$6; write=$7; reload=$8; ignore=$9; shift 9
-            n=$1; shift
+            newsha=$1; n=$2; shift 2
             snap() { tag=$1; k=$2; shift 2; while [ "$k" -gt 0 ]; do
                 if v=$(val "$1"); then printf '%s\\t%s\\t%s\\n' "$tag" "$1" "$v"; else printf '%s-absent\\t%s\\n' "$tag" "$1"; fi
                 shift; k=$((k-1)); done; }
@@ -61,7 +63,7 @@ public final class RemoteScripts {
                 if ! cp -p "$f" "$bak" || ! chmod 600 "$bak"; then printf 'error\\tbackup\\tcannot copy %s to %s\\n' "$f" "$bak"; exit 0; fi
                 printf 'backup\\t%s\\n' "$bak"
               fi
-              if ! put "$f" "$mode" "$owner" "$group"; then printf 'error\\twrite\\tcannot write %s\\n' "$f"; exit 0; fi
+              if ! put "$f" "$mode" "$owner" "$group" "$newsha"; then printf 'error\\twrite\\tcannot write %s (or the bytes received were not the bytes sent)\\n' "$f"; exit 0; fi
               printf 'written\\t%s\\n' "$(sha "$f")"
             fi
             if [ "$reload" = 1 ]; then
@@ -93,9 +95,9 @@ public final class RemoteScripts {
               if [ "$existed" = 0 ]; then
                 rm -f "$f" || printf 'error\\trestore\\tcannot remove %s\\n' "$f"
               elif [ "$src" != - ] && [ -f "$src" ] && [ "$(sha "$src")" = "$want" ]; then
-                if put "$f" "$mode" "$owner" "$group" < "$src"; then printf 'source\\tremote\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
+                if put "$f" "$mode" "$owner" "$group" "$want" < "$src"; then printf 'source\\tremote\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
               elif [ "$havelocal" = 1 ]; then
-                if put "$f" "$mode" "$owner" "$group"; then printf 'source\\tlocal\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
+                if put "$f" "$mode" "$owner" "$group" "$want"; then printf 'source\\tlocal\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
               else
                 printf 'error\\trestore\\tno backup of %s left: the remote copy %s is gone or changed and there is no local copy\\n' "$f" "$src"
               fi
@@ -109,14 +111,14 @@ public final class RemoteScripts {
             """;
 
     /**
-     * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP [PROC_PATH VALUE]*}, stdin = the original file content.
+     * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA [PROC_PATH VALUE]*}, stdin = the original file content.
      * Puts the original bytes back (or removes a file the run created), writes back previous live values, then
      * prints what is there now.
      */
     static final String UNDO = LIB + """
-            f=$1; existed=$2; mode=$3; owner=$4; group=$5; shift 5
+            f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; shift 6
             if [ "$existed" = 1 ]; then
-              if ! put "$f" "$mode" "$owner" "$group"; then printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
+              if ! put "$f" "$mode" "$owner" "$group" "$wantsha"; then printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
             else
               rm -f "$f" || printf 'error\\trestore\\tcannot remove %s\\n' "$f"
             fi

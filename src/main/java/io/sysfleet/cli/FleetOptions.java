@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** The options every command that reaches hosts shares (run, check, rollback): a picocli mixin. */
@@ -68,6 +69,12 @@ final class FleetOptions {
 
     /** The validated options of a run. */
     RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home) {
+        return runOptions(playbook, check, offline, env, home, List.of(), null);
+    }
+
+    /** The validated options of a run with default batches and failure threshold for plays that set none. */
+    RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home,
+                          List<String> serial, Double maxFailPercent) {
         HostKeyPolicy policy = switch (hostKeyPolicy) {
             case "strict" -> HostKeyPolicy.STRICT;
             case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
@@ -80,7 +87,7 @@ final class FleetOptions {
             throw usage("--forks must be from 1 to 500, got " + forks);
         }
         return new RunOptions(playbook, inventory, limit, check, offline, stateDir(env, home), knownHosts, policy,
-                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks);
+                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks, serial, maxFailPercent);
     }
 
     Path stateDir(Map<String, String> env, Path home) {

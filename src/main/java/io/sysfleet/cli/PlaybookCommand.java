@@ -14,10 +14,12 @@ import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.RunReport;
 import io.sysfleet.report.TextReport;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** What {@code run} and {@code check} share: the playbook, the fleet options, the run itself. */
@@ -25,6 +27,15 @@ abstract class PlaybookCommand extends FleetCommand {
 
     @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook to run.")
     Path playbook;
+
+    @Option(names = "--serial", split = ",", paramLabel = "N|N%",
+            description = "Batches for plays that set no serial, like the play keyword: 1,25% = one host, then 25%% "
+                    + "at a time.")
+    List<String> serial = List.of();
+
+    @Option(names = "--max-fail-percentage", paramLabel = "PCT",
+            description = "max_fail_percentage for plays that set none (0: any failure stops the later batches).")
+    Double maxFailPercentage;
 
     /** Whether to plan only. */
     abstract boolean checkMode();
@@ -44,7 +55,15 @@ abstract class PlaybookCommand extends FleetCommand {
         Map<String, String> env = System.getenv();
         Clock clock = Clock.systemUTC();
         Path home = Path.of(System.getProperty("user.home"));
-        RunOptions options = fleet.runOptions(playbook, checkMode(), offline(), env, home);
+        for (String s : serial) {
+            if (!s.matches("\\d{1,9}%?")) {
+                throw fleet.usage("--serial takes numbers of hosts or percentages (1,25%), not '" + s + "'");
+            }
+        }
+        if (maxFailPercentage != null && (maxFailPercentage < 0 || maxFailPercentage > 100)) {
+            throw fleet.usage("--max-fail-percentage must be from 0 to 100");
+        }
+        RunOptions options = fleet.runOptions(playbook, checkMode(), offline(), env, home, serial, maxFailPercentage);
         String runId = newRunId(clock);
         TextReport text = fleet.text(out());
         Progress bar = fleet.progress(text, err());

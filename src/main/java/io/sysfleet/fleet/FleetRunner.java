@@ -75,7 +75,8 @@ public final class FleetRunner {
             return t;
         });
         try {
-            for (Play play : playbook.plays()) {
+            for (Play written : playbook.plays()) {
+                Play play = withDefaults(written);
                 List<Host> hosts = inventory.select(play.hosts(), options.limit()).stream()
                         .filter(h -> !out.contains(h.name())).toList();
                 listener.playStarted(play.name(), hosts.size(), options.check());
@@ -124,6 +125,14 @@ public final class FleetRunner {
             }
         }
         return new PlayResult(play.name(), results, null);
+    }
+
+    /** The play with the command line's --serial / --max-fail-percentage where the play sets none. */
+    private Play withDefaults(Play p) {
+        List<String> serial = p.serial().isEmpty() ? options.serial() : p.serial();
+        Double maxFail = p.maxFailPercentage() == null ? options.maxFailPercent() : p.maxFailPercentage();
+        return new Play(p.name(), p.hosts(), p.vars(), p.become(), p.becomeUser(), p.gatherFacts(), serial, maxFail,
+                p.anyErrorsFatal(), p.tasks(), p.location());
     }
 
     /** Ansible's rules: any_errors_fatal, more than max_fail_percentage of the batch, or the whole batch failed. */

@@ -5,22 +5,28 @@ import io.sysfleet.apply.HostResult;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.facts.FactsProbe;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.facts.HostFacts;
 import io.sysfleet.facts.LiveValue;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
+import io.sysfleet.plan.BootOrder;
 import io.sysfleet.plan.HostPlan;
+import io.sysfleet.plan.KeyPlan;
+import io.sysfleet.playbook.State;
 import io.sysfleet.plan.HostState;
 import io.sysfleet.plan.Planner;
 import io.sysfleet.transport.Transport;
 import io.sysfleet.transport.TransportException;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -71,7 +77,7 @@ final class HostRunner {
             phase = "plan";
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
             if (options.check()) {
-                return Applier.withoutApplying(plan, true);
+                return persistence(Applier.withoutApplying(plan, true), plan, BootFiles.gather(t, options.commandTimeout()));
             }
             phase = "apply";
             return applier.apply(t, plan, files, Connector.privilege(host, play));
@@ -86,5 +92,33 @@ final class HostRunner {
             return HostResult.failure(host.name(), HostResult.Status.FAILED, phase,
                     "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Check mode: adds, per key the plan sets, whether its value survives a reboot given the files the host
+     * applies at boot (after this plan's edit). A shadowed key is drift: the host's status becomes CHANGED.
+     */
+    static HostResult persistence(HostResult result, HostPlan plan, BootFiles.Listing boot) {
+        List<String> warnings = new ArrayList<>(result.warnings());
+        boolean drift = false;
+        for (KeyPlan k : plan.keys()) {
+            if (k.task() == null || k.desired() == null || k.task().state() != State.PRESENT
+                    || !(k.outcome() == KeyPlan.Outcome.OK || k.outcome() == KeyPlan.Outcome.CHANGE)) {
+                continue;
+            }
+            try {
+                Optional<String> why = BootOrder.shadowedAfterApply(boot, k.key(), k.desired(), k.task().sysctlFile());
+                if (why.isPresent()) {
+                    warnings.add(why.get());
+                    drift = true;
+                }
+            } catch (BootOrder.IncompleteException e) {
+                warnings.add("cannot tell whether " + k.key() + " survives a reboot: " + e.getMessage());
+            }
+        }
+        HostResult.Status status = drift && result.status() == HostResult.Status.OK ? HostResult.Status.CHANGED
+                : result.status();
+        return new HostResult(result.host(), status, result.keys(), result.diffs(), warnings, result.phase(),
+                result.error(), result.undone());
     }
 }

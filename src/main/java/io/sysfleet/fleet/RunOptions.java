@@ -4,6 +4,7 @@ import io.sysfleet.transport.HostKeyPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a run was asked for.
@@ -19,10 +20,12 @@ import java.time.Duration;
  * @param connectTimeout SSH connect timeout
  * @param commandTimeout timeout of one remote command
  * @param forks          how many hosts run at once
+ * @param serial         batches for plays that set no {@code serial} (empty: one batch)
+ * @param maxFailPercent max_fail_percentage for plays that set none (null: none)
  */
 public record RunOptions(Path playbook, Path inventory, String limit, boolean check, boolean offline, Path stateDir,
                          Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
-                         Duration commandTimeout, int forks) {
+                         Duration commandTimeout, int forks, List<String> serial, Double maxFailPercent) {
 
     /** The default number of hosts run at once: well above Ansible's 5; hosts mostly wait on the network. */
     public static final int DEFAULT_FORKS = 25;
@@ -31,5 +34,6 @@ public record RunOptions(Path playbook, Path inventory, String limit, boolean ch
         if (forks < 1) {
             throw new IllegalArgumentException("forks must be at least 1, got " + forks);
         }
+        serial = List.copyOf(serial);
     }
 }

@@ -166,13 +166,14 @@ class ApplierLocalTest {
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r-----"));
         String owner = Files.getOwner(conf).getName();
         try (LocalTransport t = new LocalTransport()) {
-            ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "1", "0640", owner, owner))
-                    .withStdin("original\n".getBytes(StandardCharsets.UTF_8)), T);
+            byte[] original = "original\n".getBytes(StandardCharsets.UTF_8);
+            ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "1", "0640", owner, owner,
+                    Applier.sha256(original))).withStdin(original), T);
             ApplyOutput out = ApplyOutput.parse(r.stdoutText());
             assertTrue(out.complete(), r.stderrText());
             assertEquals("original\n", Files.readString(conf));
             assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
-            r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "0", "0644", owner, owner)), T);
+            r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "0", "0644", owner, owner, "absent")), T);
             assertEquals("absent", ApplyOutput.parse(r.stdoutText()).restored());
             assertTrue(Files.notExists(conf));
         }
@@ -191,5 +192,26 @@ class ApplierLocalTest {
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n", Files.readString(dir.resolve("sysctl.conf.sysfleet-r.bak")));
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n",
                 Files.readString(state.resolve("runs/r/local").resolve(LocalBackups.safe(conf.toString()) + ".orig")));
+    }
+
+    @Test
+    void bytesThatArriveTornAreNeverInstalled() throws IOException {
+        // What a controller killed while sending the new text leaves: fewer bytes than the hash it announced.
+        Path conf = dir.resolve("sysctl.conf");
+        Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 60\n");
+        String owner = Files.getOwner(conf).getName();
+        byte[] full = "net.ipv4.tcp_fin_timeout = 30\n".getBytes(StandardCharsets.UTF_8);
+        try (LocalTransport t = new LocalTransport()) {
+            ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, List.of(conf.toString(),
+                    Applier.sha256(Files.readAllBytes(conf)), dir.resolve("bak").toString(), "0644", owner, owner,
+                    "1", "0", "0", Applier.sha256(full), "0")).withStdin(java.util.Arrays.copyOf(full, 10)), T);
+            ApplyOutput out = ApplyOutput.parse(r.stdoutText());
+            assertTrue(out.error().startsWith("write: "), r.stdoutText());
+            assertNull(out.written());
+        }
+        assertEquals("net.ipv4.tcp_fin_timeout = 60\n", Files.readString(conf));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".sysfleet.")), "no temp file left");
+        }
     }
 }

@@ -236,4 +236,30 @@ class ApplyIT {
         assertEquals("net.ipv4.tcp_fin_timeout = 44\n", sh(h, "cat /etc/sysctl.conf"));
         assertEquals("", Files.readString(empty), "strict policy records nothing");
     }
+
+    @Test
+    void checkReportsAValueThatABootFileShadowsAsDrift() throws Exception {
+        TestFleet.Host h = fleet.host(3);
+        sh(h, "printf 'net.ipv4.tcp_fin_timeout = 30\\n' > /etc/sysctl.conf && sysctl -q -w net.ipv4.tcp_fin_timeout=30"
+                + " && mkdir -p /etc/sysctl.d && ln -sf ../sysctl.conf /etc/sysctl.d/99-sysctl.conf"
+                + " && printf 'net.ipv4.tcp_fin_timeout = 60\\n' > /etc/sysctl.d/99-zz-override.conf");
+        Path pb = playbook("""
+                - hosts: all
+                  tasks:
+                    - sysctl: {name: net.ipv4.tcp_fin_timeout, value: '30'}
+                """);
+        try {
+            Run shadowed = sysfleet(args("check", pb, inventory(h)));
+            assertEquals(7, shadowed.exit(), "file and live value are right, but a reboot would undo them: "
+                    + shadowed.out());
+            assertTrue(shadowed.out().contains("will not survive a reboot: /etc/sysctl.d/99-zz-override.conf:1"),
+                    shadowed.out());
+            sh(h, "rm /etc/sysctl.d/99-zz-override.conf");
+            Run clean = sysfleet(args("check", pb, inventory(h)));
+            assertEquals(0, clean.exit(), clean.out());
+            assertFalse(clean.out().contains("will not survive"), clean.out());
+        } finally {
+            sh(h, "rm -f /etc/sysctl.d/99-zz-override.conf /etc/sysctl.d/99-sysctl.conf");
+        }
+    }
 }

@@ -166,6 +166,16 @@ class FleetIT {
     }
 
     @Test
+    void commandLineSerialAppliesToPlaysWithoutOne() throws Exception {
+        Run r = sysfleet(args("run", playbook(""), inventory(""), "--forks", "4", "--serial", "1,3"));
+        assertEquals(0, r.exit(), r.out());
+        long first = calls(fleet.host(0)).get(0).end();
+        long rest = Math.min(Math.min(calls(fleet.host(1)).get(0).start(), calls(fleet.host(2)).get(0).start()),
+                calls(fleet.host(3)).get(0).start());
+        assertTrue(first < rest, "one canary host, then the other three");
+    }
+
+    @Test
     void maxFailPercentageStopsTheNextBatch() throws Exception {
         Path inv = inventory("", "k: net.netfilter.nf_conntrack_max\n      v: '655350'");
         Run r = sysfleet(args("run", playbook("  serial: 2\n  max_fail_percentage: 0\n"), inv, "--forks", "4"));
