@@ -65,6 +65,40 @@ abstract class FleetCommand extends BaseCommand {
         }
     }
 
+    /** The journal of a run that changes hosts; null in check mode, which changes nothing. */
+    Journal openJournal(RunOptions options, String runId, String kind, String rollbackOf, Path playbook,
+                        Map<String, String> env, Clock clock) {
+        if (options.check()) {
+            return null;
+        }
+        return Journal.create(options.stateDir(), new RunRecord(runId, kind, rollbackOf, clock.instant().toString(),
+                null, env.getOrDefault("USER", System.getProperty("user.name")), controllerName(),
+                playbook == null ? null : playbook.toAbsolutePath().toString(),
+                options.inventory().toAbsolutePath().toString(), false, "running", null, Map.of()));
+    }
+
+    /**
+     * After a run or rollback: clears the status line, prints the recap, writes the reports, closes the journal
+     * with the outcome, and returns the exit code.
+     */
+    int conclude(RunReport report, Progress bar, TextReport text, Journal journal, boolean interrupted, Clock clock,
+                 String undoHint) {
+        if (bar != null) {
+            bar.finish();
+        }
+        text.recap(report);
+        writeReports(report);
+        int exit = interrupted ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+        if (journal != null) {
+            boolean aborted = report.plays().stream().anyMatch(p -> p.aborted() != null);
+            String status = interrupted ? "interrupted" : aborted ? "aborted" : "finished";
+            journal.finish(journal.record().finished(clock.instant().toString(), status, exit, report.hostStatuses()));
+            text.note(journal.record().kind() + " " + journal.record().id() + " journaled in " + journal.dir() + " ("
+                    + undoHint + ")");
+        }
+        return exit;
+    }
+
     /** Writes the machine-readable reports asked for, whatever the run's outcome. */
     void writeReports(RunReport report) {
         if (fleet.reportJson != null) {
@@ -95,31 +129,16 @@ abstract class FleetCommand extends BaseCommand {
     int rollback(JournalView view, Inventory inv, RunOptions options, boolean force, int serial,
                  Map<String, String> env, Path home, Clock clock, TextReport text) {
         String runId = newRunId(clock);
-        Journal journal = options.check() ? null : Journal.create(options.stateDir(), new RunRecord(runId, "rollback",
-                view.record().id(), clock.instant().toString(), null,
-                env.getOrDefault("USER", System.getProperty("user.name")), controllerName(), null,
-                options.inventory().toAbsolutePath().toString(), false, "running", null, Map.of()));
+        Journal journal = openJournal(options, runId, "rollback", view.record().id(), null, env, clock);
         Set<String> selected = options.limit() == null ? null
                 : inv.select("all", options.limit()).stream().map(Host::name).collect(Collectors.toSet());
         Rollback rollback = new Rollback(new Rollback.Options(options.check(), force, options.forks(), serial,
                 options.commandTimeout()), new Connector(options, env, clock, home), clock, runId, journal,
                 options.stateDir());
         Progress bar = fleet.progress(text, err());
-        return withInterruptHandler(rollback::interrupt, () -> {
-            RunReport report = rollback.run(view, inv, selected, bar != null ? bar : text);
-            if (bar != null) {
-                bar.finish();
-            }
-            text.recap(report);
-            writeReports(report);
-            int exit = rollback.wasInterrupted() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
-            if (journal != null) {
-                journal.finish(journal.record().finished(clock.instant().toString(),
-                        rollback.wasInterrupted() ? "interrupted" : "finished", exit, report.hostStatuses()));
-                text.note("rollback " + runId + " journaled in " + journal.dir() + " (it can be rolled back too)");
-            }
-            return exit;
-        });
+        return withInterruptHandler(rollback::interrupt, () -> conclude(
+                rollback.run(view, inv, selected, bar != null ? bar : text), bar, text, journal,
+                rollback.wasInterrupted(), clock, "it can be rolled back too"));
     }
 
 }

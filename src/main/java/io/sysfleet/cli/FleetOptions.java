@@ -91,9 +91,11 @@ final class FleetOptions {
     }
 
     Path stateDir(Map<String, String> env, Path home) {
-        if (stateDir != null) {
-            return stateDir;
-        }
+        return stateDir != null ? stateDir : defaultStateDir(env, home);
+    }
+
+    /** {@code $XDG_STATE_HOME/sysfleet}, or {@code ~/.local/state/sysfleet}. */
+    static Path defaultStateDir(Map<String, String> env, Path home) {
         String xdg = env.get("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("state");
         return base.resolve("sysfleet");

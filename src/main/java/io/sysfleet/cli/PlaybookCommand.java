@@ -1,14 +1,12 @@
 package io.sysfleet.cli;
 
 import io.sysfleet.catalog.KeyCatalog;
-import io.sysfleet.core.ExitCode;
 import io.sysfleet.fleet.Connector;
 import io.sysfleet.fleet.FleetRunner;
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.journal.Journal;
-import io.sysfleet.journal.RunRecord;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.Progress;
@@ -67,29 +65,16 @@ abstract class PlaybookCommand extends FleetCommand {
         String runId = newRunId(clock);
         TextReport text = fleet.text(out());
         Progress bar = fleet.progress(text, err());
-        Journal journal = checkMode() ? null : Journal.create(options.stateDir(), new RunRecord(runId, "run", null,
-                clock.instant().toString(), null, env.getOrDefault("USER", System.getProperty("user.name")),
-                controllerName(), playbook.toAbsolutePath().toString(), fleet.inventory.toAbsolutePath().toString(),
-                false, "running", null, Map.of()));
+        Journal journal = openJournal(options, runId, "run", null, playbook, env, clock);
         FleetRunner runner = new FleetRunner(options, new Connector(options, env, clock, home), KeyCatalog.load(),
                 clock, runId, journal);
         return withInterruptHandler(runner::interrupt, () -> {
             RunReport report = runner.run(pb, inv, bar != null ? bar : text);
-            if (bar != null) {
-                bar.finish();
-            }
-            text.recap(report);
-            writeReports(report);
-            int exit = runner.wasInterrupted() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
-            if (journal != null) {
-                boolean aborted = report.plays().stream().anyMatch(p -> p.aborted() != null);
-                String status = runner.wasInterrupted() ? "interrupted" : aborted ? "aborted" : "finished";
-                journal.finish(journal.record().finished(clock.instant().toString(), status, exit, report.hostStatuses()));
-                text.note("run " + runId + " journaled in " + journal.dir() + " (undo it with: sysfleet rollback --run "
-                        + runId + " -i " + fleet.inventory + ")");
-                if (aborted && !runner.wasInterrupted()) {
-                    afterAbort(report, inv, journal, env, home);
-                }
+            int exit = conclude(report, bar, text, journal, runner.wasInterrupted(), clock,
+                    "undo it with: sysfleet rollback --run " + runId + " -i " + fleet.inventory);
+            if (journal != null && !runner.wasInterrupted()
+                    && report.plays().stream().anyMatch(p -> p.aborted() != null)) {
+                afterAbort(report, inv, journal, env, home);
             }
             return exit;
         });

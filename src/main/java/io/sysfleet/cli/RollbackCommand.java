@@ -2,18 +2,12 @@ package io.sysfleet.cli;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
-import io.sysfleet.fleet.Connector;
 import io.sysfleet.fleet.RunOptions;
-import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
-import io.sysfleet.report.Progress;
-import io.sysfleet.report.RunReport;
-import io.sysfleet.report.TextReport;
-import io.sysfleet.rollback.Rollback;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** {@code sysfleet rollback}: put hosts back as they were before a journaled run. */
 @Command(name = "rollback", description = {

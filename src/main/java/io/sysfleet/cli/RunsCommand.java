@@ -40,13 +40,8 @@ public final class RunsCommand implements Runnable {
         Path stateDir;
 
         Path stateDir() {
-            if (stateDir != null) {
-                return stateDir;
-            }
-            String xdg = System.getenv("XDG_STATE_HOME");
-            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                    : Path.of(System.getProperty("user.home")).resolve(".local").resolve("state");
-            return base.resolve("sysfleet");
+            return stateDir != null ? stateDir
+                    : FleetOptions.defaultStateDir(System.getenv(), Path.of(System.getProperty("user.home")));
         }
     }
 

@@ -8,7 +8,6 @@ import io.sysfleet.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -321,14 +320,11 @@ public final class BootFiles {
     }
 
     private static byte[] hex(String field, int no) {
-        if (!field.startsWith("x") || field.length() % 2 != 1) {
+        byte[] bytes = HexField.decode(field);
+        if (bytes == null) {
             throw bad(no, "bad hex field '" + shorten(field) + "'");
         }
-        try {
-            return HexFormat.of().parseHex(field, 1, field.length());
-        } catch (IllegalArgumentException e) {
-            throw bad(no, "bad hex field '" + shorten(field) + "'");
-        }
+        return bytes;
     }
 
     private static FormatException bad(int line, String msg) {

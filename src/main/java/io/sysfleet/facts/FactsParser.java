@@ -166,14 +166,11 @@ public final class FactsParser {
     }
 
     private static byte[] hex(String field, int no) {
-        if (!field.startsWith("x") || field.length() % 2 != 1) {
+        byte[] bytes = HexField.decode(field);
+        if (bytes == null) {
             throw bad(no, "bad hex field '" + shorten(field) + "'");
         }
-        try {
-            return HexFormat.of().parseHex(field, 1, field.length());
-        } catch (IllegalArgumentException e) {
-            throw bad(no, "bad hex field '" + shorten(field) + "'");
-        }
+        return bytes;
     }
 
     static String sha256(byte[] b) {

@@ -69,11 +69,7 @@ public final class FleetRunner {
                 journal, clock);
         List<PlayResult> plays = new ArrayList<>();
         Set<String> out = new HashSet<>();
-        ExecutorService pool = Executors.newFixedThreadPool(options.forks(), r -> {
-            Thread t = new Thread(r, "sysfleet-host");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = workers(options.forks(), "sysfleet-host");
         try {
             for (Play written : playbook.plays()) {
                 Play play = withDefaults(written);
@@ -133,6 +129,15 @@ public final class FleetRunner {
         Double maxFail = p.maxFailPercentage() == null ? options.maxFailPercent() : p.maxFailPercentage();
         return new Play(p.name(), p.hosts(), p.vars(), p.become(), p.becomeUser(), p.gatherFacts(), serial, maxFail,
                 p.anyErrorsFatal(), p.tasks(), p.location());
+    }
+
+    /** A pool of {@code forks} daemon threads (a killed run must not wait for them). */
+    public static ExecutorService workers(int forks, String name) {
+        return Executors.newFixedThreadPool(forks, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Ansible's rules: any_errors_fatal, more than max_fail_percentage of the batch, or the whole batch failed. */

@@ -11,6 +11,7 @@ import io.sysfleet.core.SysfleetException;
 import io.sysfleet.facts.FactsProbe;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.fleet.Connector;
+import io.sysfleet.fleet.FleetRunner;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.journal.Intent;
@@ -41,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -94,11 +94,7 @@ public final class Rollback {
         listener.playStarted(name, targets.size(), options.check());
         List<String> hosts = List.copyOf(targets.keySet());
         List<HostResult> results = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(options.forks(), r -> {
-            Thread t = new Thread(r, "sysfleet-rollback");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = FleetRunner.workers(options.forks(), "sysfleet-rollback");
         try {
             int batch = options.serial() <= 0 ? Math.max(1, hosts.size()) : options.serial();
             for (int i = 0; i < hosts.size(); i += batch) {
