@@ -216,8 +216,12 @@ public final class Applier {
         }
         if (firstError != null) {
             FileOutcome undone = undo(t, fp, fact, keys, out, "verify", firstError);
-            // Keep the per-key verdicts of the failed apply; the host's error says it was undone.
-            return new FileOutcome(results, false, undone.phase, undone.error, undone.undone);
+            // Keep the per-key verdicts of the failed apply (values and the kernel's words); once undone, no key
+            // counts as changed.
+            List<KeyResult> verdicts = results.stream().map(k -> undone.undone ? new KeyResult(k.task(), k.key(),
+                    k.planned(), k.before(), k.after(), false, k.verified(), k.skipped(), k.note(), k.error()) : k)
+                    .toList();
+            return new FileOutcome(verdicts, false, undone.phase, undone.error, undone.undone);
         }
         return new FileOutcome(results, true, null, null, false);
     }

@@ -276,4 +276,57 @@ class FleetIT {
         assertTrue(converged >= 1 && converged < 4, "some hosts ran, the rest were not started: " + converged);
         assertFalse(out.toString().contains("Exception"), out.toString());
     }
+
+    @Test
+    void aMixedRunGivesTheRightRecapReportsAndExitCode() throws Exception {
+        // host0 asks for a key the container kernel refuses; one more host is a closed port; the rest converge.
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path inv = inventory("    closed-port:\n      ansible_port: " + closedPort + "\n",
+                "k: net.netfilter.nf_conntrack_max\n      v: '655350'");
+        Path json = tmp.resolve("out/report.json");
+        Path junit = tmp.resolve("out/report.xml");
+        Run r = sysfleet(args("run", playbook(""), inv, "--forks", "5", "--report-json", json.toString(),
+                "--report-junit", junit.toString()));
+        assertEquals(2, r.exit(), "a failed host outranks an unreachable one: " + r.out());
+        String h0 = fleet.host(0).name();
+        assertTrue(r.out().matches("(?s).*" + h0 + " +: ok=0 +changed=0 +unreachable=0 +failed=1 .*"), r.out());
+        assertTrue(r.out().matches("(?s).*closed-port +: ok=0 +changed=0 +unreachable=1 +failed=0 .*"), r.out());
+        for (int i = 1; i < 4; i++) {
+            assertTrue(r.out().matches("(?s).*" + fleet.host(i).name() + " +: ok=1 +changed=1 +unreachable=0 +failed=0 .*"),
+                    r.out());
+        }
+        assertEquals("net.ipv4.tcp_fin_timeout = 60\n", sh(fleet.host(0), "cat /etc/sysctl.conf"), "host0 undone");
+
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.toFile());
+        assertEquals(2, report.get("exitCode").asInt());
+        assertEquals(3, report.get("summary").get("changed").asInt());
+        assertEquals(1, report.get("summary").get("failed").asInt());
+        assertEquals(1, report.get("summary").get("unreachable").asInt());
+        com.fasterxml.jackson.databind.JsonNode failed = null;
+        for (com.fasterxml.jackson.databind.JsonNode h : report.get("plays").get(0).get("hosts")) {
+            if (h.get("name").asText().equals(h0)) {
+                failed = h;
+            }
+        }
+        assertTrue(failed != null && failed.get("undone").asBoolean(), String.valueOf(failed));
+        assertEquals("failed", failed.get("status").asText());
+        assertTrue(failed.get("keys").get(0).get("error").asText().contains("Invalid argument"), failed.toString());
+        assertTrue(failed.get("keys").get(0).get("old").isTextual(), "the live value before: " + failed);
+        assertEquals(false, failed.get("keys").get(0).get("changed").asBoolean(), "undone: nothing changed");
+
+        javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(TestFleet.projectRoot().resolve("src/test/resources/report/junit-report.xsd").toFile())
+                .newValidator().validate(new javax.xml.transform.stream.StreamSource(junit.toFile()));
+        String xml = Files.readString(junit);
+        assertTrue(xml.contains("<error") && xml.contains("closed-port"), xml);
+        assertTrue(xml.contains("Invalid argument"), xml);
+        org.w3c.dom.Element suites = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(junit.toFile()).getDocumentElement();
+        assertEquals("1", suites.getAttribute("errors"), "one unreachable host");
+        assertTrue(Integer.parseInt(suites.getAttribute("failures")) >= 1, "the refused key fails");
+    }
 }
