@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FleetRunner {
     private final RunOptions options;
     private final HostRunner hostRunner;
+    private final Connector connector;
     private final Clock clock;
     private final String runId;
     private final Journal journal;
@@ -48,7 +49,8 @@ public final class FleetRunner {
             throw new IllegalArgumentException("a run that changes hosts needs a journal");
         }
         this.options = options;
-        this.hostRunner = new HostRunner(options, connector, catalog);
+        this.hostRunner = new HostRunner(options, catalog);
+        this.connector = connector;
         this.clock = clock;
         this.runId = runId;
         this.journal = journal;
@@ -70,13 +72,14 @@ public final class FleetRunner {
         List<PlayResult> plays = new ArrayList<>();
         Set<String> out = new HashSet<>();
         ExecutorService pool = workers(options.forks(), "sysfleet-host");
+        Sessions sessions = new Sessions(connector);
         try {
             for (Play written : playbook.plays()) {
                 Play play = withDefaults(written);
                 List<Host> hosts = inventory.select(play.hosts(), options.limit()).stream()
                         .filter(h -> !out.contains(h.name())).toList();
                 listener.playStarted(play.name(), hosts.size(), options.check());
-                PlayResult result = runPlay(play, hosts, applier, pool, listener);
+                PlayResult result = runPlay(play, hosts, applier, pool, sessions, listener);
                 plays.add(result);
                 result.hosts().stream().filter(FleetRunner::failed).forEach(h -> out.add(h.host()));
                 if (result.aborted() != null) {
@@ -86,12 +89,13 @@ public final class FleetRunner {
             }
         } finally {
             pool.shutdownNow();
+            sessions.close();
         }
         return new RunReport(runId, options.check(), started, clock.instant(), plays);
     }
 
     private PlayResult runPlay(Play play, List<Host> hosts, Applier applier, ExecutorService pool,
-                               RunListener listener) {
+                               Sessions sessions, RunListener listener) {
         List<HostResult> results = new ArrayList<>();
         int next = 0;
         for (int size : play.batchSizes(hosts.size())) {
@@ -104,7 +108,7 @@ public final class FleetRunner {
             for (Host h : batch) {
                 running.add(pool.submit(() -> {
                     HostResult r = interrupted.get() ? HostResult.notRun(h.name(), "interrupted")
-                            : hostRunner.run(h, play, applier);
+                            : hostRunner.run(h, play, applier, sessions);
                     listener.hostFinished(r);
                     return r;
                 }));

@@ -2,6 +2,7 @@ package io.sysfleet.fleet;
 
 import io.sysfleet.apply.Applier;
 import io.sysfleet.apply.HostResult;
+import io.sysfleet.apply.Privilege;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
 import io.sysfleet.core.SysfleetException;
@@ -30,27 +31,27 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One play on one host: connect, gather facts in one round trip, plan, and apply (or stop at the plan in
- * check mode). Thread-safe; never throws for a host-level failure: it becomes the host's result.
+ * One play on one host: connect (or reuse the host's session), gather facts in one round trip, plan, and
+ * apply (or stop at the plan in check mode). Thread-safe; never throws for a host-level failure: it becomes the host's result.
  */
 final class HostRunner {
     private static final String DEFAULT_FILE = "/etc/sysctl.conf";
     private final RunOptions options;
-    private final Connector connector;
     private final Planner planner;
 
-    HostRunner(RunOptions options, Connector connector, KeyCatalog catalog) {
+    HostRunner(RunOptions options, KeyCatalog catalog) {
         this.options = options;
-        this.connector = connector;
         this.planner = new Planner(catalog);
     }
 
-    HostResult run(Host host, Play play, Applier applier) {
+    HostResult run(Host host, Play play, Applier applier, Sessions sessions) {
         if (options.offline()) {
             return Applier.withoutApplying(planner.plan(host, play, null), true);
         }
         String phase = "connect";
-        try (Transport t = connector.open(host, play)) {
+        Privilege privilege = Connector.privilege(host, play);
+        try {
+            Transport t = sessions.get(host, privilege);
             phase = "facts";
             List<String> keys = List.copyOf(planner.probeKeys(play, host));
             Set<String> paths = planner.files(play, host);
@@ -80,8 +81,9 @@ final class HostRunner {
                 return persistence(Applier.withoutApplying(plan, true), plan, BootFiles.gather(t, options.commandTimeout()));
             }
             phase = "apply";
-            return applier.apply(t, plan, files, Connector.privilege(host, play));
+            return applier.apply(t, plan, files, privilege);
         } catch (TransportException e) {
+            sessions.drop(host, privilege);
             return HostResult.failure(host.name(),
                     Connector.unreachable(e) ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
                     e.phase(), e.getMessage());

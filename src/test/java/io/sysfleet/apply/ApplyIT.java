@@ -90,6 +90,11 @@ class ApplyIT {
         return r.getStdout();
     }
 
+    /** How many logins sshd has accepted so far (it logs to the container's stderr). */
+    private static long logins(TestFleet.Host h) {
+        return h.container().getLogs().lines().filter(l -> l.contains("Accepted publickey")).count();
+    }
+
     private static String live(TestFleet.Host h, String procPath) throws Exception {
         return sh(h, "cat /proc/sys/" + procPath).strip();
     }
@@ -129,7 +134,9 @@ class ApplyIT {
         assertEquals("600", sh(h, "stat -c %a /etc/" + backups.strip()).strip());
 
         String after = sh(h, "sha256sum /etc/sysctl.conf");
+        long loginsBefore = logins(h);
         Run again = sysfleet(args("run", site, inv));
+        assertEquals(1, logins(h) - loginsBefore, "one SSH session per host for the three plays of site.yml");
         assertEquals(0, again.exit(), again.out() + again.err());
         assertTrue(again.out().contains("ok: [" + h.name() + "]"), again.out());
         assertFalse(again.out().contains("changed: ["), again.out());
