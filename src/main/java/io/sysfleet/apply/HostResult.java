@@ -14,14 +14,25 @@ import java.util.List;
  * @param phase    where it failed (connect, facts, plan, apply, verify, undo), or null
  * @param error    one-line error, or null
  * @param undone   whether a failed apply was rolled back (file bytes and live values restored and verified)
+ * @param elapsedMs how long the host took, in milliseconds (0 when not measured)
  */
 public record HostResult(String host, Status status, List<KeyResult> keys, List<String> diffs, List<String> warnings,
-                         String phase, String error, boolean undone) {
+                         String phase, String error, boolean undone, long elapsedMs) {
 
     public HostResult {
         keys = List.copyOf(keys);
         diffs = List.copyOf(diffs);
         warnings = List.copyOf(warnings);
+    }
+
+    /** A result whose time is not measured (yet): the scheduler adds it with {@link #withElapsed}. */
+    public HostResult(String host, Status status, List<KeyResult> keys, List<String> diffs, List<String> warnings,
+                      String phase, String error, boolean undone) {
+        this(host, status, keys, diffs, warnings, phase, error, undone, 0);
+    }
+
+    public HostResult withElapsed(java.time.Duration elapsed) {
+        return new HostResult(host, status, keys, diffs, warnings, phase, error, undone, elapsed.toMillis());
     }
 
     /** Overall outcome per host, as in Ansible's recap. */

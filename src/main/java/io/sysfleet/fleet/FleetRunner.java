@@ -14,6 +14,7 @@ import io.sysfleet.report.RunListener;
 import io.sysfleet.report.RunReport;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -107,8 +108,9 @@ public final class FleetRunner {
             List<Future<HostResult>> running = new ArrayList<>();
             for (Host h : batch) {
                 running.add(pool.submit(() -> {
-                    HostResult r = interrupted.get() ? HostResult.notRun(h.name(), "interrupted")
-                            : hostRunner.run(h, play, applier, sessions);
+                    Instant start = clock.instant();
+                    HostResult r = (interrupted.get() ? HostResult.notRun(h.name(), "interrupted")
+                            : hostRunner.run(h, play, applier, sessions)).withElapsed(Duration.between(start, clock.instant()));
                     listener.hostFinished(r);
                     return r;
                 }));

@@ -41,8 +41,8 @@ import java.util.Objects;
  *       its status, warnings and the diffs of the file edits.</li>
  * </ul>
  *
- * Times: the run's wall-clock duration is on {@code <testsuites>}; per-play and per-host durations are not
- * recorded yet, so test cases have time 0 and each suite's time is the sum of its cases. Timestamps are the
+ * Times: the run's wall-clock duration is on {@code <testsuites>}; a host's case carries the host's own time
+ * (its key cases 0: a host's keys are applied together), and each suite's time is the sum of its cases. Timestamps are the
  * run's start in UTC, written as Ant does ({@code yyyy-MM-ddTHH:mm:ss}, no zone). Characters XML 1.0 cannot
  * carry (control characters, lone surrogates) are written as {@code \\uXXXX}.
  */
@@ -60,7 +60,14 @@ public final class JUnitReport {
 
     /** One {@code <testcase>} before it is written. */
     record Case(String classname, String name, Outcome outcome, String type, String message, String detail,
-                String out) {
+                String out, long millis) {
+        Case(String classname, String name, Outcome outcome, String type, String message, String detail, String out) {
+            this(classname, name, outcome, type, message, detail, out, 0);
+        }
+
+        Case withMillis(long ms) {
+            return new Case(classname, name, outcome, type, message, detail, out, ms);
+        }
     }
 
     /** The report as a UTF-8 XML document (as text, ending with a newline). */
@@ -111,7 +118,7 @@ public final class JUnitReport {
         x.writeAttribute("failures", String.valueOf(count(cases, Outcome.FAILURE)));
         x.writeAttribute("errors", String.valueOf(count(cases, Outcome.ERROR)));
         x.writeAttribute("skipped", String.valueOf(count(cases, Outcome.SKIPPED)));
-        x.writeAttribute("time", seconds(Duration.ZERO));
+        x.writeAttribute("time", seconds(Duration.ofMillis(cases.stream().mapToLong(Case::millis).sum())));
         x.writeAttribute("timestamp", TIMESTAMP.format(report.started()));
         newline(x, 2);
         x.writeStartElement("properties");
@@ -139,7 +146,7 @@ public final class JUnitReport {
         x.writeStartElement("testcase");
         x.writeAttribute("name", xml(c.name()));
         x.writeAttribute("classname", xml(c.classname()));
-        x.writeAttribute("time", seconds(Duration.ZERO));
+        x.writeAttribute("time", seconds(Duration.ofMillis(c.millis())));
         if (c.outcome() != Outcome.PASSED) {
             newline(x, 3);
             x.writeStartElement(switch (c.outcome()) {
@@ -171,7 +178,7 @@ public final class JUnitReport {
         List<Case> cases = new ArrayList<>();
         for (HostResult h : play.hosts()) {
             String classname = "sysfleet." + segment(play.name()) + "." + segment(h.host());
-            cases.add(hostCase(classname, h, check));
+            cases.add(hostCase(classname, h, check).withMillis(h.elapsedMs()));
             for (KeyResult k : h.keys()) {
                 cases.add(keyCase(classname, h, k, check));
             }

@@ -108,6 +108,7 @@ public final class JsonReport {
         n.put("phase", text(h.phase()));
         n.put("error", text(h.error()));
         n.put("undone", h.undone());
+        n.put("durationMs", h.elapsedMs());
         ArrayNode warnings = n.putArray("warnings");
         h.warnings().forEach(w -> warnings.add(text(w)));
         ArrayNode diffs = n.putArray("diffs");

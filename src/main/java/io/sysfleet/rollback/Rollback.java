@@ -101,8 +101,10 @@ public final class Rollback {
                 List<Future<HostResult>> running = new ArrayList<>();
                 for (String h : hosts.subList(i, Math.min(hosts.size(), i + batch))) {
                     running.add(pool.submit(() -> {
-                        HostResult r = interrupted.get() ? HostResult.notRun(h, "interrupted")
-                                : host(inventory.host(h), h, targets.get(h), view);
+                        Instant start = clock.instant();
+                        HostResult r = (interrupted.get() ? HostResult.notRun(h, "interrupted")
+                                : host(inventory.host(h), h, targets.get(h), view))
+                                .withElapsed(java.time.Duration.between(start, clock.instant()));
                         listener.hostFinished(r);
                         return r;
                     }));

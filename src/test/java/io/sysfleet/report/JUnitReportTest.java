@@ -9,6 +9,7 @@ import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
+import io.sysfleet.apply.HostResult;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.stream.StreamSource;
@@ -295,5 +296,24 @@ class JUnitReportTest {
         assertEquals("unnamed", JUnitReport.segment(" "));
         assertFalse(JUnitReport.xml("a\u0000b").contains("\u0000"));
         assertEquals("a\\u0000b\\uFFFEc", JUnitReport.xml("a\u0000b\uFFFEc"));
+    }
+
+    @Test
+    void aHostsCaseCarriesItsOwnTimeAndTheSuiteTheSum() throws Exception {
+        HostResult a = new HostResult("a", HostResult.Status.OK, List.of(), List.of(), List.of(), null, null, false)
+                .withElapsed(java.time.Duration.ofMillis(1500));
+        HostResult b = HostResult.failure("b", HostResult.Status.UNREACHABLE, "connect", "refused")
+                .withElapsed(java.time.Duration.ofMillis(250));
+        RunReport r = new RunReport("r", false, java.time.Instant.parse("2026-11-25T10:00:00Z"),
+                java.time.Instant.parse("2026-11-25T10:00:02Z"), List.of(new PlayResult("p", List.of(a, b), null)));
+        String xml = JUnitReport.render(r);
+        validate(xml);
+        Document doc = dom(xml);
+        org.w3c.dom.Element suite = (org.w3c.dom.Element) doc.getElementsByTagName("testsuite").item(0);
+        assertEquals("1.750", suite.getAttribute("time"));
+        org.w3c.dom.NodeList cases = doc.getElementsByTagName("testcase");
+        assertEquals("1.500", ((org.w3c.dom.Element) cases.item(0)).getAttribute("time"));
+        assertEquals("0.250", ((org.w3c.dom.Element) cases.item(1)).getAttribute("time"));
+        assertTrue(JsonReport.render(r).contains("\"durationMs\" : 1500"), JsonReport.render(r));
     }
 }

@@ -69,7 +69,7 @@ class JsonReportTest {
         JsonNode hosts = plays.get(0).get("hosts");
         assertEquals(List.of("web1.example.com", "web2", "db1", "db2", "10.0.0.9", "cache1"), names(hosts));
         JsonNode web1 = hosts.get(0);
-        assertEquals(List.of("name", "status", "phase", "error", "undone", "warnings", "diffs", "keys"), fields(web1));
+        assertEquals(List.of("name", "status", "phase", "error", "undone", "durationMs", "warnings", "diffs", "keys"), fields(web1));
         assertEquals("ok", web1.get("status").textValue());
         assertTrue(web1.get("phase").isNull());
         assertTrue(web1.get("error").isNull());
