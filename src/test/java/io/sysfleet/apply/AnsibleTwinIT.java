@@ -1,6 +1,6 @@
 package io.sysfleet.apply;
 
-import io.sysfleet.cli.Main;
+import io.sysfleet.testing.Cli;
 import io.sysfleet.testing.TestFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,11 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.Container;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,13 +106,9 @@ class AnsibleTwinIT {
     }
 
     private void sysfleet(Path inventory, Path playbook) {
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(out, true));
-        int rc = cl.execute("run", playbook.toString(), "-i", inventory.toString(),
+        Cli.Result r = Cli.runMerged("run", playbook.toString(), "-i", inventory.toString(),
                 "--known-hosts", fleet.knownHosts().toString(), "--state-dir", tmp.resolve("state").toString());
-        assertEquals(0, rc, out.toString());
+        assertEquals(0, r.exit(), r.out());
     }
 
     @ParameterizedTest

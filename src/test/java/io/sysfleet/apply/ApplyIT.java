@@ -1,17 +1,14 @@
 package io.sysfleet.apply;
 
-import io.sysfleet.cli.Main;
+import io.sysfleet.testing.Cli;
 import io.sysfleet.testing.TestFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.Container;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,17 +42,13 @@ class ApplyIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
+    /** A run of the command line. */
+    private record Run(int exit, String out, String err) {
     }
 
     private Run sysfleet(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int rc = cl.execute(args);
-        return new Run(rc, out.toString(), err.toString());
+        Cli.Result r = Cli.run(args);
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     /** An inventory of the given fleet hosts, logging in as the non-root user and becoming root with sudo. */

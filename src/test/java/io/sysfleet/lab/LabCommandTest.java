@@ -1,14 +1,11 @@
 package io.sysfleet.lab;
 
-import io.sysfleet.cli.LabCommand;
-import io.sysfleet.cli.Main;
+import io.sysfleet.testing.Cli;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,16 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LabCommandTest {
 
     private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        if (!cl.getSubcommands().containsKey("lab")) {
-            cl.addSubcommand(new LabCommand());
-        }
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int rc = cl.execute(args);
-        return new String[] {Integer.toString(rc), out.toString(), err.toString()};
+        Cli.Result r = Cli.run(args);
+        return new String[] {Integer.toString(r.exit()), r.out(), r.err()};
     }
 
     @ParameterizedTest(name = "{0}")

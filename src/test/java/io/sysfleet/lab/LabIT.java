@@ -1,7 +1,6 @@
 package io.sysfleet.lab;
 
-import io.sysfleet.cli.LabCommand;
-import io.sysfleet.cli.Main;
+import io.sysfleet.testing.Cli;
 import io.sysfleet.testing.TestFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,11 +8,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -82,16 +78,8 @@ class LabIT {
     }
 
     private static Run sysfleet(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        if (!cl.getSubcommands().containsKey("lab")) {
-            cl.addSubcommand(new LabCommand());
-        }
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int rc = cl.execute(args);
-        return new Run(rc, out.toString(), err.toString());
+        Cli.Result r = Cli.run(args);
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     private static String docker(String... args) {

@@ -1,6 +1,6 @@
 package io.sysfleet.rollback;
 
-import io.sysfleet.cli.Main;
+import io.sysfleet.testing.Cli;
 import io.sysfleet.testing.TestFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,13 +8,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.Container;
-import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,11 +107,8 @@ class RollbackIT {
     }
 
     private Run sysfleet(List<String> args) {
-        StringWriter out = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(out, true));
-        return new Run(cl.execute(args.toArray(String[]::new)), out.toString());
+        Cli.Result r = Cli.runMerged(args);
+        return new Run(r.exit(), r.out());
     }
 
     private Run run(Path inv, String... more) throws IOException {
