@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One play on one host: connect (or reuse the host's session), gather facts in one round trip, plan, and
@@ -38,6 +39,8 @@ final class HostRunner {
     private static final String DEFAULT_FILE = "/etc/sysctl.conf";
     private final RunOptions options;
     private final Planner planner;
+    /** Boot files per host: check mode changes nothing, so every play of the run sees the same ones. */
+    private final Map<String, BootFiles.Listing> bootFiles = new ConcurrentHashMap<>();
 
     HostRunner(RunOptions options, KeyCatalog catalog) {
         this.options = options;
@@ -78,7 +81,7 @@ final class HostRunner {
             phase = "plan";
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
             if (options.check()) {
-                return persistence(Applier.withoutApplying(plan, true), plan, BootFiles.gather(t, options.commandTimeout()));
+                return persistence(Applier.withoutApplying(plan, true), plan, bootFiles(host, t));
             }
             phase = "apply";
             return applier.apply(t, plan, files, privilege);
@@ -94,6 +97,15 @@ final class HostRunner {
             return HostResult.failure(host.name(), HostResult.Status.FAILED, phase,
                     "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private BootFiles.Listing bootFiles(Host host, Transport t) {
+        BootFiles.Listing listing = bootFiles.get(host.name());
+        if (listing == null) {
+            listing = BootFiles.gather(t, options.commandTimeout());
+            bootFiles.put(host.name(), listing); // one thread works on a host at a time
+        }
+        return listing;
     }
 
     /**
