@@ -1,5 +1,8 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
@@ -64,7 +67,7 @@ public final class Applier {
                 : plan.hasChanges() ? HostResult.Status.CHANGED : HostResult.Status.OK;
         List<String> diffs = plan.files().stream().map(f -> f.diff(plan.host().name())).filter(d -> !d.isEmpty()).toList();
         return new HostResult(plan.host().name(), status, keys, check ? diffs : List.of(), plan.warnings(),
-                plan.failed() ? "plan" : null, plan.error(), false);
+                plan.failed() ? Phase.PLAN : null, plan.error(), false);
     }
 
     /**
@@ -111,7 +114,7 @@ public final class Applier {
                 warnings, null, null, false);
     }
 
-    private record FileOutcome(List<KeyResult> keys, boolean diffApplied, String phase, String error, boolean undone) {
+    private record FileOutcome(List<KeyResult> keys, boolean diffApplied, Phase phase, String error, boolean undone) {
     }
 
     private FileOutcome applyFile(Transport t, String host, FilePlan fp, FileFact fact, List<KeyPlan> keys,
@@ -160,7 +163,7 @@ public final class Applier {
         ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.copyOf(paths)), timeout);
         ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
         if (!before.complete()) {
-            return new FileOutcome(planned(keys), false, "apply", "cannot read live values before the change: "
+            return new FileOutcome(planned(keys), false, Phase.APPLY, "cannot read live values before the change: "
                     + snap.stderrText().strip() + "; nothing was changed", false);
         }
         String shaBefore = exists ? fact.sha256() : "absent";
@@ -194,16 +197,16 @@ public final class Applier {
     private FileOutcome finishFile(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ExecResult r,
                                    ApplyOutput out) {
         if (out.conflict() != null) {
-            return new FileOutcome(planned(keys), false, "apply", fp.path() + " changed on the host since its facts "
+            return new FileOutcome(planned(keys), false, Phase.APPLY, fp.path() + " changed on the host since its facts "
                     + "were read (sha256 now " + out.conflict() + "); nothing was changed, run again", false);
         }
         if (out.written() == null && fp.changed() || !out.complete()) {
             String why = out.error() != null ? out.error() : "apply script stopped early (exit " + r.exitCode() + "): "
                     + r.stderrText().strip();
             if (out.written() == null && fp.changed()) {
-                return new FileOutcome(planned(keys), false, "apply", why + "; the file was not changed", false);
+                return new FileOutcome(planned(keys), false, Phase.APPLY, why + "; the file was not changed", false);
             }
-            return undo(t, fp, fact, keys, out, "apply", why);
+            return undo(t, fp, fact, keys, out, Phase.APPLY, why);
         }
         List<KeyResult> results = new ArrayList<>();
         String firstError = null;
@@ -215,7 +218,7 @@ public final class Applier {
             }
         }
         if (firstError != null) {
-            FileOutcome undone = undo(t, fp, fact, keys, out, "verify", firstError);
+            FileOutcome undone = undo(t, fp, fact, keys, out, Phase.VERIFY, firstError);
             // Keep the per-key verdicts of the failed apply (values and the kernel's words); once undone, no key
             // counts as changed.
             List<KeyResult> verdicts = results.stream().map(k -> undone.undone ? new KeyResult(k.task(), k.key(),
@@ -253,7 +256,7 @@ public final class Applier {
     }
 
     private FileOutcome undo(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ApplyOutput out,
-                             String phase, String why) {
+                             Phase phase, String why) {
         boolean existed = fact != null && fact.exists();
         List<String> args = new ArrayList<>(List.of(fp.path(), existed ? "1" : "0",
                 existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
@@ -290,7 +293,7 @@ public final class Applier {
             return new FileOutcome(planned(keys), false, phase, why + " (undone: " + fp.path()
                     + " and live values restored and verified)", true);
         }
-        return new FileOutcome(planned(keys), false, "undo", why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
+        return new FileOutcome(planned(keys), false, Phase.UNDO, why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
                 + " (local backup in " + backups.runDir() + ")", false);
     }
 

@@ -1,5 +1,6 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.journal.Journal;
@@ -38,7 +39,7 @@ public final class LocalBackups {
             Journal.writeAtomically(file, content);
             return file;
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "backup", host,
+            throw new SysfleetException(ExitCode.ERROR, Phase.BACKUP, host,
                     "cannot save the local backup " + file + ": " + e.getMessage(), e);
         }
     }

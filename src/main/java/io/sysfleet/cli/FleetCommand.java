@@ -13,7 +13,7 @@ import io.sysfleet.report.JsonReport;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.rollback.Rollback;
-import io.sysfleet.report.RunReport;
+import io.sysfleet.result.RunReport;
 import picocli.CommandLine.Mixin;
 
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.sysfleet.journal.Journal;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.Progress;
-import io.sysfleet.report.RunReport;
+import io.sysfleet.result.RunReport;
 import io.sysfleet.report.TextReport;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

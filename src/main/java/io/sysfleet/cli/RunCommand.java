@@ -3,7 +3,7 @@ package io.sysfleet.cli;
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.journal.Journal;
-import io.sysfleet.report.RunReport;
+import io.sysfleet.result.RunReport;
 import io.sysfleet.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.journal.Intent;
@@ -119,7 +120,7 @@ public final class RunsCommand implements Runnable {
                     Files.delete(p);
                 }
             } catch (IOException e) {
-                throw new SysfleetException(ExitCode.ERROR, "prune", null, "cannot delete " + dir + ": " + e.getMessage(), e);
+                throw new SysfleetException(ExitCode.ERROR, Phase.PRUNE, null, "cannot delete " + dir + ": " + e.getMessage(), e);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.sysfleet.facts;
 
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.transport.Command;
@@ -197,13 +198,13 @@ public final class BootFiles {
     public static Listing gather(Transport t, Duration timeout) {
         ExecResult r = t.exec(command(), timeout);
         if (!r.ok()) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(),
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
                     "boot files listing failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
         }
         try {
             return parse(r.stdout());
         } catch (FormatException e) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(), e.getMessage(), e);
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(), e.getMessage(), e);
         }
     }
 

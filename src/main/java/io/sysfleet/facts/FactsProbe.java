@@ -1,5 +1,6 @@
 package io.sysfleet.facts;
 
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.transport.Command;
@@ -104,13 +105,13 @@ public final class FactsProbe {
     public static HostFacts gather(Transport t, String sysctlFile, List<String> keys, Duration timeout) {
         ExecResult r = t.exec(command(sysctlFile, keys), timeout);
         if (!r.ok()) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(),
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
                     "facts probe failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
         }
         try {
             return FactsParser.parse(r.stdout());
         } catch (FactsParser.FactsFormatException e) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(), e.getMessage(), e);
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(), e.getMessage(), e);
         }
     }
 

@@ -78,9 +78,6 @@ public final class Connector {
 
     /** Whether a transport failure means the host was not reached (Ansible's UNREACHABLE). */
     public static boolean unreachable(TransportException e) {
-        return switch (e.transportPhase()) {
-            case CONNECT, AUTH, HOSTKEY -> true;
-            default -> false;
-        };
+        return e.unreachable();
     }
 }

@@ -1,7 +1,7 @@
 package io.sysfleet.fleet;
 
 import io.sysfleet.apply.Applier;
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
 import io.sysfleet.apply.LocalBackups;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.playbook.Play;
@@ -9,9 +9,9 @@ import io.sysfleet.playbook.Playbook;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.journal.Journal;
-import io.sysfleet.report.PlayResult;
-import io.sysfleet.report.RunListener;
-import io.sysfleet.report.RunReport;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
 
 import java.time.Clock;
 import java.time.Duration;

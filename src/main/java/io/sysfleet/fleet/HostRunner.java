@@ -1,7 +1,8 @@
 package io.sysfleet.fleet;
 
 import io.sysfleet.apply.Applier;
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
 import io.sysfleet.apply.Privilege;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
@@ -51,11 +52,11 @@ final class HostRunner {
         if (options.offline()) {
             return Applier.withoutApplying(planner.plan(host, play, null), true);
         }
-        String phase = "connect";
+        Phase phase = Phase.CONNECT;
         Privilege privilege = Connector.privilege(host, play);
         try {
             Transport t = sessions.get(host, privilege);
-            phase = "facts";
+            phase = Phase.FACTS;
             List<String> keys = List.copyOf(planner.probeKeys(play, host));
             Set<String> paths = planner.files(play, host);
             Map<String, FileFact> files = new LinkedHashMap<>();
@@ -63,7 +64,7 @@ final class HostRunner {
             for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
                 HostFacts f = FactsProbe.gather(t, path, first == null ? keys : List.of(), options.commandTimeout());
                 if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
-                    return HostResult.failure(host.name(), HostResult.Status.FAILED, "facts",
+                    return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
                             path + " exists but cannot be read by the connecting user (set become: true)");
                 }
                 files.put(path, f.sysctlFile());
@@ -78,12 +79,12 @@ final class HostRunner {
                     live.put(k, v.value());
                 }
             });
-            phase = "plan";
+            phase = Phase.PLAN;
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
             if (options.check()) {
                 return persistence(Applier.withoutApplying(plan, true), plan, bootFiles(host, t));
             }
-            phase = "apply";
+            phase = Phase.APPLY;
             return applier.apply(t, plan, files, privilege);
         } catch (TransportException e) {
             sessions.drop(host, privilege);

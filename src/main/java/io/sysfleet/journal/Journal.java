@@ -1,5 +1,6 @@
 package io.sysfleet.journal;
 
+import io.sysfleet.result.Phase;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,9 +60,9 @@ public final class Journal {
             j.writeHeader();
             return j;
         } catch (FileAlreadyExistsException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null, "run " + record.id() + " exists already", e);
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "run " + record.id() + " exists already", e);
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null,
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null,
                     "cannot create the run's state directory " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -88,7 +89,7 @@ public final class Journal {
         try {
             writeHeader();
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null, "cannot write " + dir.resolve(HEADER), e);
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "cannot write " + dir.resolve(HEADER), e);
         }
     }
 
@@ -111,7 +112,7 @@ public final class Journal {
                 fsyncDir(dir);
             }
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null,
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null,
                     "cannot write the journal " + dir.resolve(LOG) + ": " + e.getMessage(), e);
         }
     }
@@ -155,7 +156,7 @@ public final class Journal {
         } catch (NoSuchFileException e) {
             throw new SysfleetException(ExitCode.USAGE, "no run '" + runId + "' in " + runsDir(stateDir));
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null,
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null,
                     "cannot read run " + runId + " in " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -179,7 +180,7 @@ public final class Journal {
                 }
             }
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null, "cannot list " + runs + ": " + e.getMessage(), e);
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "cannot list " + runs + ": " + e.getMessage(), e);
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.sysfleet.lab;
 
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 
@@ -165,6 +166,6 @@ public final class Docker {
     }
 
     static SysfleetException error(String message, Throwable cause) {
-        return new SysfleetException(ExitCode.ERROR, "lab", null, message, cause);
+        return new SysfleetException(ExitCode.ERROR, Phase.LAB, null, message, cause);
     }
 }

@@ -1,5 +1,6 @@
 package io.sysfleet.lab;
 
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 
@@ -293,7 +294,7 @@ public final class Lab {
             if (System.nanoTime() >= deadline) {
                 List<String> names = pending.stream().map(h -> h.name() + " (" + LabSpec.ADDRESS + ":" + h.port() + ")")
                         .toList();
-                throw new SysfleetException(ExitCode.UNREACHABLE, "lab", null, "sshd did not answer within "
+                throw new SysfleetException(ExitCode.UNREACHABLE, Phase.LAB, null, "sshd did not answer within "
                         + wait.toSeconds() + "s on " + String.join(", ", names)
                         + "; see docker logs " + containerName(pending.iterator().next().name()), null);
             }
@@ -344,7 +345,7 @@ public final class Lab {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SysfleetException(ExitCode.INTERRUPTED, "lab", null, "interrupted", e);
+            throw new SysfleetException(ExitCode.INTERRUPTED, Phase.LAB, null, "interrupted", e);
         }
     }
 }

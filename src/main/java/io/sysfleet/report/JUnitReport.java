@@ -1,7 +1,9 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
 
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -188,11 +190,11 @@ public final class JUnitReport {
 
     private static Case hostCase(String classname, HostResult h, boolean check) {
         String out = hostOut(h);
-        String error = h.error() == null ? null : (h.phase() == null ? "" : h.phase() + ": ") + h.error();
+        String error = h.error() == null ? null : (h.phase() == null ? "" : h.phase().label() + ": ") + h.error();
         return switch (h.status()) {
             case UNREACHABLE -> new Case(classname, "host", Outcome.ERROR, "unreachable",
                     error == null ? "unreachable" : error, out, null);
-            case FAILED -> new Case(classname, "host", Outcome.FAILURE, h.phase() == null ? "failed" : h.phase(),
+            case FAILED -> new Case(classname, "host", Outcome.FAILURE, h.phase() == null ? "failed" : h.phase().label(),
                     (error == null ? "failed" : error)
                             + (h.undone() && (error == null || !error.contains("undone")) ? " (rolled back)" : ""),
                     out, null);
@@ -221,7 +223,7 @@ public final class JUnitReport {
         String values = keyValues(k);
         if (k.error() != null) {
             String context = h.status() == HostResult.Status.FAILED
-                    ? "host: failed" + (h.phase() == null ? "" : " in " + h.phase())
+                    ? "host: failed" + (h.phase() == null ? "" : " in " + h.phase().label())
                     + (h.undone() ? ", rolled back" : ", not rolled back") + "\n" : "";
             return new Case(classname, name, Outcome.FAILURE, "key", k.error(), values + context, null);
         }
@@ -259,7 +261,7 @@ public final class JUnitReport {
         sb.append("host: ").append(h.host()).append('\n');
         sb.append("status: ").append(JsonReport.status(h.status())).append('\n');
         if (h.phase() != null) {
-            sb.append("phase: ").append(h.phase()).append('\n');
+            sb.append("phase: ").append(h.phase().label()).append('\n');
         }
         if (h.error() != null) {
             sb.append("error: ").append(h.error()).append('\n');

@@ -1,6 +1,7 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.HostResult;
 
 import java.io.PrintWriter;
 

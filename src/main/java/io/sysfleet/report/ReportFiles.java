@@ -1,5 +1,6 @@
 package io.sysfleet.report;
 
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 
@@ -51,7 +52,7 @@ final class ReportFiles {
             }
             tmp = null;
         } catch (IOException | RuntimeException e) {
-            throw new SysfleetException(ExitCode.ERROR, "report", null,
+            throw new SysfleetException(ExitCode.ERROR, Phase.REPORT, null,
                     "cannot write " + what + " to " + file + ": " + describe(e), e);
         } finally {
             if (tmp != null) {

@@ -1,7 +1,10 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -43,7 +46,7 @@ public final class TextReport implements RunListener {
             line.append(" ").append(r.changedKeys()).append(" key").append(r.changedKeys() == 1 ? "" : "s");
         }
         if (r.error() != null) {
-            line.append(" ").append(r.phase() == null ? "" : r.phase() + ": ").append(r.error());
+            line.append(" ").append(r.phase() == null ? "" : r.phase().label() + ": ").append(r.error());
         }
         out.println(line);
         for (String w : r.warnings()) {

@@ -2,8 +2,9 @@ package io.sysfleet.rollback;
 
 import io.sysfleet.apply.Applier;
 import io.sysfleet.apply.ApplyOutput;
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.KeyResult;
 import io.sysfleet.apply.LocalBackups;
 import io.sysfleet.apply.Privilege;
 import io.sysfleet.apply.RemoteScripts;
@@ -18,9 +19,9 @@ import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.Outcome;
-import io.sysfleet.report.PlayResult;
-import io.sysfleet.report.RunListener;
-import io.sysfleet.report.RunReport;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.UnifiedDiff;
@@ -125,7 +126,7 @@ public final class Rollback {
 
     private HostResult host(Host host, String name, List<RestoreTarget> targets, JournalView view) {
         if (host == null) {
-            return HostResult.failure(name, HostResult.Status.FAILED, "inventory",
+            return HostResult.failure(name, HostResult.Status.FAILED, Phase.INVENTORY,
                     name + " is in run " + view.record().id() + " but not in the inventory");
         }
         RestoreTarget first = targets.get(0);
@@ -150,15 +151,15 @@ public final class Rollback {
             return HostResult.failure(name, Connector.unreachable(e) ? HostResult.Status.UNREACHABLE
                     : HostResult.Status.FAILED, e.phase(), e.getMessage());
         } catch (SysfleetException e) {
-            return HostResult.failure(name, HostResult.Status.FAILED, e.phase() == null ? "rollback" : e.phase(),
+            return HostResult.failure(name, HostResult.Status.FAILED, e.phase() == null ? Phase.ROLLBACK : e.phase(),
                     e.getMessage());
         } catch (RuntimeException e) {
-            return HostResult.failure(name, HostResult.Status.FAILED, "rollback",
+            return HostResult.failure(name, HostResult.Status.FAILED, Phase.ROLLBACK,
                     "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    private record FileResult(List<KeyResult> keys, String diff, boolean changed, String phase, String error) {
+    private record FileResult(List<KeyResult> keys, String diff, boolean changed, Phase phase, String error) {
     }
 
     private FileResult file(Transport t, String host, RestoreTarget target, JournalView view) {
@@ -181,7 +182,7 @@ public final class Rollback {
                 host + ":" + target.file() + " (before run " + view.record().id() + ")",
                 now.exists() ? Applier.text(now.content()) : "", original == null ? "" : Applier.text(original));
         if (!fileOk && !shaNow.equals(target.shaWritten()) && !options.force()) {
-            return new FileResult(keyResults(paths, target, liveNow, null, false), diff, false, "rollback",
+            return new FileResult(keyResults(paths, target, liveNow, null, false), diff, false, Phase.ROLLBACK,
                     target.file() + " changed since run " + view.record().id() + " wrote it (sha256 now "
                             + shaNow + ", it wrote " + target.shaWritten() + "): refusing to overwrite someone "
                             + "else's edit; check it, then use --force to restore the original anyway");
@@ -193,7 +194,7 @@ public final class Rollback {
             return new FileResult(keyResults(paths, target, liveNow, null, true), diff, true, null, null);
         }
         if (target.existed() && original == null && (target.remoteBackup() == null)) {
-            return new FileResult(List.of(), diff, false, "rollback", "no backup of " + target.file() + " left");
+            return new FileResult(List.of(), diff, false, Phase.ROLLBACK, "no backup of " + target.file() + " left");
         }
         String localCopy = now.exists() ? copies.runDir().relativize(
                 copies.saveOriginal(host, target.file(), now.content())).toString() : null;
@@ -242,7 +243,7 @@ public final class Rollback {
                     "the remote backup " + target.remoteBackup() + " was gone or changed: restored from the "
                             + "controller's copy", null));
         }
-        return new FileResult(keys, diff, true, error == null ? null : "rollback", error);
+        return new FileResult(keys, diff, true, error == null ? null : Phase.ROLLBACK, error);
     }
 
     private static List<KeyResult> keyResults(List<String> paths, RestoreTarget target, Map<String, String> now,
@@ -269,7 +270,7 @@ public final class Rollback {
         ExecResult r = t.exec(Command.script(RemoteScripts.SNAPSHOT, paths), options.timeout());
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
         if (!out.complete()) {
-            throw new SysfleetException(io.sysfleet.core.ExitCode.HOST_FAILED, "rollback", t.host(),
+            throw new SysfleetException(io.sysfleet.core.ExitCode.HOST_FAILED, Phase.ROLLBACK, t.host(),
                     "cannot read live values: " + r.stderrText().strip(), null);
         }
         return out.before();

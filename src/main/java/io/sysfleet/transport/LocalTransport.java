@@ -1,6 +1,6 @@
 package io.sysfleet.transport;
 
-import io.sysfleet.transport.TransportException.Phase;
+import io.sysfleet.result.Phase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package io.sysfleet.transport;
 
-import io.sysfleet.transport.TransportException.Phase;
+import io.sysfleet.result.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

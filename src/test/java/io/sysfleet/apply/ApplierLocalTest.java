@@ -1,5 +1,6 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.result.HostResult;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
 import io.sysfleet.facts.FactsProbe;

@@ -1,8 +1,11 @@
 package io.sysfleet.report;
 
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.RunReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sysfleet.apply.HostResult.Status;
+import io.sysfleet.result.HostResult.Status;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import org.junit.jupiter.api.Test;
@@ -193,7 +196,8 @@ class JsonReportTest {
         SysfleetException e = assertThrows(SysfleetException.class,
                 () -> JsonReport.write(SampleRuns.apply(), target));
         assertEquals(ExitCode.ERROR, e.exitCode());
-        assertEquals("report", e.phase());
+        assertEquals(Phase.REPORT, e.phase());
+        assertEquals("report", e.phase().label());
         assertTrue(e.getMessage().startsWith("cannot write JSON report to " + target + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertEquals("x", Files.readString(notADir));

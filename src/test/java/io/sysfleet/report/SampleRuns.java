@@ -1,8 +1,11 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.HostResult.Status;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.HostResult.Status;
+import io.sysfleet.result.KeyResult;
 
 import java.time.Instant;
 import java.util.List;
@@ -47,11 +50,11 @@ final class SampleRuns {
                 key("Conntrack max", "net.netfilter.nf_conntrack_max", "999999999999", "65536", "65536", true, false,
                         false, "not applied", KERNEL_ERROR),
                 key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "60", null, false, false, false, null, null)),
-                List.of(), List.of(), "verify",
+                List.of(), List.of(), Phase.VERIFY,
                 KERNEL_ERROR + " (undone: /etc/sysctl.conf and live values restored and verified)", true);
-        HostResult failedPlan = HostResult.failure("db2", Status.FAILED, "plan",
+        HostResult failedPlan = HostResult.failure("db2", Status.FAILED, Phase.PLAN,
                 "playbooks/tcp.yml:12: unknown key 'net.ipv4.tcp_bogus' for CentOS 7 & <later>");
-        HostResult unreachable = HostResult.failure("10.0.0.9", Status.UNREACHABLE, "connect",
+        HostResult unreachable = HostResult.failure("10.0.0.9", Status.UNREACHABLE, Phase.CONNECT,
                 "ssh: connect to 10.0.0.9 port 22: Connection refused");
         HostResult skipped = new HostResult("cache1", Status.SKIPPED, List.of(), List.of(), List.of(), null, null, false);
         HostResult odd = new HostResult("web1.example.com", Status.OK, List.of(
@@ -79,7 +82,7 @@ final class SampleRuns {
     /** A run where every host was reached and fine, or unreachable when {@code unreachable}. */
     static RunReport simple(boolean check, Status status) {
         HostResult h = status == Status.UNREACHABLE
-                ? HostResult.failure("h1", status, "connect", "timeout")
+                ? HostResult.failure("h1", status, Phase.CONNECT, "timeout")
                 : new HostResult("h1", status, List.of(), List.of(), List.of(), null, null, false);
         return new RunReport("r", check, STARTED, FINISHED, List.of(new PlayResult("p", List.of(h), null)));
     }

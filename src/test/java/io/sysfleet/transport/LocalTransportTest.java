@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +66,7 @@ class LocalTransportTest extends TransportContract {
                 "sudo is installed: the contract's become tests cover it");
         TransportException e = assertThrows(TransportException.class,
                 () -> local.exec(Command.of("id").become(Become.root()), Duration.ofSeconds(10)));
-        assertEquals(TransportException.Phase.BECOME, e.transportPhase());
+        assertEquals(Phase.BECOME, e.phase());
         assertTrue(e.getMessage().contains("sudo is not installed"), e.getMessage());
     }
 }

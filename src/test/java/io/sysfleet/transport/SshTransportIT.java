@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,7 +117,7 @@ class SshTransportIT extends TransportContract {
     void encryptedKeyNeedsThePassphraseFromTheEnvironment() {
         Path key = authorisedKey("ed25519", "256", "correct horse");
         TransportException none = assertThrows(TransportException.class, () -> connectWith(List.of(key), fleet.env()));
-        assertEquals(TransportException.Phase.AUTH, none.transportPhase());
+        assertEquals(Phase.AUTH, none.phase());
         assertTrue(none.getMessage().contains("is encrypted; set SYSFLEET_SSH_KEY_PASSPHRASE"), none.getMessage());
         Map<String, String> wrongEnv = fleet.env();
         wrongEnv.put(SshTransport.ENV_KEY_PASSPHRASE, "wrong");
@@ -149,7 +150,7 @@ class SshTransportIT extends TransportContract {
             }
             // without the agent (and no key files in the empty home) authentication fails
             TransportException e = assertThrows(TransportException.class, () -> connectWith(List.of(), fleet.env()));
-            assertEquals(TransportException.Phase.AUTH, e.transportPhase());
+            assertEquals(Phase.AUTH, e.phase());
         } finally {
             agent.destroy();
         }
@@ -168,7 +169,7 @@ class SshTransportIT extends TransportContract {
         env.put(SshTransport.ENV_PASSWORD, "wrong");
         TransportException e = assertThrows(TransportException.class,
                 () -> SshTransport.connect("web1", noKeys, env, Clock.systemUTC()));
-        assertEquals(TransportException.Phase.AUTH, e.transportPhase());
+        assertEquals(Phase.AUTH, e.phase());
         assertEquals(ExitCode.UNREACHABLE, e.exitCode());
         assertTrue(e.oneLine().startsWith("web1: auth: authentication failed for sysfleet-pw@127.0.0.1:"), e.oneLine());
         assertTrue(!e.oneLine().contains("wrong"), e.oneLine());
@@ -193,7 +194,7 @@ class SshTransportIT extends TransportContract {
         TestFleet.run(fleet.dir(), Duration.ofSeconds(30), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
                 stranger.toString());
         TransportException auth = assertThrows(TransportException.class, () -> connectWith(List.of(stranger), fleet.env()));
-        assertEquals(TransportException.Phase.AUTH, auth.transportPhase());
+        assertEquals(Phase.AUTH, auth.phase());
         assertEquals(ExitCode.UNREACHABLE, auth.exitCode());
 
         int closed;
@@ -203,7 +204,7 @@ class SshTransportIT extends TransportContract {
         SshOptions o = fleet.options(host(), TestFleet.USER).withPort(closed);
         TransportException conn = assertThrows(TransportException.class,
                 () -> SshTransport.connect("web9", o, fleet.env(), Clock.systemUTC()));
-        assertEquals(TransportException.Phase.CONNECT, conn.transportPhase());
+        assertEquals(Phase.CONNECT, conn.phase());
         assertEquals(ExitCode.UNREACHABLE, conn.exitCode());
         assertEquals("web9: connect: cannot connect to sysfleet@127.0.0.1:" + closed + ": connection refused",
                 conn.oneLine());

@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,7 +62,7 @@ class SudoIT {
     void sudoWantingAPasswordIsAClearError() {
         try (SshTransport t = connect(TestFleet.PW_USER, null, fleet.env())) {
             TransportException e = assertThrows(TransportException.class, () -> t.exec(Command.of("id"), T));
-            assertEquals(TransportException.Phase.BECOME, e.transportPhase());
+            assertEquals(Phase.BECOME, e.phase());
             assertEquals(ExitCode.HOST_FAILED, e.exitCode());
             assertTrue(e.oneLine().startsWith("h1: become: sudo requires a password to become root"), e.oneLine());
         }
@@ -105,7 +106,7 @@ class SudoIT {
         try (SshTransport t = connect(TestFleet.PW_USER, SshOptions.DEFAULT_BECOME_PASSWORD_ENV,
                 envWithPassword("not-the-password"))) {
             TransportException e = assertThrows(TransportException.class, () -> t.exec(Command.of("id"), T));
-            assertEquals(TransportException.Phase.BECOME, e.transportPhase());
+            assertEquals(Phase.BECOME, e.phase());
             assertTrue(e.getMessage().contains("sudo rejected the become password from $SYSFLEET_BECOME_PASSWORD"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("not-the-password"));

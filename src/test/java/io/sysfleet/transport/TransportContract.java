@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,7 +89,7 @@ public abstract class TransportContract {
         TransportException e = assertThrows(TransportException.class,
                 () -> transport().exec(Command.of("sleep", secs), Duration.ofMillis(700)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(TransportException.Phase.EXEC, e.transportPhase());
+        assertEquals(Phase.EXEC, e.phase());
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertTrue(ms < 5000, "took " + ms + " ms");
         assertNoProcess("sleep " + secs);
@@ -142,7 +143,7 @@ public abstract class TransportContract {
         transport().writeFileAtomic(f, "keep\n".getBytes(StandardCharsets.UTF_8), null, null, null);
         TransportException e = assertThrows(TransportException.class, () -> transport().writeFileAtomic(f,
                 "lost\n".getBytes(StandardCharsets.UTF_8), null, "no-such-user-sysfleet", null));
-        assertEquals(TransportException.Phase.WRITE, e.transportPhase());
+        assertEquals(Phase.WRITE, e.phase());
         assertEquals("keep\n", new String(transport().readFile(f), StandardCharsets.UTF_8));
         assertEquals("", sh("ls -A \"$1\" | grep sysfleet || true", scratchDir()));
         TransportException noDir = assertThrows(TransportException.class, () -> transport().writeFileAtomic(
@@ -154,7 +155,7 @@ public abstract class TransportContract {
     void readingAMissingFileIsAReadError() {
         TransportException e = assertThrows(TransportException.class,
                 () -> transport().readFile(scratchDir() + "/missing"));
-        assertEquals(TransportException.Phase.READ, e.transportPhase());
+        assertEquals(Phase.READ, e.phase());
         assertEquals(transport().host(), e.host());
         assertTrue(e.getMessage().contains("no such file"), e.getMessage());
     }

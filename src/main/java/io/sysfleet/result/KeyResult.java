@@ -1,4 +1,4 @@
-package io.sysfleet.apply;
+package io.sysfleet.result;
 
 /**
  * The outcome of one key on one host, for reports.

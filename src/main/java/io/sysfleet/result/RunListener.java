@@ -1,6 +1,6 @@
-package io.sysfleet.report;
+package io.sysfleet.result;
 
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
 
 /** Hears about a run as it goes. Called from worker threads: implementations synchronise themselves. */
 public interface RunListener {
