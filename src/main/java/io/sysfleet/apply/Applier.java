@@ -12,6 +12,7 @@ import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.KeyPlan;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
@@ -124,23 +125,18 @@ public final class Applier {
         Set<String> paths = new LinkedHashSet<>();
         for (KeyPlan k : keys) {
             if (k.key() != null && k.task() != null) {
-                String p = SysctlKey.toPath(k.key());
-                if (safePath(p)) {
-                    paths.add(p);
-                }
+                paths.add(k.key().path());
             }
         }
         for (String key : SysctlFile.parse(fp.newText()).effectiveValues().keySet()) {
-            String p = SysctlKey.toPath(SysctlKey.normalize(key));
-            if (safePath(p)) {
-                paths.add(p);
-            }
+            // a glob or a line sysctl would refuse names no single /proc/sys entry: nothing to snapshot
+            SysctlKey.parse(key).ifPresent(k -> paths.add(k.path()));
         }
         boolean reload = fp.reload() && keys.stream().anyMatch(k -> k.changes() && k.task().reload());
         List<String> setPairs = new ArrayList<>();
         for (KeyPlan k : keys) {
             if (k.changes() && k.task().sysctlSet() && !k.task().reload() && k.desired() != null) {
-                setPairs.add(k.key());
+                setPairs.add(k.key().dotted());
                 setPairs.add(k.desired());
             }
         }
@@ -236,10 +232,9 @@ public final class Applier {
                     k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL, k.outcome() == KeyPlan.Outcome.SKIPPED,
                     k.note(), k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null);
         }
-        String path = SysctlKey.toPath(k.key());
+        String path = k.key().path();
         String after = out.after().get(path);
-        boolean verified = after != null
-                && SysctlFile.normalizeValue(after).equals(SysctlFile.normalizeValue(k.desired()));
+        boolean verified = after != null && SysctlValue.same(after, k.desired());
         String error = null;
         if (!verified) {
             List<String> words = out.stderr().stream()
@@ -263,8 +258,7 @@ public final class Applier {
                 existed ? fact.sha256() : "absent"));
         for (Map.Entry<String, String> e : out.before().entrySet()) {
             String now = out.after().get(e.getKey());
-            if (e.getValue() != null && (now == null || !SysctlFile.normalizeValue(now)
-                    .equals(SysctlFile.normalizeValue(e.getValue())))) {
+            if (e.getValue() != null && !SysctlValue.same(now, e.getValue())) {
                 args.add(e.getKey());
                 args.add(e.getValue());
             }
@@ -282,7 +276,7 @@ public final class Applier {
         }
         for (Map.Entry<String, String> e : u.after().entrySet()) {
             String before = out.before().get(e.getKey());
-            if (e.getValue() == null || !SysctlFile.normalizeValue(e.getValue()).equals(SysctlFile.normalizeValue(before))) {
+            if (e.getValue() == null || !SysctlValue.same(e.getValue(), before)) {
                 problems.add("/proc/sys/" + e.getKey() + " is " + e.getValue() + " after undo, expected " + before);
             }
         }
@@ -311,18 +305,5 @@ public final class Applier {
     /** Whether the facts already show the key as wanted: live value equal, or rightly absent on this kernel. */
     private static boolean verifiedByFacts(KeyPlan k) {
         return k.outcome() == KeyPlan.Outcome.OK && k.verifiesLive() || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
-    }
-
-    /** A /proc/sys path that cannot leave /proc/sys. */
-    static boolean safePath(String p) {
-        if (p.isEmpty() || p.startsWith("/") || p.endsWith("/") || p.contains("//")) {
-            return false;
-        }
-        for (String part : p.split("/")) {
-            if (part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9_.@:+-]+")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

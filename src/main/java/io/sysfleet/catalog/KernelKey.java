@@ -1,5 +1,8 @@
 package io.sysfleet.catalog;
 
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
+
 import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * One kernel setting sysfleet knows: its modern name, the values it accepts and how it is named elsewhere.
  *
- * @param name          the modern name, dotted ({@code net.netfilter.nf_conntrack_max})
+ * @param name          the modern name ({@code net.netfilter.nf_conntrack_max})
  * @param type          the kind of value
  * @param min           smallest accepted integer (each field of a vector), inclusive; null means no lower bound
  *                      other than a 64-bit long's
@@ -25,8 +28,8 @@ import java.util.regex.Pattern;
  * @param defaultValue  the kernel's default where it is fixed, or null (defaults that scale with memory)
  * @param notes         why the catalog says what it says
  */
-public record KernelKey(String name, ValueType type, Long min, Long max, int fields, String removedIn,
-                        String module, Map<String, String> platformNames, String defaultValue, String notes) {
+public record KernelKey(SysctlKey name, ValueType type, Long min, Long max, int fields, String removedIn,
+                        String module, Map<String, SysctlKey> platformNames, String defaultValue, String notes) {
 
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
 
@@ -48,8 +51,8 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
     }
 
     /** The modern name first, then every platform-specific name, without repeats. */
-    public List<String> allNames() {
-        LinkedHashSet<String> names = new LinkedHashSet<>();
+    public List<SysctlKey> allNames() {
+        LinkedHashSet<SysctlKey> names = new LinkedHashSet<>();
         names.add(name);
         names.addAll(platformNames.values());
         return List.copyOf(names);
@@ -63,7 +66,7 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
      */
     public Optional<String> checkValue(String value) {
         String shown = value == null ? "nothing" : "'" + printable(value) + "'";
-        String text = value == null ? "" : value.strip();
+        String text = value == null ? "" : SysctlValue.normalise(value);
         if (type == ValueType.STRING) {
             if (value == null || text.isEmpty()) {
                 return Optional.of("must be a non-empty text, got " + shown);
@@ -73,18 +76,14 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
             }
             return Optional.empty();
         }
-        String[] parts = text.isEmpty() ? new String[0] : text.split("\\s+");
+        String[] parts = text.isEmpty() ? new String[0] : text.split(" ");
         // sysctl.conf has one setting per line: a line break inside a value is never valid.
-        boolean ok = parts.length == fields && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
+        String inner = value == null ? "" : value.strip();
+        boolean ok = parts.length == fields && inner.indexOf('\n') < 0 && inner.indexOf('\r') < 0;
         for (int i = 0; ok && i < parts.length; i++) {
             ok = inRange(parts[i]);
         }
         return ok ? Optional.empty() : Optional.of(expectation() + ", got " + shown);
-    }
-
-    /** The value with runs of whitespace collapsed to one space, as the kernel compares vectors. */
-    public static String normaliseValue(String value) {
-        return value == null ? null : String.join(" ", value.strip().split("\\s+"));
     }
 
     private boolean inRange(String part) {

@@ -7,6 +7,7 @@ import io.sysfleet.config.YNode.YSeq;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,14 +34,14 @@ public final class KeyCatalog {
             "module", "platform_names", "default", "notes");
 
     private final List<KernelKey> keys;
-    private final Map<String, KernelKey> byName;
+    private final Map<SysctlKey, KernelKey> byName;
     private final Map<String, Map<String, String>> moduleNames;
 
     private KeyCatalog(List<KernelKey> keys, Map<String, Map<String, String>> moduleNames) {
         this.keys = List.copyOf(keys);
-        Map<String, KernelKey> index = new LinkedHashMap<>();
+        Map<SysctlKey, KernelKey> index = new LinkedHashMap<>();
         for (KernelKey k : keys) {
-            for (String n : k.allNames()) {
+            for (SysctlKey n : k.allNames()) {
                 index.put(n, k);
             }
         }
@@ -91,7 +92,7 @@ public final class KeyCatalog {
             }
         }
         List<KernelKey> keys = new ArrayList<>();
-        Map<String, SourceLocation> seen = new LinkedHashMap<>();
+        Map<SysctlKey, SourceLocation> seen = new LinkedHashMap<>();
         YNode list = top.get("keys");
         if (!(list instanceof YSeq seq)) {
             problems.add(list == null ? top.location() : list.location(), "'keys' must be a list of keys");
@@ -101,7 +102,7 @@ public final class KeyCatalog {
                 if (k == null) {
                     continue;
                 }
-                for (String n : k.allNames()) {
+                for (SysctlKey n : k.allNames()) {
                     SourceLocation first = seen.putIfAbsent(n, item.location());
                     if (first != null) {
                         problems.add(item.location(), "duplicate key name '" + n + "' (first at " + first + ")");
@@ -114,27 +115,14 @@ public final class KeyCatalog {
         return new KeyCatalog(keys, modules);
     }
 
-    /** Normalises a key as sysctl does: {@code net/ipv4/x} and {@code /proc/sys/net/ipv4/x} become {@code net.ipv4.x}. */
-    public static String normalise(String key) {
-        if (key == null) {
-            return "";
-        }
-        String k = key.strip();
-        if (k.startsWith("/proc/sys/")) {
-            k = k.substring("/proc/sys/".length());
-        }
-        if (k.indexOf('/') >= 0) {
-            while (k.startsWith("/")) {
-                k = k.substring(1);
-            }
-            k = k.replace('/', '.');
-        }
-        return k;
+    /** The key with this modern or platform-specific name. */
+    public Optional<KernelKey> find(SysctlKey key) {
+        return Optional.ofNullable(byName.get(key));
     }
 
-    /** The key with this modern or platform-specific name, dotted or slashed. */
-    public Optional<KernelKey> find(String anyName) {
-        return Optional.ofNullable(byName.get(normalise(anyName)));
+    /** The key with this modern or platform-specific name in any spelling; empty for text that is no key. */
+    public Optional<KernelKey> find(String anySpelling) {
+        return SysctlKey.parse(anySpelling).flatMap(this::find);
     }
 
     /** Every key, in catalog order. */
@@ -145,11 +133,11 @@ public final class KeyCatalog {
     /**
      * The name and availability of a key on a platform: the platform's own name (CentOS/RHEL 5 use the
      * ip_conntrack names) or the modern one; REMOVED when the platform's kernel is at or above the key's
-     * {@code removed_in}; UNKNOWN_KEY with the normalised name when the catalog does not know the key.
+     * {@code removed_in}; UNKNOWN_KEY with the key itself when the catalog does not know it.
      * A platform whose kernel is unknown gets AVAILABLE.
      */
-    public KeyResolution resolve(String key, Platform platform) {
-        String requested = normalise(key);
+    public KeyResolution resolve(SysctlKey key, Platform platform) {
+        SysctlKey requested = key;
         Optional<KernelKey> found = find(requested);
         if (found.isEmpty()) {
             return new KeyResolution(key, requested, KeyResolution.Availability.UNKNOWN_KEY,
@@ -158,7 +146,7 @@ public final class KeyCatalog {
         KernelKey k = found.get();
         Platform p = platform == null ? Platform.unknown() : platform;
         String tag = p.tag();
-        String name = tag == null ? k.name() : k.platformNames().getOrDefault(tag, k.name());
+        SysctlKey name = tag == null ? k.name() : k.platformNames().getOrDefault(tag, k.name());
         if (k.removedIn() != null && p.kernelAtLeast(k.removedIn())) {
             return new KeyResolution(key, name, KeyResolution.Availability.REMOVED,
                     "removed in Linux " + k.removedIn());
@@ -225,14 +213,22 @@ public final class KeyCatalog {
             problems.add(m.get("removed_in").location(), name + ": removed_in must be a kernel version like \"4.12\"");
         }
         String module = text(m, "module", false, problems);
-        Map<String, String> platformNames = m.get("platform_names") == null ? Map.of()
-                : stringMap(m.get("platform_names"), "platform_names", problems);
+        SysctlKey key = name == null ? null : sysctlKey(name, m.get("name").location(), problems);
+        Map<String, SysctlKey> platformNames = new LinkedHashMap<>();
+        if (m.get("platform_names") != null) {
+            stringMap(m.get("platform_names"), "platform_names", problems).forEach((tag, n) -> {
+                SysctlKey pk = sysctlKey(n, ((YMap) m.get("platform_names")).get(tag).location(), problems);
+                if (pk != null) {
+                    platformNames.put(tag, pk);
+                }
+            });
+        }
         String defaultValue = text(m, "default", false, problems);
         String notes = text(m, "notes", true, problems);
         if (problems.list().size() > before) {
             return null;
         }
-        KernelKey k = new KernelKey(name, type, min, max, fields, removedIn, module, platformNames, defaultValue, notes);
+        KernelKey k = new KernelKey(key, type, min, max, fields, removedIn, module, platformNames, defaultValue, notes);
         if (defaultValue != null) {
             k.checkValue(defaultValue).ifPresent(msg -> problems.add(m.get("default").location(),
                     name + ": default " + msg));
@@ -269,6 +265,15 @@ public final class KeyCatalog {
         }
         problems.add(n.location(), "'" + field + "' must be an integer, not " + n.kind());
         return null;
+    }
+
+    private static SysctlKey sysctlKey(String name, SourceLocation where, Problems problems) {
+        try {
+            return SysctlKey.of(name);
+        } catch (IllegalArgumentException e) {
+            problems.add(where, e.getMessage());
+            return null;
+        }
     }
 
     private static Map<String, String> stringMap(YNode n, String what, Problems problems) {

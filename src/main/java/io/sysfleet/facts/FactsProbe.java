@@ -7,25 +7,26 @@ import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
 import java.time.Duration;
-import java.util.ArrayList;
+import io.sysfleet.sysctl.SysctlKey;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * The one remote command that gathers a host's facts in one round trip: release files, kernel release, the
  * sysctl file (existence, mode, owner, group, sha256, content) and, for every key, whether
- * {@code /proc/sys/<path>} exists and its live value. It needs only POSIX sh and coreutils ({@code od},
+ * {@code /proc/sys/<path>} exists and its live value. Keys travel as their {@link SysctlKey#path() paths} (the
+ * key type has already decided the spelling and refused anything that could leave /proc/sys); the output names
+ * each value by the path it was asked for. It needs only POSIX sh and coreutils ({@code od},
  * {@code tr}, {@code stat}; {@code sha256sum} when present), so it runs on dash, minbase Debian and CentOS 5.
  * Variable data is hex-encoded ({@code od}, available everywhere, unlike {@code base64} on CentOS 5), so any
- * bytes survive. Keys and the file name are positional arguments, never part of the script text.
+ * bytes survive. Key paths and the file name are positional arguments, never part of the script text.
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
-
-    /** A sysctl key: word characters, dots, slashes, dashes (sysctl's own syntax, no globs). */
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:/-]*");
 
     static final String SCRIPT = """
             hex() { od -An -tx1 -v | tr -d ' \\n'; }
@@ -54,11 +55,7 @@ public final class FactsProbe {
             fi
             for key in "$@"; do
               k=$(printf '%s' "$key" | hex)
-              first=${key%%[./]*}
-              case "${key#"$first"}" in
-                /*) p=/proc/sys/$key ;;
-                *) p=/proc/sys/$(printf '%s' "$key" | tr './' '/.') ;;
-              esac
+              p=/proc/sys/$key
               case "$p/" in
                 */../*|*/./*|*//*) printf 'live x%s invalid\\n' "$k"; continue ;;
               esac
@@ -79,21 +76,20 @@ public final class FactsProbe {
 
     /**
      * The probe for {@code sysctlFile} (absolute path, e.g. /etc/sysctl.conf) and the sysctl {@code keys} the
-     * play touches.
+     * play touches (each asked for once, by its path).
      *
-     * @throws IllegalArgumentException for a relative file path or a malformed key
+     * @throws IllegalArgumentException for a relative file path
      */
-    public static Command command(String sysctlFile, List<String> keys) {
+    public static Command command(String sysctlFile, Collection<SysctlKey> keys) {
         if (sysctlFile == null || !sysctlFile.startsWith("/")) {
             throw new IllegalArgumentException("sysctl file must be an absolute path: '" + sysctlFile + "'");
         }
-        List<String> args = new ArrayList<>();
+        Set<String> args = new LinkedHashSet<>();
         args.add(sysctlFile);
-        for (String k : keys) {
-            checkKey(k);
-            args.add(k);
+        for (SysctlKey k : keys) {
+            args.add(k.path());
         }
-        return Command.script(SCRIPT, args);
+        return Command.script(SCRIPT, List.copyOf(args));
     }
 
     /**
@@ -102,7 +98,7 @@ public final class FactsProbe {
      * @throws SysfleetException (phase "facts", exit code HOST_FAILED) when the probe fails or its output is
      *     malformed; transport failures pass through as they are
      */
-    public static HostFacts gather(Transport t, String sysctlFile, List<String> keys, Duration timeout) {
+    public static HostFacts gather(Transport t, String sysctlFile, Collection<SysctlKey> keys, Duration timeout) {
         ExecResult r = t.exec(command(sysctlFile, keys), timeout);
         if (!r.ok()) {
             throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
@@ -113,39 +109,5 @@ public final class FactsProbe {
         } catch (FactsParser.FactsFormatException e) {
             throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(), e.getMessage(), e);
         }
-    }
-
-    /** Rejects keys sysctl would not accept or that could name a path outside /proc/sys. */
-    static void checkKey(String key) {
-        if (key == null || !KEY.matcher(key).matches() || procPath(key).contains("//")
-                || procPath(key).endsWith("/")) {
-            throw new IllegalArgumentException("invalid sysctl key: '" + key + "'");
-        }
-        for (String part : procPath(key).split("/")) {
-            if (part.equals(".") || part.equals("..")) {
-                throw new IllegalArgumentException("invalid sysctl key: '" + key + "'");
-            }
-        }
-    }
-
-    /**
-     * sysctl's key-to-path rule (procps): when the first separator is a dot, dots become slashes and slashes
-     * become dots ({@code net.ipv4.conf.eth0/1.rp_filter} is {@code net/ipv4/conf/eth0.1/rp_filter}); a key
-     * whose first separator is a slash is already a path. The result is relative to /proc/sys.
-     */
-    public static String procPath(String key) {
-        for (char c : key.toCharArray()) {
-            if (c == '/') {
-                return key;
-            }
-            if (c == '.') {
-                break;
-            }
-        }
-        StringBuilder sb = new StringBuilder(key.length());
-        for (char c : key.toCharArray()) {
-            sb.append(c == '.' ? '/' : c == '/' ? '.' : c);
-        }
-        return sb.toString();
     }
 }

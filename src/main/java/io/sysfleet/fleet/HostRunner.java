@@ -20,6 +20,7 @@ import io.sysfleet.plan.KeyPlan;
 import io.sysfleet.playbook.State;
 import io.sysfleet.plan.HostState;
 import io.sysfleet.plan.Planner;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.transport.Transport;
 import io.sysfleet.transport.TransportException;
 
@@ -57,7 +58,7 @@ final class HostRunner {
         try {
             Transport t = sessions.get(host, privilege);
             phase = Phase.FACTS;
-            List<String> keys = List.copyOf(planner.probeKeys(play, host));
+            List<SysctlKey> keys = List.copyOf(planner.probeKeys(play, host));
             Set<String> paths = planner.files(play, host);
             Map<String, FileFact> files = new LinkedHashMap<>();
             HostFacts first = null;
@@ -73,12 +74,13 @@ final class HostRunner {
             Platform platform = Platform.detect(first.osRelease(), first.redhatRelease(), first.kernelRelease());
             Map<String, String> texts = new HashMap<>();
             files.forEach((p, f) -> texts.put(p, f.exists() ? Applier.text(f.content()) : null));
-            Map<String, String> live = new HashMap<>();
-            first.live().forEach((k, v) -> {
-                if (v.state() == LiveValue.State.PRESENT) {
+            Map<SysctlKey, String> live = new HashMap<>();
+            for (SysctlKey k : keys) {
+                LiveValue v = first.live(k);
+                if (v != null && v.state() == LiveValue.State.PRESENT) {
                     live.put(k, v.value());
                 }
-            });
+            }
             phase = Phase.PLAN;
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
             if (options.check()) {

@@ -10,6 +10,8 @@ import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.State;
 import io.sysfleet.playbook.SysctlTask;
 import io.sysfleet.playbook.Templater;
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,11 +60,19 @@ public final class Linter {
         Setting timestampsOff = null;
         Setting reuseOn = null;
         for (SysctlTask task : play.tasks()) {
-            String key = render(task.key(), play, task.locationOf("name"), "key", out);
-            if (key == null) {
+            String spelled = render(task.key(), play, task.locationOf("name"), "key", out);
+            if (spelled == null) {
                 continue;
             }
-            key = KeyCatalog.normalise(key);
+            SysctlKey key;
+            try {
+                key = SysctlKey.of(spelled.strip());
+            } catch (IllegalArgumentException e) {
+                // a literal key was checked when the playbook was loaded: this one came out of a template
+                out.add(new Finding(Severity.ERROR, task.locationOf("name"), "template",
+                        "key '" + task.key() + "' renders to an invalid key: " + e.getMessage()));
+                continue;
+            }
             Optional<KernelKey> known = catalog.find(key);
             if (known.isEmpty()) {
                 out.add(new Finding(Severity.WARNING, task.locationOf("name"), "unknown-key", "'" + key
@@ -75,9 +85,9 @@ public final class Linter {
             if (raw == null) {
                 continue;
             }
-            String value = KernelKey.normaliseValue(AnsibleValues.sysctlValue(raw));
+            String value = SysctlValue.normalise(AnsibleValues.sysctlValue(raw));
             SourceLocation at = task.locationOf("value");
-            String canonical = known.map(KernelKey::name).orElse(key);
+            String canonical = known.map(KernelKey::name).orElse(key).dotted();
             if (canonical.equals(TW_RECYCLE) && !value.equals("0")) {
                 out.add(new Finding(Severity.ERROR, at, "tw-recycle", TW_RECYCLE + " = " + value
                         + " drops SYNs from clients behind NAT (troubleshooting table rows 1 and 8) and Linux 4.12 "

@@ -15,7 +15,9 @@ import io.sysfleet.sysctl.Desired;
 import io.sysfleet.sysctl.Edit;
 import io.sysfleet.sysctl.SysctlEditor;
 import io.sysfleet.sysctl.SysctlFile;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlLine;
+import io.sysfleet.sysctl.SysctlValue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,19 +55,18 @@ public final class Planner {
     }
 
     /** The keys a play may touch on any platform, to probe in one round trip before the platform is known. */
-    public Set<String> probeKeys(Play play, Host host) {
-        Set<String> keys = new LinkedHashSet<>();
+    public Set<SysctlKey> probeKeys(Play play, Host host) {
+        Set<SysctlKey> keys = new LinkedHashSet<>();
         Map<String, Object> vars = variables(host, play, null);
         for (SysctlTask task : play.tasks()) {
-            String key;
+            SysctlKey key;
             try {
                 key = task.resolve(vars).key();
             } catch (SysfleetException e) {
                 continue; // reported by plan(); the key may depend on facts not known yet
             }
-            String normal = KeyCatalog.normalise(key);
-            keys.add(normal);
-            catalog.find(normal).ifPresent(k -> keys.addAll(k.allNames()));
+            keys.add(key);
+            catalog.find(key).ifPresent(k -> keys.addAll(k.allNames()));
         }
         return keys;
     }
@@ -148,11 +149,11 @@ public final class Planner {
             String path = s.task.sysctlFile();
             Map<String, Desired> file = wanted.computeIfAbsent(path, p -> new LinkedHashMap<>());
             reload.merge(path, s.task.reload(), Boolean::logicalOr);
-            String name = s.res.name();
+            SysctlKey name = s.res.name();
             if (s.res.availability() == KeyResolution.Availability.REMOVED || s.task.state() == State.ABSENT) {
-                file.put(name, Desired.absent(name));
+                file.put(name.dotted(), Desired.absent(name.dotted()));
             } else {
-                file.put(name, Desired.present(name, s.task.value()));
+                file.put(name.dotted(), Desired.present(name.dotted(), s.task.value()));
             }
         }
         // 2. Edit each file.
@@ -195,14 +196,14 @@ public final class Planner {
             return skipped(s);
         }
         ResolvedTask t = s.task;
-        String name = s.res.name();
+        SysctlKey name = s.res.name();
         String live = state.live().get(name);
         if (s.error != null) {
             return new KeyPlan(t, s.name, name, desired(t), live, KeyPlan.Outcome.ERROR, s.error);
         }
         boolean fileChanges = changesByKey.containsKey(t.sysctlFile() + "\u0000" + name);
         if (s.res.availability() == KeyResolution.Availability.REMOVED) {
-            if (t.state() == State.PRESENT && !"0".equals(SysctlFile.normalizeValue(t.value()))) {
+            if (t.state() == State.PRESENT && !SysctlValue.same("0", t.value())) {
                 return new KeyPlan(t, s.name, name, desired(t), null, KeyPlan.Outcome.ERROR,
                         t.location() + ": cannot set " + name + " = " + t.value() + ": " + s.res.reason()
                                 + " (kernel " + platform.kernelRelease() + ")");
@@ -218,7 +219,7 @@ public final class Planner {
                     fileChanges ? "commented out in " + t.sysctlFile() : "not set in " + t.sysctlFile());
         }
         if (live == null) {
-            String why = "/proc/sys/" + io.sysfleet.sysctl.SysctlKey.toPath(name) + " does not exist on this host"
+            String why = name.procPath() + " does not exist on this host"
                     + (s.kernelKey == null ? "" : catalog.moduleFor(s.kernelKey, platform)
                     .map(m -> " (is the " + m + " module loaded? try: modprobe " + m + ")").orElse(""));
             if (!t.ignoreErrors()) {
@@ -227,7 +228,7 @@ public final class Planner {
             return new KeyPlan(t, s.name, name, t.value(), null,
                     fileChanges ? KeyPlan.Outcome.CHANGE : KeyPlan.Outcome.OK, "ignored (ignoreerrors): " + why);
         }
-        boolean liveDrift = !SysctlFile.normalizeValue(live).equals(SysctlFile.normalizeValue(t.value()));
+        boolean liveDrift = !SysctlValue.same(live, t.value());
         boolean liveChanges = liveDrift && (t.reload() || t.sysctlSet());
         String note;
         if (fileChanges && liveChanges) {
@@ -244,7 +245,7 @@ public final class Planner {
     }
 
     private static KeyPlan skipped(Step s) {
-        String key = s.res == null ? null : s.res.name();
+        SysctlKey key = s.res == null ? null : s.res.name();
         return new KeyPlan(s.task, s.name, key, s.task == null ? null : desired(s.task), null,
                 KeyPlan.Outcome.SKIPPED, s.superseded ? "superseded by a later task for the same key" : s.skipNote);
     }

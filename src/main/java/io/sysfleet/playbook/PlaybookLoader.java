@@ -1,5 +1,6 @@
 package io.sysfleet.playbook;
 
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.config.YNode;
 import io.sysfleet.config.YNode.YMap;
 import io.sysfleet.config.YNode.YScalar;
@@ -387,11 +388,13 @@ public final class PlaybookLoader {
                     + node.kind());
             return null;
         }
-        if (!Templater.isTemplate(str)
-                && (!Templater.SYSCTL_KEY.matcher(str.strip()).matches() || str.length() > 255)) {
-            problems.add(node.location(), "sysctl key '" + str + "' is not a valid key (letters, digits, '_', "
-                    + "'-', separated by '.' or '/')");
-            return null;
+        if (!Templater.isTemplate(str)) {
+            try {
+                SysctlKey.of(str.strip());
+            } catch (IllegalArgumentException e) {
+                problems.add(node.location(), e.getMessage());
+                return null;
+            }
         }
         return str;
     }

@@ -219,7 +219,7 @@ public final class JUnitReport {
 
     private static Case keyCase(String classname, HostResult h, KeyResult k, boolean check) {
         String name = k.key() == null ? String.valueOf(k.task())
-                : k.task() == null ? k.key() : k.task() + " [" + k.key() + "]";
+                : k.task() == null ? k.key().dotted() : k.task() + " [" + k.key() + "]";
         String values = keyValues(k);
         if (k.error() != null) {
             String context = h.status() == HostResult.Status.FAILED
@@ -232,7 +232,7 @@ public final class JUnitReport {
                     values);
         }
         if (drifts(k, check)) {
-            return new Case(classname, name, Outcome.FAILURE, "drift", "drift: " + (k.key() == null ? name : k.key())
+            return new Case(classname, name, Outcome.FAILURE, "drift", "drift: " + (k.key() == null ? name : k.key().dotted())
                     + " is " + value(k.before(), "missing") + ", wanted " + value(k.planned(), "absent"), values, null);
         }
         return new Case(classname, name, Outcome.PASSED, null, null, null, values);

@@ -119,7 +119,7 @@ public final class JsonReport {
         for (KeyResult k : h.keys()) {
             ObjectNode kn = keys.addObject();
             kn.put("task", text(k.task()));
-            kn.put("key", text(k.key()));
+            kn.put("key", k.key() == null ? null : text(k.key().dotted()));
             kn.put("planned", text(k.planned()));
             kn.put("old", text(k.before()));
             kn.put("new", text(k.after()));

@@ -72,7 +72,7 @@ public final class TextReport implements RunListener {
     }
 
     static String keyLine(KeyResult k) {
-        String key = k.key() == null ? k.task() : k.key();
+        String key = k.key() == null ? k.task() : k.key().dotted();
         StringBuilder sb = new StringBuilder(key).append(": ");
         if (k.skipped()) {
             return sb.append("skipped (").append(k.note()).append(")").toString();

@@ -22,8 +22,8 @@ import io.sysfleet.journal.Outcome;
 import io.sysfleet.result.PlayResult;
 import io.sysfleet.result.RunListener;
 import io.sysfleet.result.RunReport;
-import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
 import io.sysfleet.sysctl.UnifiedDiff;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
@@ -255,7 +255,7 @@ public final class Rollback {
             boolean differs = before != null && (current == null || !same(current, before));
             String got = after == null ? null : after.get(p);
             boolean verified = before == null || (got != null && same(got, before));
-            out.add(new KeyResult("restore " + target.file(), SysctlKey.toPath(p), before, current, got,
+            out.add(new KeyResult("restore " + target.file(), SysctlKey.ofPath(p), before, current, got,
                     changing && differs, after != null && verified, false,
                     before == null ? "the key did not exist before the run" : differs ? "restore" : "as before the run",
                     null));
@@ -293,6 +293,6 @@ public final class Rollback {
     }
 
     private static boolean same(String a, String b) {
-        return SysctlFile.normalizeValue(a).equals(SysctlFile.normalizeValue(b));
+        return SysctlValue.same(a, b);
     }
 }

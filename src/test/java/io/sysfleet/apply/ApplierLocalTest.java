@@ -1,5 +1,6 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
@@ -54,11 +55,12 @@ class ApplierLocalTest {
         Files.writeString(pb, "- hosts: all\n  gather_facts: false\n  tasks:\n"
                 + "    - ansible.posix.sysctl:\n        name: net.ipv4.tcp_fin_timeout\n        value: '" + value + "'\n"
                 + "        sysctl_file: " + conf + "\n        reload: false\n");
-        HostFacts f = FactsProbe.gather(t, conf.toString(), List.of("net.ipv4.tcp_fin_timeout"), T);
+        SysctlKey fin = SysctlKey.of("net.ipv4.tcp_fin_timeout");
+        HostFacts f = FactsProbe.gather(t, conf.toString(), List.of(fin), T);
         Map<String, String> files = new HashMap<>();
         files.put(conf.toString(), f.sysctlFile().exists() ? Applier.text(f.sysctlFile().content()) : null);
-        Map<String, String> live = new HashMap<>();
-        live.put("net.ipv4.tcp_fin_timeout", f.live().get("net.ipv4.tcp_fin_timeout").value());
+        Map<SysctlKey, String> live = new HashMap<>();
+        live.put(fin, f.live(fin).value());
         return new Planner(KeyCatalog.load()).plan(new Host("local", Map.of()),
                 PlaybookLoader.load(pb).plays().get(0), new HostState(Platform.unknown(), files, live));
     }

@@ -1,5 +1,7 @@
 package io.sysfleet.catalog;
 
+import io.sysfleet.sysctl.SysctlValue;
+import io.sysfleet.sysctl.SysctlKey;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,13 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelKeyTest {
-    private static final KernelKey BOOL = new KernelKey("net.ipv4.tcp_tw_recycle", ValueType.BOOL, 0L, 1L, 1,
+    private static final KernelKey BOOL = new KernelKey(SysctlKey.of("net.ipv4.tcp_tw_recycle"), ValueType.BOOL, 0L, 1L, 1,
             "4.12", null, Map.of(), "0", "n");
-    private static final KernelKey INT = new KernelKey("net.ipv4.tcp_tw_reuse", ValueType.INT, 0L, 2L, 1,
+    private static final KernelKey INT = new KernelKey(SysctlKey.of("net.ipv4.tcp_tw_reuse"), ValueType.INT, 0L, 2L, 1,
             null, null, null, "2", null);
-    private static final KernelKey VECTOR = new KernelKey("net.ipv4.ip_local_port_range", ValueType.INT_VECTOR,
+    private static final KernelKey VECTOR = new KernelKey(SysctlKey.of("net.ipv4.ip_local_port_range"), ValueType.INT_VECTOR,
             1L, 65535L, 2, null, null, Map.of(), "32768 60999", "n");
-    private static final KernelKey UNBOUNDED = new KernelKey("x.y", ValueType.INT, null, null, 1,
+    private static final KernelKey UNBOUNDED = new KernelKey(SysctlKey.of("x.y"), ValueType.INT, null, null, 1,
             null, null, Map.of(), null, "n");
 
     @Test
@@ -50,7 +52,7 @@ class KernelKeyTest {
         assertTrue(VECTOR.checkValue("1024 70000").isPresent());
         assertTrue(VECTOR.checkValue("0 1024").isPresent());
         assertTrue(VECTOR.checkValue("1 2 3").isPresent());
-        assertEquals("32768 60999", KernelKey.normaliseValue(" 32768 \t60999\n"));
+        assertEquals("32768 60999", SysctlValue.normalise(" 32768 \t60999\n"));
     }
 
     @Test
@@ -70,7 +72,7 @@ class KernelKeyTest {
 
     @Test
     void stringKeysTakeOneNonEmptyLine() {
-        KernelKey s = new KernelKey("kernel.core_pattern", ValueType.STRING, null, null, 1, null, null, null, null, "");
+        KernelKey s = new KernelKey(SysctlKey.of("kernel.core_pattern"), ValueType.STRING, null, null, 1, null, null, null, null, "");
         assertTrue(s.checkValue("core.%p").isEmpty());
         assertTrue(s.checkValue("").isPresent());
         assertTrue(s.checkValue("a\nb").isPresent());
@@ -79,18 +81,18 @@ class KernelKeyTest {
 
     @Test
     void allNamesListsModernThenPlatformNames() {
-        KernelKey k = new KernelKey("net.netfilter.nf_conntrack_max", ValueType.INT, 0L, null, 1, null,
-                "nf_conntrack", Map.of("rhel5", "net.ipv4.netfilter.ip_conntrack_max"), null, "");
-        assertEquals(List.of("net.netfilter.nf_conntrack_max", "net.ipv4.netfilter.ip_conntrack_max"), k.allNames());
-        assertEquals(List.of("net.ipv4.tcp_tw_reuse"), INT.allNames());
+        KernelKey k = new KernelKey(SysctlKey.of("net.netfilter.nf_conntrack_max"), ValueType.INT, 0L, null, 1, null,
+                "nf_conntrack", Map.of("rhel5", SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max")), null, "");
+        assertEquals(List.of(SysctlKey.of("net.netfilter.nf_conntrack_max"), SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max")), k.allNames());
+        assertEquals(List.of(SysctlKey.of("net.ipv4.tcp_tw_reuse")), INT.allNames());
     }
 
     @Test
     void inconsistentDefinitionsAreRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new KernelKey("a", ValueType.INT, 5L, 1L, 1, null, null, null, null, ""));
+                () -> new KernelKey(SysctlKey.of("x.a"), ValueType.INT, 5L, 1L, 1, null, null, null, null, ""));
         assertThrows(IllegalArgumentException.class,
-                () -> new KernelKey("a", ValueType.INT, 0L, 1L, 2, null, null, null, null, ""));
+                () -> new KernelKey(SysctlKey.of("x.a"), ValueType.INT, 0L, 1L, 2, null, null, null, null, ""));
         assertThrows(NullPointerException.class,
                 () -> new KernelKey(null, ValueType.INT, 0L, 1L, 1, null, null, null, null, ""));
     }

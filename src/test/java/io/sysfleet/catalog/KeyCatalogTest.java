@@ -1,5 +1,6 @@
 package io.sysfleet.catalog;
 
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.catalog.KeyResolution.Availability;
 import io.sysfleet.core.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class KeyCatalogTest {
                 "net.netfilter.nf_conntrack_tcp_timeout_established", "net.ipv4.ip_local_port_range",
                 "net.core.somaxconn", "net.nf_conntrack_max")) {
             KernelKey key = CATALOG.find(k).orElseThrow(() -> new AssertionError(k + " missing"));
-            assertEquals(k, key.name());
+            assertEquals(k, key.name().dotted());
             assertFalse(key.notes().isBlank(), k + " has no notes");
         }
         KernelKey recycle = CATALOG.find("net.ipv4.tcp_tw_recycle").orElseThrow();
@@ -48,7 +49,7 @@ class KeyCatalogTest {
         assertEquals(2, ports.fields());
         KernelKey ct = CATALOG.find("net.netfilter.nf_conntrack_max").orElseThrow();
         assertEquals("nf_conntrack", ct.module());
-        assertEquals("net.ipv4.netfilter.ip_conntrack_max", ct.platformNames().get("rhel5"));
+        assertEquals(SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max"), ct.platformNames().get("rhel5"));
         assertEquals("432000", CATALOG.find("net.netfilter.nf_conntrack_tcp_timeout_established")
                 .orElseThrow().defaultValue());
     }
@@ -59,7 +60,7 @@ class KeyCatalogTest {
         for (KernelKey k : CATALOG.keys()) {
             if (k.defaultValue() != null) {
                 withDefault++;
-                assertEquals(Optional.empty(), k.checkValue(k.defaultValue()), k.name());
+                assertEquals(Optional.empty(), k.checkValue(k.defaultValue()), k.name().dotted());
             }
         }
         assertTrue(withDefault >= 8, "most keys document their default, got " + withDefault);
@@ -72,10 +73,10 @@ class KeyCatalogTest {
         try (InputStream in = KeyCatalog.class.getResourceAsStream(KeyCatalog.RESOURCE)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Set<String> names = new HashSet<>();
+        Set<SysctlKey> names = new HashSet<>();
         int count = 0;
         for (KernelKey k : CATALOG.keys()) {
-            for (String n : k.allNames()) {
+            for (SysctlKey n : k.allNames()) {
                 count++;
                 assertTrue(names.add(n), "duplicate name " + n);
             }
@@ -93,34 +94,35 @@ class KeyCatalogTest {
         assertEquals(ct, CATALOG.find("/proc/sys/net/ipv4/netfilter/ip_conntrack_max").orElseThrow());
         assertEquals(ct, CATALOG.find("  net.netfilter.nf_conntrack_max ").orElseThrow());
         assertTrue(CATALOG.find("net.ipv4.no_such_key").isEmpty());
-        assertTrue(CATALOG.find(null).isEmpty());
+        assertTrue(CATALOG.find((String) null).isEmpty());
         assertTrue(CATALOG.find("").isEmpty());
-        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("net/ipv4/tcp_fin_timeout"));
-        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("/net/ipv4/tcp_fin_timeout"));
-        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("net.ipv4.tcp_fin_timeout"));
+        assertTrue(CATALOG.find("net.ipv4.*").isEmpty(), "text that is no key names no catalog key");
+        // the catalog uses the one key type: every spelling of a key finds the same entry
+        assertEquals(ct, CATALOG.find(SysctlKey.of("/proc/sys/net/netfilter/nf_conntrack_max")).orElseThrow());
+        assertEquals(SysctlKey.of("net.ipv4.tcp_fin_timeout"), SysctlKey.of("net/ipv4/tcp_fin_timeout"));
     }
 
     @Test
     void conntrackNamesPerPlatform() {
         String max = "net.netfilter.nf_conntrack_max";
         String est = "net.netfilter.nf_conntrack_tcp_timeout_established";
-        assertEquals(new KeyResolution(max, "net.ipv4.netfilter.ip_conntrack_max", Availability.AVAILABLE,
-                "name of net.netfilter.nf_conntrack_max on rhel5"), CATALOG.resolve(max, CENTOS5));
-        assertEquals("net.ipv4.netfilter.ip_conntrack_tcp_timeout_established", CATALOG.resolve(est, CENTOS5).name());
+        assertEquals(new KeyResolution(SysctlKey.of(max), SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max"), Availability.AVAILABLE,
+                "name of net.netfilter.nf_conntrack_max on rhel5"), CATALOG.resolve(SysctlKey.of(max), CENTOS5));
+        assertEquals("net.ipv4.netfilter.ip_conntrack_tcp_timeout_established", CATALOG.resolve(SysctlKey.of(est), CENTOS5).name().dotted());
         for (Platform p : List.of(CENTOS6, CENTOS7, DEBIAN12, Platform.unknown())) {
-            KeyResolution r = CATALOG.resolve(max, p);
-            assertEquals(max, r.name(), p.toString());
+            KeyResolution r = CATALOG.resolve(SysctlKey.of(max), p);
+            assertEquals(max, r.name().dotted(), p.toString());
             assertEquals(Availability.AVAILABLE, r.availability());
-            assertEquals(est, CATALOG.resolve(est, p).name());
+            assertEquals(est, CATALOG.resolve(SysctlKey.of(est), p).name().dotted());
         }
         // A legacy name in a playbook becomes the modern name where that is what the kernel has.
-        KeyResolution legacy = CATALOG.resolve("net.ipv4.netfilter.ip_conntrack_max", DEBIAN12);
-        assertEquals(max, legacy.name());
-        assertEquals("net.ipv4.netfilter.ip_conntrack_max", legacy.requested());
+        KeyResolution legacy = CATALOG.resolve(SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max"), DEBIAN12);
+        assertEquals(max, legacy.name().dotted());
+        assertEquals("net.ipv4.netfilter.ip_conntrack_max", legacy.requested().dotted());
         assertEquals("net.ipv4.netfilter.ip_conntrack_max",
-                CATALOG.resolve("net/ipv4/netfilter/ip_conntrack_max", CENTOS5).name());
+                CATALOG.resolve(SysctlKey.of("net/ipv4/netfilter/ip_conntrack_max"), CENTOS5).name().dotted());
         // Non-conntrack keys keep their names on CentOS 5.
-        assertEquals("net.ipv4.tcp_fin_timeout", CATALOG.resolve("net.ipv4.tcp_fin_timeout", CENTOS5).name());
+        assertEquals("net.ipv4.tcp_fin_timeout", CATALOG.resolve(SysctlKey.of("net.ipv4.tcp_fin_timeout"), CENTOS5).name().dotted());
     }
 
     @Test
@@ -135,25 +137,25 @@ class KeyCatalogTest {
     @Test
     void twRecycleExistsBefore412Only() {
         String k = "net.ipv4.tcp_tw_recycle";
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, CENTOS7).availability(), "3.10");
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, CENTOS5).availability(), "2.6.18");
-        KeyResolution at412 = CATALOG.resolve(k, new Platform(null, null, "4.12.0"));
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), CENTOS7).availability(), "3.10");
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), CENTOS5).availability(), "2.6.18");
+        KeyResolution at412 = CATALOG.resolve(SysctlKey.of(k), new Platform(null, null, "4.12.0"));
         assertEquals(Availability.REMOVED, at412.availability());
         assertEquals("removed in Linux 4.12", at412.reason());
-        assertEquals(k, at412.name());
-        assertEquals(Availability.REMOVED, CATALOG.resolve(k, DEBIAN12).availability(), "6.1");
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, new Platform(null, null, "4.11.12")).availability());
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, Platform.unknown()).availability(),
+        assertEquals(k, at412.name().dotted());
+        assertEquals(Availability.REMOVED, CATALOG.resolve(SysctlKey.of(k), DEBIAN12).availability(), "6.1");
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), new Platform(null, null, "4.11.12")).availability());
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), Platform.unknown()).availability(),
                 "unknown kernel: assume the key exists");
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, null).availability());
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), null).availability());
     }
 
     @Test
     void unknownKeysAreReportedNormalisedAndStillUsable() {
-        KeyResolution r = CATALOG.resolve("net/ipv4/tcp_rmem", DEBIAN12);
+        KeyResolution r = CATALOG.resolve(SysctlKey.of("net/ipv4/tcp_rmem"), DEBIAN12);
         assertEquals(Availability.UNKNOWN_KEY, r.availability());
-        assertEquals("net.ipv4.tcp_rmem", r.name());
-        assertEquals("net/ipv4/tcp_rmem", r.requested());
+        assertEquals("net.ipv4.tcp_rmem", r.name().dotted());
+        assertEquals(SysctlKey.of("net/ipv4/tcp_rmem"), r.requested(), "one key, whatever its spelling");
         assertFalse(r.reason().isBlank());
     }
 
@@ -175,7 +177,7 @@ class KeyCatalogTest {
                 """, "t.yml");
         assertEquals(2, c.keys().size());
         KernelKey ab = c.keys().get(0);
-        assertEquals(new KernelKey("a.b", ValueType.INT_VECTOR, 0L, null, 3, null, null, java.util.Map.of(),
+        assertEquals(new KernelKey(SysctlKey.of("a.b"), ValueType.INT_VECTOR, 0L, null, 3, null, null, java.util.Map.of(),
                 "1 2 3", "n"), ab);
         assertEquals(1L, c.keys().get(1).max());
         assertEquals("0", c.keys().get(1).defaultValue());
@@ -184,20 +186,23 @@ class KeyCatalogTest {
 
     @Test
     void parseRefusesBadCatalogsWithLocations() {
-        assertProblem("keys:\n  - name: a\n    type: int\n    notes: n\n  - name: b\n    type: int\n    notes: n\n"
-                + "    platform_names: {rhel5: a}\n", "t.yml:5:5: duplicate key name 'a'");
-        assertProblem("keys:\n  - name: a\n    type: float\n    notes: n\n", "t.yml:3:11: unknown type 'float'");
-        assertProblem("keys:\n  - name: a\n    type: int\n    nots: n\n", "t.yml:4:5: unknown field 'nots'");
-        assertProblem("keys:\n  - name: a\n    type: int\n    max: 5\n    default: 6\n    notes: n\n",
-                "t.yml:5:14: a: default must be an integer of at most 5, got '6'");
-        assertProblem("keys:\n  - name: a\n    type: bool\n    removed_in: 4.10\n    notes: n\n",
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    notes: n\n  - name: x.b\n    type: int\n    notes: n\n"
+                + "    platform_names: {rhel5: x.a}\n", "t.yml:5:5: duplicate key name 'x.a'");
+        assertProblem("keys:\n  - name: x.a\n    type: float\n    notes: n\n", "t.yml:3:11: unknown type 'float'");
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    nots: n\n", "t.yml:4:5: unknown field 'nots'");
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    max: 5\n    default: 6\n    notes: n\n",
+                "t.yml:5:14: x.a: default must be an integer of at most 5, got '6'");
+        assertProblem("keys:\n  - name: x.a\n    type: bool\n    removed_in: 4.10\n    notes: n\n",
                 "t.yml:4:17: 'removed_in' looks like a number");
-        assertProblem("keys:\n  - name: a\n    type: int_vector\n    notes: n\n", "an int_vector needs fields");
-        assertProblem("keys:\n  - name: a\n    type: int\n    min: 3\n    max: 1\n    notes: n\n", "min 3 is above max 1");
+        assertProblem("keys:\n  - name: x.a\n    type: int_vector\n    notes: n\n", "an int_vector needs fields");
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    min: 3\n    max: 1\n    notes: n\n", "min 3 is above max 1");
         assertProblem("keys:\n  - type: int\n    notes: n\n", "t.yml:2:5: missing 'name'");
         assertProblem("keys: 1\n", "'keys' must be a list");
         assertProblem("- a\n", "must be a mapping");
         assertProblem("keys: [\n", "invalid YAML");
+        assertProblem("keys:\n  - name: net.ipv4.*\n    type: int\n    notes: n\n", "t.yml:2:11: sysctl key 'net.ipv4.*'");
+        assertProblem("keys:\n  - name: a.b\n    type: int\n    notes: n\n    platform_names: {rhel5: 'x y'}\n",
+                "t.yml:5:29: sysctl key 'x y'");
     }
 
     private static void assertProblem(String yaml, String expected) {

@@ -1,5 +1,6 @@
 package io.sysfleet.report;
 
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.result.Phase;
 import io.sysfleet.result.RunReport;
 import io.sysfleet.result.PlayResult;
@@ -33,7 +34,8 @@ final class SampleRuns {
 
     static KeyResult key(String task, String key, String planned, String before, String after, boolean changed,
                          boolean verified, boolean skipped, String note, String error) {
-        return new KeyResult(task, key, planned, before, after, changed, verified, skipped, note, error);
+        return new KeyResult(task, key == null ? null : SysctlKey.of(key), planned, before, after, changed, verified,
+                skipped, note, error);
     }
 
     /** An apply run: ok, changed, failed with key error and undo, failed on plan, unreachable, skipped. */
