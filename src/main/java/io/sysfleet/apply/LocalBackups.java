@@ -3,7 +3,7 @@ package io.sysfleet.apply;
 import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
-import io.sysfleet.journal.Journal;
+import io.sysfleet.core.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,8 +35,8 @@ public final class LocalBackups {
             return file;
         }
         try {
-            Journal.mkdirs(dir);
-            Journal.writeAtomically(file, content);
+            AtomicFiles.mkdirsPrivate(dir);
+            AtomicFiles.write(file, content, AtomicFiles.PRIVATE);
             return file;
         } catch (IOException e) {
             throw new SysfleetException(ExitCode.ERROR, Phase.BACKUP, host,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sysfleet.core.AtomicFiles;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 
@@ -12,12 +13,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -53,9 +52,8 @@ public final class Journal {
     public static Journal create(Path stateDir, RunRecord record) {
         Path dir = runsDir(stateDir).resolve(record.id());
         try {
-            mkdirs(dir.getParent());
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            fsyncDir(dir.getParent());
+            AtomicFiles.mkdirsPrivate(dir.getParent());
+            AtomicFiles.createPrivateDir(dir);
             Journal j = new Journal(dir, record);
             j.writeHeader();
             return j;
@@ -109,7 +107,7 @@ public final class Journal {
                 ch.force(true);
             }
             if (created) {
-                fsyncDir(dir);
+                AtomicFiles.fsyncDir(dir);
             }
         } catch (IOException e) {
             throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null,
@@ -118,7 +116,7 @@ public final class Journal {
     }
 
     private void writeHeader() throws IOException {
-        writeAtomically(dir.resolve(HEADER), PRETTY.writeValueAsBytes(record));
+        AtomicFiles.write(dir.resolve(HEADER), PRETTY.writeValueAsBytes(record), AtomicFiles.PRIVATE);
     }
 
     /** Reads a run: its header and every complete journal line (a torn last line from a crash is ignored). */
@@ -183,46 +181,5 @@ public final class Journal {
             throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "cannot list " + runs + ": " + e.getMessage(), e);
         }
         return out;
-    }
-
-    /** Creates a directory and its missing parents, each 0700. */
-    public static void mkdirs(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        if (dir.getParent() != null) {
-            mkdirs(dir.getParent());
-        }
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException e) {
-            // made concurrently
-        }
-    }
-
-    /** Writes a file 0600 through a temp file, fsync and rename, then fsyncs the directory. */
-    public static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        fsyncDir(file.getParent());
-    }
-
-    static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.sysfleet.lab;
 
 import io.sysfleet.result.Phase;
+import io.sysfleet.core.AtomicFiles;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 
@@ -9,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -317,9 +317,7 @@ public final class Lab {
 
     private static void writeAtomically(Path file, String text) {
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);
         } catch (IOException e) {
             throw Docker.error("cannot write " + file + ": " + e.getMessage(), e);
         }
