@@ -13,6 +13,7 @@ import io.sysfleet.plan.KeyPlan;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlValue;
+import io.sysfleet.transport.Become;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
@@ -72,9 +73,10 @@ public final class Applier {
     }
 
     /**
-     * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes).
+     * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes);
+     * {@code become} is how the transport runs commands (null: no become), recorded so a rollback does the same.
      */
-    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Privilege privilege) {
+    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Become become) {
         if (plan.failed() || !plan.hasChanges()) {
             return withoutApplying(plan, false);
         }
@@ -91,7 +93,7 @@ public final class Applier {
                 continue;
             }
             FileFact fact = files.get(fp.path());
-            FileOutcome fo = applyFile(t, host, fp, fact, keys, privilege);
+            FileOutcome fo = applyFile(t, host, fp, fact, keys, become);
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
                 diffs.add(fp.diff(host));
@@ -119,7 +121,7 @@ public final class Applier {
     }
 
     private FileOutcome applyFile(Transport t, String host, FilePlan fp, FileFact fact, List<KeyPlan> keys,
-                                  Privilege privilege) {
+                                  Become become) {
         boolean exists = fact != null && fact.exists();
         // Every key the new file sets may change on sysctl -p: snapshot all of them, plus the play's keys.
         Set<String> paths = new LinkedHashSet<>();
@@ -165,7 +167,7 @@ public final class Applier {
         String shaBefore = exists ? fact.sha256() : "absent";
         journal.intent(new Intent(host, fp.path(), exists, exists ? fact.mode() : null, exists ? fact.owner() : null,
                 exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(stdin) : shaBefore,
-                exists ? backupPath(fp.path()) : null, localCopy, privilege.become(), privilege.becomeUser(),
+                exists ? backupPath(fp.path()) : null, localCopy, become != null, become == null ? null : become.user(),
                 before.before(), clock.instant().toString()));
 
         ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);

@@ -1,11 +1,9 @@
 package io.sysfleet.fleet;
 
-import io.sysfleet.apply.Privilege;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.transport.Become;
 import io.sysfleet.transport.LocalTransport;
-import io.sysfleet.transport.Secret;
 import io.sysfleet.transport.SshOptions;
 import io.sysfleet.transport.SshTransport;
 import io.sysfleet.transport.Transport;
@@ -33,31 +31,24 @@ public final class Connector {
         this.home = home;
     }
 
-    /** Become as Ansible decides it: the host's connection variables win over the play's keywords. */
-    public static Privilege privilege(Host host, Play play) {
-        boolean become = host.vars().containsKey("ansible_become") ? host.become()
-                : play.become() != null && play.become();
-        String user = host.becomeUser() != null ? host.becomeUser()
-                : play.becomeUser() != null ? play.becomeUser() : "root";
-        return new Privilege(become, become ? user : null);
+    /** The become of a host in a play ({@link Become#decide}), with the password from the environment. */
+    public Become become(Host host, Play play) {
+        return Become.decide(host.vars().containsKey("ansible_become") ? host.become() : null, host.becomeUser(),
+                play.become(), play.becomeUser(), Become.password(env));
     }
 
-    public Transport open(Host host, Play play) {
-        return open(host, privilege(host, play));
+    /** The become a journaled change used, again (for a rollback), with the password from the environment. */
+    public Become become(boolean become, String user) {
+        return become ? new Become(user == null ? Become.ROOT : user, Become.password(env)) : null;
     }
 
-    public Transport open(Host host, Privilege privilege) {
-        boolean become = privilege.become();
-        String becomeUser = privilege.becomeUser() == null ? "root" : privilege.becomeUser();
+    /** Opens {@code host}'s transport; {@code become} null: no become. */
+    public Transport open(Host host, Become become) {
         if ("local".equals(host.connection())) {
-            Become b = null;
-            if (become) {
-                Secret pw = Secret.fromEnv(env, SshOptions.DEFAULT_BECOME_PASSWORD_ENV);
-                b = new Become(becomeUser, pw);
-            }
-            return new LocalTransport(host.name(), b, options.commandTimeout());
+            return new LocalTransport(host.name(), become, options.commandTimeout());
         }
         SshOptions o = SshOptions.defaults(home)
+                .withBecome(become)
                 .withHostName(host.address())
                 .withPort(host.port())
                 .withUser(host.user())
@@ -68,10 +59,6 @@ public final class Connector {
         }
         if (host.privateKeyFile() != null) {
             o = o.withIdentityFiles(List.of(Path.of(host.privateKeyFile())));
-        }
-        if (become) {
-            o = o.withBecome(becomeUser, env.containsKey(SshOptions.DEFAULT_BECOME_PASSWORD_ENV)
-                    ? SshOptions.DEFAULT_BECOME_PASSWORD_ENV : null);
         }
         return SshTransport.connect(host.name(), o, env, clock);
     }

@@ -3,7 +3,6 @@ package io.sysfleet.fleet;
 import io.sysfleet.apply.Applier;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.result.Phase;
-import io.sysfleet.apply.Privilege;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
 import io.sysfleet.core.SysfleetException;
@@ -21,6 +20,7 @@ import io.sysfleet.playbook.State;
 import io.sysfleet.plan.HostState;
 import io.sysfleet.plan.Planner;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Become;
 import io.sysfleet.transport.Transport;
 import io.sysfleet.transport.TransportException;
 
@@ -54,9 +54,9 @@ final class HostRunner {
             return Applier.withoutApplying(planner.plan(host, play, null), true);
         }
         Phase phase = Phase.CONNECT;
-        Privilege privilege = Connector.privilege(host, play);
+        Become become = sessions.become(host, play);
         try {
-            Transport t = sessions.get(host, privilege);
+            Transport t = sessions.get(host, become);
             phase = Phase.FACTS;
             List<SysctlKey> keys = List.copyOf(planner.probeKeys(play, host));
             Set<String> paths = planner.files(play, host);
@@ -87,9 +87,9 @@ final class HostRunner {
                 return persistence(Applier.withoutApplying(plan, true), plan, bootFiles(host, t));
             }
             phase = Phase.APPLY;
-            return applier.apply(t, plan, files, privilege);
+            return applier.apply(t, plan, files, become);
         } catch (TransportException e) {
-            sessions.drop(host, privilege);
+            sessions.drop(host, become);
             return HostResult.failure(host.name(),
                     Connector.unreachable(e) ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
                     e.phase(), e.getMessage());

@@ -6,7 +6,6 @@ import io.sysfleet.result.HostResult;
 import io.sysfleet.result.Phase;
 import io.sysfleet.result.KeyResult;
 import io.sysfleet.apply.LocalBackups;
-import io.sysfleet.apply.Privilege;
 import io.sysfleet.apply.RemoteScripts;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.facts.FactsProbe;
@@ -130,7 +129,7 @@ public final class Rollback {
                     name + " is in run " + view.record().id() + " but not in the inventory");
         }
         RestoreTarget first = targets.get(0);
-        try (Transport t = connector.open(host, new Privilege(first.become(), first.becomeUser()))) {
+        try (Transport t = connector.open(host, connector.become(first.become(), first.becomeUser()))) {
             List<KeyResult> keys = new ArrayList<>();
             List<String> diffs = new ArrayList<>();
             boolean changed = false;

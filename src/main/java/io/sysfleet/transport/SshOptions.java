@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * How to reach one host over SSH. Null fields fall back to ~/.ssh/config (HostName, Port, User, IdentityFile)
  * and then to OpenSSH's defaults. Secrets are not options: they are read from environment variables
- * ({@link SshTransport#ENV_PASSWORD}, {@link SshTransport#ENV_KEY_PASSPHRASE}, {@code becomePasswordEnv}).
+ * ({@link SshTransport#ENV_PASSWORD}, {@link SshTransport#ENV_KEY_PASSPHRASE}, {@link Become#PASSWORD_ENV}).
  *
  * @param hostName address to connect to (Ansible's {@code ansible_host}); null = the inventory name
  * @param port TCP port; null = ssh config or 22
@@ -20,9 +20,7 @@ import java.util.Objects;
  * @param connectTimeout TCP connect + SSH handshake timeout
  * @param commandTimeout timeout of file operations done by the transport itself
  * @param keepAliveInterval interval of SSH keep-alive messages (3 missed = connection dead)
- * @param become whether file operations and commands run through sudo
- * @param becomeUser the sudo target user (default root)
- * @param becomePasswordEnv name of the environment variable holding the sudo password; null = none (sudo -n)
+ * @param become run every command through sudo as this; null = no become
  */
 public record SshOptions(
         String hostName,
@@ -35,12 +33,7 @@ public record SshOptions(
         Duration connectTimeout,
         Duration commandTimeout,
         Duration keepAliveInterval,
-        boolean become,
-        String becomeUser,
-        String becomePasswordEnv) {
-
-    /** The conventional variable for the become (sudo) password. */
-    public static final String DEFAULT_BECOME_PASSWORD_ENV = "SYSFLEET_BECOME_PASSWORD";
+        Become become) {
 
     public SshOptions {
         Objects.requireNonNull(knownHostsFile, "knownHostsFile");
@@ -49,7 +42,6 @@ public record SshOptions(
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         commandTimeout = commandTimeout == null ? Duration.ofMinutes(2) : commandTimeout;
         keepAliveInterval = keepAliveInterval == null ? Duration.ofSeconds(15) : keepAliveInterval;
-        becomeUser = becomeUser == null ? "root" : becomeUser;
         if (port != null && (port < 1 || port > 65535)) {
             throw new IllegalArgumentException("invalid port: " + port);
         }
@@ -59,47 +51,47 @@ public record SshOptions(
     public static SshOptions defaults(Path home) {
         Path ssh = home.resolve(".ssh");
         return new SshOptions(null, null, null, ssh.resolve("config"), ssh.resolve("known_hosts"),
-                HostKeyPolicy.STRICT, List.of(), null, null, null, false, null, null);
+                HostKeyPolicy.STRICT, List.of(), null, null, null, null);
     }
 
     public SshOptions withHostName(String v) {
         return new SshOptions(v, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, commandTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withPort(Integer v) {
         return new SshOptions(hostName, v, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, commandTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withUser(String v) {
         return new SshOptions(hostName, port, v, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, commandTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withSshConfigFile(Path v) {
         return new SshOptions(hostName, port, user, v, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, commandTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withKnownHosts(Path v, HostKeyPolicy policy) {
         return new SshOptions(hostName, port, user, sshConfigFile, v, policy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, commandTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withIdentityFiles(List<Path> v) {
         return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, v,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, commandTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withTimeouts(Duration connect, Duration command) {
         return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connect, command, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connect, command, keepAliveInterval, become);
     }
 
-    /** Become {@code user} with sudo; {@code passwordEnv} names the password's environment variable or null. */
-    public SshOptions withBecome(String user, String passwordEnv) {
-        return new SshOptions(hostName, port, this.user, sshConfigFile, knownHostsFile, hostKeyPolicy,
-                identityFiles, connectTimeout, commandTimeout, keepAliveInterval, true, user, passwordEnv);
+    /** Run commands through sudo as {@code b} (null: no become). */
+    public SshOptions withBecome(Become b) {
+        return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
+                connectTimeout, commandTimeout, keepAliveInterval, b);
     }
 }

@@ -72,18 +72,7 @@ public final class SshTransport extends ShellTransport {
                 System.getProperty("user.name"));
         String target = user + "@" + address + ":" + port;
 
-        Become become = null;
-        if (o.become()) {
-            Secret pw = null;
-            if (o.becomePasswordEnv() != null) {
-                pw = Secret.fromEnv(env, o.becomePasswordEnv());
-                if (pw == null) {
-                    throw new TransportException(Phase.BECOME, host,
-                            "become password variable " + o.becomePasswordEnv() + " is not set");
-                }
-            }
-            become = new Become(o.becomeUser(), pw);
-        }
+        Become become = o.become();
 
         JSch jsch = new JSch();
         HostKeyVerifier verifier;

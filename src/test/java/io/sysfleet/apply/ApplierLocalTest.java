@@ -84,7 +84,7 @@ class ApplierLocalTest {
         Path state = dir.resolve("state");
         try (LocalTransport t = new LocalTransport()) {
             HostPlan plan = plan(conf, "30", t);
-            HostResult r = applier(state, "run1").apply(t, plan, facts(t, conf), Privilege.none());
+            HostResult r = applier(state, "run1").apply(t, plan, facts(t, conf), null /* no become */);
             assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
             assertNull(r.error());
         }
@@ -125,9 +125,9 @@ class ApplierLocalTest {
         Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 31\n");
         try (LocalTransport t = new LocalTransport()) {
             Applier a = applier(dir.resolve("s"), "r");
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "32", t), facts(t, conf), Privilege.none()).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "32", t), facts(t, conf), null /* no become */).status());
             byte[] after = Files.readAllBytes(conf);
-            HostResult again = a.apply(t, plan(conf, "32", t), facts(t, conf), Privilege.none());
+            HostResult again = a.apply(t, plan(conf, "32", t), facts(t, conf), null /* no become */);
             assertEquals(HostResult.Status.OK, again.status());
             assertEquals(0, again.changedKeys());
             assertArrayEquals(after, Files.readAllBytes(conf));
@@ -142,7 +142,7 @@ class ApplierLocalTest {
             HostPlan plan = plan(conf, "30", t);
             Map<String, FileFact> facts = facts(t, conf);
             Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 61\n"); // someone else edits it meanwhile
-            HostResult r = applier(dir.resolve("s"), "r").apply(t, plan, facts, Privilege.none());
+            HostResult r = applier(dir.resolve("s"), "r").apply(t, plan, facts, null /* no become */);
             assertEquals(HostResult.Status.FAILED, r.status());
             assertTrue(r.error().contains("changed on the host since its facts were read"), r.error());
         }
@@ -155,7 +155,7 @@ class ApplierLocalTest {
         Path conf = dir.resolve("new.conf");
         try (LocalTransport t = new LocalTransport()) {
             HostResult r = applier(dir.resolve("s"), "r")
-                    .apply(t, plan(conf, "30", t), facts(t, conf), Privilege.none());
+                    .apply(t, plan(conf, "30", t), facts(t, conf), null /* no become */);
             assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
         }
         assertEquals("# Added by sysfleet\nnet.ipv4.tcp_fin_timeout = 30\n", Files.readString(conf));
@@ -189,8 +189,8 @@ class ApplierLocalTest {
         Path state = dir.resolve("s");
         try (LocalTransport t = new LocalTransport()) {
             Applier a = applier(state, "r");
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "40", t), facts(t, conf), Privilege.none()).status());
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "30", t), facts(t, conf), Privilege.none()).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "40", t), facts(t, conf), null /* no become */).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "30", t), facts(t, conf), null /* no become */).status());
         }
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n", Files.readString(dir.resolve("sysctl.conf.sysfleet-r.bak")));
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n",

@@ -1,5 +1,6 @@
 package io.sysfleet.facts;
 
+import io.sysfleet.transport.Become;
 import io.sysfleet.sysctl.SysctlKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +47,7 @@ class FactsIT {
         fleet = TestFleet.start("debian12", "centos7", "centos6", "centos5");
         for (TestFleet.Host h : fleet.hosts()) {
             ssh.put(h.profile(), SshTransport.connect(h.name(),
-                    fleet.options(h, TestFleet.USER).withBecome("root", null), fleet.env(), Clock.systemUTC()));
+                    fleet.options(h, TestFleet.USER).withBecome(Become.root()), fleet.env(), Clock.systemUTC()));
         }
     }
 

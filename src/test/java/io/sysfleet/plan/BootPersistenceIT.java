@@ -1,5 +1,6 @@
 package io.sysfleet.plan;
 
+import io.sysfleet.transport.Become;
 import io.sysfleet.sysctl.SysctlKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class BootPersistenceIT {
 
     private static Listing listing() {
         try (SshTransport t = SshTransport.connect("boot", fleet.options(fleet.host(0), TestFleet.USER)
-                .withBecome("root", null), fleet.env(), Clock.systemUTC())) {
+                .withBecome(Become.root()), fleet.env(), Clock.systemUTC())) {
             return BootFiles.gather(t, T);
         }
     }

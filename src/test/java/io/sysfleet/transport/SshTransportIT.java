@@ -162,7 +162,7 @@ class SshTransportIT extends TransportContract {
         env.put(SshTransport.ENV_PASSWORD, fleet.pwUserPassword());
         SshOptions o = fleet.options(host(), TestFleet.PW_USER).withIdentityFiles(List.of(fleet.dir().resolve("none")));
         SshOptions noKeys = new SshOptions(o.hostName(), o.port(), o.user(), null, o.knownHostsFile(),
-                o.hostKeyPolicy(), List.of(), o.connectTimeout(), o.commandTimeout(), null, false, null, null);
+                o.hostKeyPolicy(), List.of(), o.connectTimeout(), o.commandTimeout(), null, null);
         try (SshTransport s = SshTransport.connect("web1", noKeys, env, Clock.systemUTC())) {
             assertEquals("sysfleet-pw", run(s, "id", "-un"));
         }
