@@ -1,8 +1,5 @@
 package io.sysfleet.apply;
 
-import io.sysfleet.result.KeyResult;
-import io.sysfleet.result.HostResult;
-import io.sysfleet.result.Phase;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
@@ -10,6 +7,9 @@ import io.sysfleet.journal.Outcome;
 import io.sysfleet.plan.FilePlan;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.KeyPlan;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.Phase;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlValue;

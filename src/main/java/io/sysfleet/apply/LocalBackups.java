@@ -1,9 +1,9 @@
 package io.sysfleet.apply;
 
-import io.sysfleet.result.Phase;
+import io.sysfleet.core.AtomicFiles;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
-import io.sysfleet.core.AtomicFiles;
+import io.sysfleet.result.Phase;
 
 import java.io.IOException;
 import java.nio.file.Files;

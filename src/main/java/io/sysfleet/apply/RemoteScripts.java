@@ -1,5 +1,7 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.transport.RemoteShell;
+
 /**
  * The two trusted shell scripts the apply step runs on a host. User data never becomes part of a script: it
  * arrives as positional arguments and on stdin. Each script prints tab-separated records the controller parses
@@ -10,13 +12,13 @@ public final class RemoteScripts {
     }
 
     /** Shared shell functions. */
-    private static final String LIB = """
+    private static final String LIB = RemoteShell.PROC + """
             set -u
             umask 077
             # Finish even if the controller dies mid-command: a change is never left half-done on its account.
             trap '' HUP PIPE
             sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
-            val() { if [ -r "/proc/sys/$1" ]; then printf '%s' "$(cat "/proc/sys/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
+            val() { if [ -r "$proc/$1" ]; then printf '%s' "$(cat "$proc/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
             errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
             put() { # put FILE MODE OWNER GROUP SHA: stdin to FILE atomically (same directory, fsync, rename), only
                     # if the bytes received have the expected sha256: a controller that dies mid-send leaves no torn file
@@ -105,7 +107,7 @@ public final class RemoteScripts {
             printf 'restored\\t%s\\n' "$(sha "$f")"
             while [ "$#" -ge 2 ]; do
               p=$1; v=$2; shift 2
-              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+              if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
             done
             printf 'done\\n'
             """;
@@ -125,7 +127,7 @@ public final class RemoteScripts {
             printf 'restored\\t%s\\n' "$(sha "$f")"
             while [ "$#" -ge 2 ]; do
               p=$1; v=$2; shift 2
-              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+              if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
               if v2=$(val "$p"); then printf 'after\\t%s\\t%s\\n' "$p" "$v2"; else printf 'after-absent\\t%s\\n' "$p"; fi
             done
             printf 'done\\n'

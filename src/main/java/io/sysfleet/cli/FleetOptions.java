@@ -1,8 +1,14 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.fleet.RunOptions;
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.engine.Engine;
+import io.sysfleet.engine.RunIds;
+import io.sysfleet.engine.SshConnections;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.transport.Become;
 import io.sysfleet.transport.HostKeyPolicy;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -11,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /** The options every command that reaches hosts shares (run, check, rollback): a picocli mixin. */
@@ -57,8 +63,8 @@ final class FleetOptions {
     String progress = "auto";
 
     @Option(names = {"-f", "--forks"}, paramLabel = "N",
-            description = "How many hosts to run at once (default " + RunOptions.DEFAULT_FORKS + ").")
-    int forks = RunOptions.DEFAULT_FORKS;
+            description = "How many hosts to run at once (default " + Engine.DEFAULT_FORKS + ").")
+    int forks = Engine.DEFAULT_FORKS;
 
     @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
     Path reportJson;
@@ -67,27 +73,50 @@ final class FleetOptions {
             description = "Write a JUnit XML report: a test case per host and task; failures carry the kernel's words.")
     Path reportJunit;
 
-    /** The validated options of a run. */
-    RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home) {
-        return runOptions(playbook, check, offline, env, home, List.of(), null);
-    }
-
-    /** The validated options of a run with default batches and failure threshold for plays that set none. */
-    RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home,
-                          List<String> serial, Double maxFailPercent) {
+    /** How to reach hosts, checked. */
+    SshConnections.Settings connectionSettings() {
         HostKeyPolicy policy = switch (hostKeyPolicy) {
             case "strict" -> HostKeyPolicy.STRICT;
             case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
             default -> throw usage("--host-key-policy must be strict or accept-new, got '" + hostKeyPolicy + "'");
         };
+        return new SshConnections.Settings(knownHosts, policy, Duration.ofSeconds(connectTimeout), commandTimeout());
+    }
+
+    /** The timeout of one remote command, checked. */
+    Duration commandTimeout() {
         if (connectTimeout <= 0 || commandTimeout <= 0) {
             throw usage("timeouts must be positive");
         }
+        return Duration.ofSeconds(commandTimeout);
+    }
+
+    /** {@code --forks}, checked. */
+    int forks() {
         if (forks < 1 || forks > 500) {
             throw usage("--forks must be from 1 to 500, got " + forks);
         }
-        return new RunOptions(playbook, inventory, limit, check, offline, stateDir(env, home), knownHosts, policy,
-                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks, serial, maxFailPercent);
+        return forks;
+    }
+
+    Engine.Reports reports() {
+        return new Engine.Reports(reportJson, reportJunit);
+    }
+
+    /** The engine for this command line: SSH connections with these options, the state directory, the catalog. */
+    Engine engine(Map<String, String> env, Path home, Clock clock) {
+        SshConnections connections = new SshConnections(connectionSettings(), env, clock, home);
+        return new Engine(new Engine.Context(stateDir(env, home), connections, KeyCatalog.load(), clock,
+                RunIds.secure(clock), new Engine.Controller(env.getOrDefault("USER", System.getProperty("user.name")),
+                controllerName()), Become.password(env), BootFiles.STANDARD));
+    }
+
+    static String controllerName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     Path stateDir(Map<String, String> env, Path home) {
@@ -101,16 +130,13 @@ final class FleetOptions {
         return base.resolve("sysfleet");
     }
 
-    TextReport text(PrintWriter out) {
-        return new TextReport(out, diff, verbosity.length);
-    }
-
-    /** The live status line, or null when it is not wanted. */
-    Progress progress(TextReport text, PrintWriter err) {
+    /** What the command prints while the engine works: host lines, recap, notes, and the status line if wanted. */
+    RunListener listener(PrintWriter out, PrintWriter err) {
+        TextReport text = new TextReport(out, err, diff, verbosity.length);
         return switch (progress) {
             case "always" -> new Progress(text, err);
-            case "never" -> null;
-            case "auto" -> System.console() != null ? new Progress(text, err) : null;
+            case "never" -> text;
+            case "auto" -> System.console() != null ? new Progress(text, err) : text;
             default -> throw usage("--progress must be auto, always or never, got '" + progress + "'");
         };
     }

@@ -1,10 +1,8 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
-import io.sysfleet.core.SysfleetException;
+import io.sysfleet.engine.Engine;
 import io.sysfleet.journal.Intent;
-import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.Outcome;
 import io.sysfleet.journal.RunRecord;
@@ -12,14 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** {@code sysfleet runs list|show|prune}: the journaled runs in the state directory. */
 @Command(name = "runs", description = "List, show and prune the journaled runs (their backups are what rollback uses).",
@@ -40,9 +35,11 @@ public final class RunsCommand implements Runnable {
                 description = "The state directory (default: $XDG_STATE_HOME/sysfleet or ~/.local/state/sysfleet).")
         Path stateDir;
 
-        Path stateDir() {
-            return stateDir != null ? stateDir
+        /** The engine over this state directory (these commands reach no host). */
+        Engine engine() {
+            Path dir = stateDir != null ? stateDir
                     : FleetOptions.defaultStateDir(System.getenv(), Path.of(System.getProperty("user.home")));
+            return Engine.forJournals(dir, Clock.systemUTC());
         }
     }
 
@@ -50,9 +47,10 @@ public final class RunsCommand implements Runnable {
     static final class ListRuns extends StateCommand {
         @Override
         public Integer call() {
-            List<RunRecord> runs = Journal.list(stateDir());
+            Engine engine = engine();
+            List<RunRecord> runs = engine.runs();
             if (runs.isEmpty()) {
-                out().println("no runs in " + Journal.runsDir(stateDir()));
+                out().println("no runs in " + engine.runsDir());
             }
             for (RunRecord r : runs) {
                 out().println(String.join("  ", r.id(), r.kind(), r.status(), r.startedAt(), r.user(),
@@ -70,7 +68,7 @@ public final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JournalView v = Journal.read(stateDir(), id);
+            JournalView v = engine().show(id);
             RunRecord r = v.record();
             out().println("run " + r.id() + " (" + r.kind() + (r.rollbackOf() != null ? " of " + r.rollbackOf() : "") + ")");
             out().println("  status:    " + r.status() + (r.exitCode() != null ? ", exit " + r.exitCode() : ""));
@@ -81,9 +79,9 @@ public final class RunsCommand implements Runnable {
             }
             out().println("  inventory: " + r.inventory());
             out().println("  hosts:     " + counts(r.hosts()));
-            for (Intent in : v.intents()) {
-                Outcome o = v.outcomes().stream().filter(x -> x.host().equals(in.host()) && x.file().equals(in.file())
-                        && x.time().compareTo(in.time()) >= 0).findFirst().orElse(null);
+            for (JournalView.Change c : v.changes()) {
+                Intent in = c.intent();
+                Outcome o = c.outcome();
                 out().println("  " + in.host() + " " + in.file() + ": " + shortSha(in.shaBefore()) + " -> "
                         + shortSha(in.shaAfter()) + ", " + (o == null ? "no outcome recorded (may have been changed)"
                         : o.status() + (o.message() != null ? ": " + o.message() : "")));
@@ -103,25 +101,12 @@ public final class RunsCommand implements Runnable {
             if (keep < 0) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--keep must be 0 or more");
             }
-            List<RunRecord> runs = Journal.list(stateDir());
-            int removed = 0;
-            for (RunRecord r : runs.subList(0, Math.max(0, runs.size() - keep))) {
-                delete(Journal.runsDir(stateDir()).resolve(r.id()));
-                removed++;
-            }
-            out().println("pruned " + removed + " run(s), kept " + Math.min(keep, runs.size()));
+            Engine engine = engine();
+            int total = engine.runs().size();
+            int removed = engine.prune(keep);
+            out().println("pruned " + removed + " run(s), kept " + Math.min(keep, total));
             out().flush();
             return ExitCode.OK.code();
-        }
-
-        private static void delete(Path dir) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            } catch (IOException e) {
-                throw new SysfleetException(ExitCode.ERROR, Phase.PRUNE, null, "cannot delete " + dir + ": " + e.getMessage(), e);
-            }
         }
     }
 

@@ -1,13 +1,14 @@
 package io.sysfleet.facts;
 
-import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
-import io.sysfleet.transport.Transport;
+import io.sysfleet.transport.RemoteShell;
 import java.time.Duration;
-import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Transport;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class FactsProbe {
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
 
-    static final String SCRIPT = """
+    static final String SCRIPT = RemoteShell.PROC + """
             hex() { od -An -tx1 -v | tr -d ' \\n'; }
             opt() {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
@@ -55,7 +56,7 @@ public final class FactsProbe {
             fi
             for key in "$@"; do
               k=$(printf '%s' "$key" | hex)
-              p=/proc/sys/$key
+              p=$proc/$key
               case "$p/" in
                 */../*|*/./*|*//*) printf 'live x%s invalid\\n' "$k"; continue ;;
               esac

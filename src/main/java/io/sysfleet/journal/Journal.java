@@ -1,13 +1,13 @@
 package io.sysfleet.journal;
 
-import io.sysfleet.result.Phase;
+import io.sysfleet.core.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sysfleet.core.AtomicFiles;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.sysfleet.lab;
 
-import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.sysfleet.plan;
 
-import io.sysfleet.facts.BootFiles;
 import io.sysfleet.facts.BootFiles.Entry;
 import io.sysfleet.facts.BootFiles.Listing;
 import io.sysfleet.facts.BootFiles.State;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlLine;

@@ -1,15 +1,15 @@
 package io.sysfleet.playbook;
 
-import io.sysfleet.sysctl.SysctlKey;
-import io.sysfleet.config.YNode;
 import io.sysfleet.config.YNode.YMap;
 import io.sysfleet.config.YNode.YScalar;
 import io.sysfleet.config.YNode.YSeq;
+import io.sysfleet.config.YNode;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.Problem;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

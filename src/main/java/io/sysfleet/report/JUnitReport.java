@@ -1,9 +1,9 @@
 package io.sysfleet.report;
 
-import io.sysfleet.result.RunReport;
-import io.sysfleet.result.PlayResult;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
 
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;

@@ -1,7 +1,7 @@
 package io.sysfleet.report;
 
-import io.sysfleet.result.RunReport;
-import io.sysfleet.result.PlayResult;
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.HostResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sysfleet.result.HostResult;
 import io.sysfleet.result.KeyResult;
-import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

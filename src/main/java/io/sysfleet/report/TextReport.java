@@ -1,10 +1,10 @@
 package io.sysfleet.report;
 
-import io.sysfleet.result.RunListener;
-import io.sysfleet.result.RunReport;
-import io.sysfleet.result.PlayResult;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -16,11 +16,18 @@ import java.util.Map;
  */
 public final class TextReport implements RunListener {
     private final PrintWriter out;
+    private final PrintWriter err;
     private final boolean diff;
     private final int verbosity;
 
     public TextReport(PrintWriter out, boolean diff, int verbosity) {
+        this(out, out, diff, verbosity);
+    }
+
+    /** With warnings about the input on {@code err}. */
+    public TextReport(PrintWriter out, PrintWriter err, boolean diff, int verbosity) {
         this.out = out;
+        this.err = err;
         this.diff = diff;
         this.verbosity = verbosity;
     }
@@ -96,9 +103,21 @@ public final class TextReport implements RunListener {
     }
 
     /** A line of information after the recap. */
+    @Override
     public synchronized void note(String line) {
         out.println(line);
         out.flush();
+    }
+
+    @Override
+    public synchronized void warning(String message) {
+        err.println("[WARNING]: " + message);
+        err.flush();
+    }
+
+    @Override
+    public void runFinished(RunReport report) {
+        recap(report);
     }
 
     public synchronized void recap(RunReport report) {

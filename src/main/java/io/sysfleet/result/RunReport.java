@@ -1,7 +1,7 @@
 package io.sysfleet.result;
 
-import io.sysfleet.result.HostResult;
 import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.HostResult;
 
 import java.time.Instant;
 import java.util.List;

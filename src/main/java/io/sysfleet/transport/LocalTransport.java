@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +26,20 @@ public final class LocalTransport extends ShellTransport {
         return t;
     });
 
+    private final Map<String, String> environment;
+
     /** @param become default become (may be null); @param fileTimeout timeout of file reads and writes */
     public LocalTransport(String host, Become become, Duration fileTimeout) {
+        this(host, become, fileTimeout, Map.of());
+    }
+
+    /**
+     * As {@link #LocalTransport(String, Become, Duration)}, with {@code environment} added to the commands'
+     * environment (tests: PATH with a test double first, {@link RemoteShell#PROC_SYS_ENV}).
+     */
+    public LocalTransport(String host, Become become, Duration fileTimeout, Map<String, String> environment) {
         super(host, become, fileTimeout);
+        this.environment = Map.copyOf(environment);
     }
 
     /** A local transport named {@code localhost} without become. */
@@ -38,6 +50,7 @@ public final class LocalTransport extends ShellTransport {
     @Override
     protected ExecResult run(Command cmd, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", cmd.toShell());
+        pb.environment().putAll(environment);
         Process p;
         try {
             p = pb.start();

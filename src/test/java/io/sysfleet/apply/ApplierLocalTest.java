@@ -1,7 +1,5 @@
 package io.sysfleet.apply;
 
-import io.sysfleet.sysctl.SysctlKey;
-import io.sysfleet.result.HostResult;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
 import io.sysfleet.facts.FactsProbe;
@@ -12,10 +10,12 @@ import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
-import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.HostState;
 import io.sysfleet.plan.Planner;
+import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.LocalTransport;

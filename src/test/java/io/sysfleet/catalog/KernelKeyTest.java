@@ -1,7 +1,7 @@
 package io.sysfleet.catalog;
 
-import io.sysfleet.sysctl.SysctlValue;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.sysfleet.catalog;
 
-import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.catalog.KeyResolution.Availability;
 import io.sysfleet.core.ConfigException;
+import io.sysfleet.sysctl.SysctlKey;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

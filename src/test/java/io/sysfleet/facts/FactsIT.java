@@ -1,7 +1,7 @@
 package io.sysfleet.facts;
 
-import io.sysfleet.transport.Become;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Become;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sysfleet.facts.BootFiles;
 import io.sysfleet.facts.BootFiles.Entry;
 import io.sysfleet.facts.BootFiles.Listing;
 import io.sysfleet.facts.BootFiles.State;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.plan.BootOrder.Reader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package io.sysfleet.plan;
 
-import io.sysfleet.transport.Become;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Become;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sysfleet.facts.BootFiles;
 import io.sysfleet.facts.BootFiles.Listing;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.plan.BootOrder.Reader;
 import io.sysfleet.testing.TestFleet;
 import io.sysfleet.transport.SshTransport;

@@ -1,12 +1,12 @@
 package io.sysfleet.plan;
 
-import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.sysctl.SysctlFile;
+import io.sysfleet.sysctl.SysctlKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package io.sysfleet.report;
 
-import io.sysfleet.result.Phase;
-import io.sysfleet.result.RunReport;
-import io.sysfleet.result.PlayResult;
 import io.sysfleet.result.HostResult.Status;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;

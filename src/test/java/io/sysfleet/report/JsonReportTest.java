@@ -1,13 +1,13 @@
 package io.sysfleet.report;
 
-import io.sysfleet.result.Phase;
-import io.sysfleet.result.HostResult;
-import io.sysfleet.result.RunReport;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sysfleet.result.HostResult.Status;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.HostResult.Status;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.RunReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

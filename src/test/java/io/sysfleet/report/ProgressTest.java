@@ -1,7 +1,7 @@
 package io.sysfleet.report;
 
-import io.sysfleet.result.Phase;
 import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;

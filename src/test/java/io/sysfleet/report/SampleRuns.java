@@ -1,12 +1,12 @@
 package io.sysfleet.report;
 
-import io.sysfleet.sysctl.SysctlKey;
-import io.sysfleet.result.Phase;
-import io.sysfleet.result.RunReport;
-import io.sysfleet.result.PlayResult;
-import io.sysfleet.result.HostResult;
 import io.sysfleet.result.HostResult.Status;
+import io.sysfleet.result.HostResult;
 import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.sysfleet.result;
 
-import io.sysfleet.report.JsonReport;
 import io.sysfleet.report.JUnitReport;
+import io.sysfleet.report.JsonReport;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.sysfleet.fleet;
+package io.sysfleet.engine;
 
 import io.sysfleet.inventory.Host;
 import io.sysfleet.transport.Become;
@@ -16,16 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * play connects afresh.
  */
 final class Sessions implements AutoCloseable {
-    private final Connector connector;
+    private final Connections connections;
     private final Map<String, Transport> open = new ConcurrentHashMap<>();
 
-    Sessions(Connector connector) {
-        this.connector = connector;
-    }
-
-    /** The become of {@code host} in {@code play}. */
-    Become become(Host host, io.sysfleet.playbook.Play play) {
-        return connector.become(host, play);
+    Sessions(Connections connections) {
+        this.connections = connections;
     }
 
     Transport get(Host host, Become become) {
@@ -33,7 +28,7 @@ final class Sessions implements AutoCloseable {
         Transport t = open.get(key);
         if (t == null) {
             // Connect outside the map's locks: a slow or dead host must not hold up another host's connect.
-            t = connector.open(host, become);
+            t = connections.open(host, become);
             open.put(key, t);
         }
         return t;

@@ -1,8 +1,6 @@
-package io.sysfleet.fleet;
+package io.sysfleet.engine;
 
 import io.sysfleet.apply.Applier;
-import io.sysfleet.result.HostResult;
-import io.sysfleet.result.Phase;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.Platform;
 import io.sysfleet.core.SysfleetException;
@@ -12,18 +10,22 @@ import io.sysfleet.facts.FileFact;
 import io.sysfleet.facts.HostFacts;
 import io.sysfleet.facts.LiveValue;
 import io.sysfleet.inventory.Host;
-import io.sysfleet.playbook.Play;
 import io.sysfleet.plan.BootOrder;
 import io.sysfleet.plan.HostPlan;
-import io.sysfleet.plan.KeyPlan;
-import io.sysfleet.playbook.State;
 import io.sysfleet.plan.HostState;
+import io.sysfleet.plan.KeyPlan;
 import io.sysfleet.plan.Planner;
+import io.sysfleet.playbook.Play;
+import io.sysfleet.playbook.State;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.transport.Become;
+import io.sysfleet.transport.Secret;
 import io.sysfleet.transport.Transport;
 import io.sysfleet.transport.TransportException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,26 +37,47 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One play on one host: connect (or reuse the host's session), gather facts in one round trip, plan, and
- * apply (or stop at the plan in check mode). Thread-safe; never throws for a host-level failure: it becomes the host's result.
+ * apply (or stop at the plan in check mode). Thread-safe; never throws for a host-level failure: it becomes the
+ * host's result.
  */
 final class HostRunner {
     private static final String DEFAULT_FILE = "/etc/sysctl.conf";
-    private final RunOptions options;
+
+    /**
+     * How the hosts of a run are worked on.
+     *
+     * @param check          plan only, change nothing
+     * @param offline        with check: do not contact hosts
+     * @param timeout        timeout of one remote command
+     * @param becomePassword the sudo password for hosts that become (null: sudo -n)
+     * @param boot           where hosts keep their boot files ({@link BootFiles#STANDARD})
+     */
+    record Settings(boolean check, boolean offline, Duration timeout, Secret becomePassword, BootFiles.Layout boot) {
+    }
+
+    private final Settings settings;
     private final Planner planner;
     /** Boot files per host: check mode changes nothing, so every play of the run sees the same ones. */
     private final Map<String, BootFiles.Listing> bootFiles = new ConcurrentHashMap<>();
 
-    HostRunner(RunOptions options, KeyCatalog catalog) {
-        this.options = options;
+    HostRunner(Settings settings, KeyCatalog catalog) {
+        this.settings = settings;
         this.planner = new Planner(catalog);
     }
 
+    /** The become of {@code host} in {@code play} ({@link Become#decide}: host variables win over the play). */
+    Become become(Host host, Play play) {
+        return Become.decide(host.vars().containsKey("ansible_become") ? host.become() : null, host.becomeUser(),
+                play.become(), play.becomeUser(), settings.becomePassword());
+    }
+
+    /** Runs {@code play} on {@code host}; {@code applier} is null in check mode. */
     HostResult run(Host host, Play play, Applier applier, Sessions sessions) {
-        if (options.offline()) {
+        if (settings.offline()) {
             return Applier.withoutApplying(planner.plan(host, play, null), true);
         }
         Phase phase = Phase.CONNECT;
-        Become become = sessions.become(host, play);
+        Become become = become(host, play);
         try {
             Transport t = sessions.get(host, become);
             phase = Phase.FACTS;
@@ -63,7 +86,7 @@ final class HostRunner {
             Map<String, FileFact> files = new LinkedHashMap<>();
             HostFacts first = null;
             for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
-                HostFacts f = FactsProbe.gather(t, path, first == null ? keys : List.of(), options.commandTimeout());
+                HostFacts f = FactsProbe.gather(t, path, first == null ? keys : List.of(), settings.timeout());
                 if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
                     return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
                             path + " exists but cannot be read by the connecting user (set become: true)");
@@ -83,7 +106,7 @@ final class HostRunner {
             }
             phase = Phase.PLAN;
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
-            if (options.check()) {
+            if (settings.check()) {
                 return persistence(Applier.withoutApplying(plan, true), plan, bootFiles(host, t));
             }
             phase = Phase.APPLY;
@@ -91,7 +114,7 @@ final class HostRunner {
         } catch (TransportException e) {
             sessions.drop(host, become);
             return HostResult.failure(host.name(),
-                    Connector.unreachable(e) ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
+                    e.unreachable() ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
                     e.phase(), e.getMessage());
         } catch (SysfleetException e) {
             return HostResult.failure(host.name(), HostResult.Status.FAILED,
@@ -105,7 +128,7 @@ final class HostRunner {
     private BootFiles.Listing bootFiles(Host host, Transport t) {
         BootFiles.Listing listing = bootFiles.get(host.name());
         if (listing == null) {
-            listing = BootFiles.gather(t, options.commandTimeout());
+            listing = BootFiles.gather(t, settings.boot(), settings.timeout());
             bootFiles.put(host.name(), listing); // one thread works on a host at a time
         }
         return listing;

@@ -1,0 +1,366 @@
+package io.sysfleet.engine;
+
+import io.sysfleet.apply.Applier;
+import io.sysfleet.apply.LocalBackups;
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.core.Problem;
+import io.sysfleet.core.SysfleetException;
+import io.sysfleet.facts.BootFiles;
+import io.sysfleet.inventory.Host;
+import io.sysfleet.inventory.Inventory;
+import io.sysfleet.inventory.InventoryLoader;
+import io.sysfleet.journal.Journal;
+import io.sysfleet.journal.JournalView;
+import io.sysfleet.journal.RunRecord;
+import io.sysfleet.playbook.Playbook;
+import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.report.JUnitReport;
+import io.sysfleet.report.JsonReport;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.rollback.HostRollback;
+import io.sysfleet.rollback.RestoreTarget;
+import io.sysfleet.transport.Become;
+import io.sysfleet.transport.Secret;
+import io.sysfleet.transport.Transport;
+import io.sysfleet.transport.TransportException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A run's lifecycle, in one place, below the command line: load and check the inputs, give the run an id and a
+ * journal, schedule the hosts, conclude (recap, reports, journal end state, the note that says how to undo it),
+ * roll back an aborted run when asked, and, for {@code rollback}, pick the run to undo and restore its hosts.
+ * {@code runs list|show|prune} read and prune the journals. The command classes parse options, call one method
+ * here and print; the engine reaches hosts only through {@link Connections}, so all of this is unit-tested
+ * without Docker.
+ *
+ * <p>The order of a run, and what each step guarantees:
+ * <ol>
+ *   <li>inventory and playbook are loaded and checked (exit 4), {@code --limit} is checked (exit 5): nothing has
+ *       an id or a journal yet, and no host was contacted;</li>
+ *   <li>a run that can change hosts gets its id and its journal ({@code run.json} says running);</li>
+ *   <li>plays run through the {@link Scheduler}; each host's change is journaled before it is made;</li>
+ *   <li>conclusion: recap, reports (whatever the outcome), the journal's end state and exit code;</li>
+ *   <li>with {@code rollbackOnAbort}, an aborted run is rolled back at once (a rollback run of its own).</li>
+ * </ol>
+ */
+public final class Engine {
+    /** The default number of hosts run at once: well above Ansible's 5; hosts mostly wait on the network. */
+    public static final int DEFAULT_FORKS = 25;
+
+    /** Who runs sysfleet, where (recorded in each journal). */
+    public record Controller(String user, String hostName) {
+    }
+
+    /**
+     * What an engine works with.
+     *
+     * @param stateDir       where runs keep their journals and local backups
+     * @param connections    how hosts are reached
+     * @param catalog        the key catalog
+     * @param clock          the time source (journal times, run ids, durations)
+     * @param ids            run id source
+     * @param controller     who and where, for the journal
+     * @param becomePassword the sudo password for hosts that become (null: sudo -n)
+     * @param boot           where hosts keep their boot files ({@link BootFiles#STANDARD} except in tests)
+     */
+    public record Context(Path stateDir, Connections connections, KeyCatalog catalog, Clock clock, RunIds ids,
+                          Controller controller, Secret becomePassword, BootFiles.Layout boot) {
+    }
+
+    /** Report files to write after a run, whatever its outcome (null: not wanted). */
+    public record Reports(Path json, Path junit) {
+        public static final Reports NONE = new Reports(null, null);
+    }
+
+    /**
+     * A run of a playbook (or a check, with {@code check}).
+     *
+     * @param playbook        the playbook file
+     * @param inventory       the inventory file
+     * @param limit           {@code --limit}, or null
+     * @param check           plan only, change nothing
+     * @param offline         with check: do not contact hosts
+     * @param forks           hosts at once
+     * @param serial          batches for plays that set no {@code serial}
+     * @param maxFailPercent  {@code max_fail_percentage} for plays that set none, or null
+     * @param timeout         timeout of one remote command
+     * @param rollbackOnAbort roll back every host the run changed when a play is aborted
+     * @param reports         report files
+     */
+    public record RunRequest(Path playbook, Path inventory, String limit, boolean check, boolean offline, int forks,
+                             List<String> serial, Double maxFailPercent, Duration timeout, boolean rollbackOnAbort,
+                             Reports reports) {
+        public RunRequest {
+            serial = List.copyOf(serial);
+        }
+    }
+
+    /**
+     * A rollback.
+     *
+     * @param runId     the run to roll back, or null for the last one ({@code --last})
+     * @param inventory the inventory file
+     * @param limit     {@code --limit}, or null
+     * @param check     show what would be restored, change nothing
+     * @param force     restore files that changed since the run wrote them
+     * @param forks     hosts at once
+     * @param serial    hosts per batch (0: all at once)
+     * @param timeout   timeout of one remote command
+     * @param reports   report files
+     */
+    public record RollbackRequest(String runId, Path inventory, String limit, boolean check, boolean force, int forks,
+                                  int serial, Duration timeout, Reports reports) {
+    }
+
+    /** What a command ends with: its exit code, and the report of what ran (null when nothing ran). */
+    public record Outcome(int exitCode, RunReport report) {
+    }
+
+    private final Context ctx;
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+
+    public Engine(Context context) {
+        this.ctx = context;
+    }
+
+    /** An engine that only reads and prunes the journals in {@code stateDir} ({@code runs list|show|prune}). */
+    public static Engine forJournals(Path stateDir, Clock clock) {
+        Connections none = (host, become) -> {
+            throw new IllegalStateException("this engine reaches no host");
+        };
+        return new Engine(new Context(stateDir, none, null, clock, RunIds.secure(clock), null, null,
+                BootFiles.STANDARD));
+    }
+
+    /** Asks the run to stop: hosts already running finish (with their undo); no new host starts. */
+    public void interrupt() {
+        interrupted.set(true);
+    }
+
+    public boolean interrupted() {
+        return interrupted.get();
+    }
+
+    // ---------------------------------------------------------------------------------------------- run, check
+
+    /** Runs (or checks) a playbook; see the class comment for the order of things. */
+    public Outcome run(RunRequest req, RunListener out) {
+        Playbook playbook = PlaybookLoader.load(req.playbook());
+        Inventory inventory = loadInventory(req.inventory(), out);
+        checkLimit(inventory, req.limit());
+        String runId = ctx.ids().next();
+        Journal journal = req.check() ? null : openJournal(runId, "run", null, req.playbook(), req.inventory());
+        Instant started = ctx.clock().instant();
+        HostRunner hosts = new HostRunner(new HostRunner.Settings(req.check(), req.offline(), req.timeout(),
+                ctx.becomePassword(), ctx.boot()), ctx.catalog());
+        Applier applier = journal == null ? null : new Applier(runId, new LocalBackups(ctx.stateDir(), runId),
+                req.timeout(), journal, ctx.clock());
+        List<PlayResult> plays;
+        try (Scheduler scheduler = new Scheduler(req.forks(), "sysfleet-host", ctx.clock(), interrupted);
+             Sessions sessions = new Sessions(ctx.connections())) {
+            plays = new PlaybookRun(new PlaybookRun.Settings(req.serial(), req.maxFailPercent(), req.limit(),
+                    req.check()), hosts, scheduler, sessions, applier).run(playbook, inventory, out);
+        }
+        RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), plays);
+        int exit = conclude(report, journal, req.reports(), out,
+                "undo it with: sysfleet rollback --run " + runId + " -i " + req.inventory());
+        if (journal != null && !interrupted.get() && req.rollbackOnAbort()
+                && plays.stream().anyMatch(p -> p.aborted() != null)) {
+            out.note("the run was aborted: --rollback-on-abort rolls back every host it changed");
+            rollback(Journal.read(ctx.stateDir(), runId), inventory, null, new RollbackRequest(runId,
+                    req.inventory(), null, false, false, req.forks(), 0, req.timeout(), Reports.NONE), out);
+        }
+        return new Outcome(exit, report);
+    }
+
+    // ---------------------------------------------------------------------------------------------- rollback
+
+    /** Rolls back {@code req.runId()}, or the last run that changed something. */
+    public Outcome rollback(RollbackRequest req, RunListener out) {
+        Inventory inventory = loadInventory(req.inventory(), out);
+        Set<String> selected = checkLimit(inventory, req.limit());
+        String id = req.runId() != null ? req.runId() : lastRun();
+        JournalView view = Journal.read(ctx.stateDir(), id);
+        return rollback(view, inventory, selected, req, out);
+    }
+
+    /** The newest run (or rollback) that journaled a change. */
+    String lastRun() {
+        List<RunRecord> runs = Journal.list(ctx.stateDir());
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            RunRecord r = runs.get(i);
+            if (!r.check() && !Journal.read(ctx.stateDir(), r.id()).intents().isEmpty()) {
+                return r.id();
+            }
+        }
+        throw new SysfleetException(ExitCode.USAGE, "no run with changes in " + Journal.runsDir(ctx.stateDir()));
+    }
+
+    private Outcome rollback(JournalView view, Inventory inventory, Set<String> selected, RollbackRequest req,
+                             RunListener out) {
+        if (req.serial() < 0) {
+            throw new SysfleetException(ExitCode.USAGE, "--serial must be 0 or more");
+        }
+        Map<String, List<RestoreTarget>> targets = new LinkedHashMap<>(RestoreTarget.of(view));
+        if (selected != null) {
+            targets.keySet().retainAll(selected);
+        }
+        String runId = ctx.ids().next();
+        Journal journal = req.check() ? null : openJournal(runId, "rollback", view.record().id(), null, req.inventory());
+        Instant started = ctx.clock().instant();
+        HostRollback restorer = new HostRollback(new HostRollback.Options(req.check(), req.force(), req.timeout()),
+                view, runId, journal, new LocalBackups(ctx.stateDir(), runId), ctx.clock());
+        String name = "rollback of run " + view.record().id();
+        out.playStarted(name, targets.size(), req.check());
+        List<String> hosts = List.copyOf(targets.keySet());
+        PlayResult play;
+        try (Scheduler scheduler = new Scheduler(req.forks(), "sysfleet-rollback", ctx.clock(), interrupted)) {
+            play = scheduler.run(name, hosts, batches(hosts.size(), req.serial()), Scheduler.AbortRule.NEVER,
+                    h -> restore(inventory.host(h), h, targets.get(h), view, restorer), out);
+        }
+        RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), List.of(play));
+        return new Outcome(conclude(report, journal, req.reports(), out, "it can be rolled back too"), report);
+    }
+
+    private HostResult restore(Host host, String name, List<RestoreTarget> targets, JournalView view,
+                               HostRollback restorer) {
+        if (host == null) {
+            return HostResult.failure(name, HostResult.Status.FAILED, Phase.INVENTORY,
+                    name + " is in run " + view.record().id() + " but not in the inventory");
+        }
+        RestoreTarget first = targets.get(0);
+        Become become = first.become()
+                ? new Become(first.becomeUser() == null ? Become.ROOT : first.becomeUser(), ctx.becomePassword())
+                : null;
+        try (Transport t = ctx.connections().open(host, become)) {
+            return restorer.restore(t, name, targets);
+        } catch (TransportException e) {
+            return HostResult.failure(name, e.unreachable() ? HostResult.Status.UNREACHABLE
+                    : HostResult.Status.FAILED, e.phase(), e.getMessage());
+        }
+    }
+
+    private static List<Integer> batches(int hosts, int serial) {
+        int size = serial <= 0 ? Math.max(1, hosts) : serial;
+        List<Integer> out = new ArrayList<>();
+        for (int left = hosts; left > 0; left -= size) {
+            out.add(Math.min(size, left));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- runs
+
+    /** Every journaled run, oldest first. */
+    public List<RunRecord> runs() {
+        return Journal.list(ctx.stateDir());
+    }
+
+    /** One run: its header and its changes with their outcomes. */
+    public JournalView show(String runId) {
+        return Journal.read(ctx.stateDir(), runId);
+    }
+
+    /** Deletes all but the newest {@code keep} runs' state; returns how many runs were removed. */
+    public int prune(int keep) {
+        if (keep < 0) {
+            throw new SysfleetException(ExitCode.USAGE, "--keep must be 0 or more");
+        }
+        List<RunRecord> runs = runs();
+        int removed = 0;
+        for (RunRecord r : runs.subList(0, Math.max(0, runs.size() - keep))) {
+            delete(Journal.runsDir(ctx.stateDir()).resolve(r.id()));
+            removed++;
+        }
+        return removed;
+    }
+
+    /** Where the runs are kept (for messages). */
+    public Path runsDir() {
+        return Journal.runsDir(ctx.stateDir());
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new SysfleetException(ExitCode.ERROR, Phase.PRUNE, null, "cannot delete " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- shared
+
+    private Inventory loadInventory(Path file, RunListener out) {
+        Inventory inventory = InventoryLoader.load(file);
+        for (Problem w : inventory.warnings()) {
+            out.warning(w.toString());
+        }
+        return inventory;
+    }
+
+    /** The hosts {@code --limit} selects (null without one); a bad pattern is a usage error (exit 5). */
+    private static Set<String> checkLimit(Inventory inventory, String limit) {
+        if (limit == null) {
+            return null;
+        }
+        try {
+            return inventory.select("all", limit).stream().map(Host::name).collect(Collectors.toSet());
+        } catch (IllegalArgumentException e) {
+            throw new SysfleetException(ExitCode.USAGE, "--limit: " + e.getMessage());
+        }
+    }
+
+    private Journal openJournal(String runId, String kind, String rollbackOf, Path playbook, Path inventory) {
+        return Journal.create(ctx.stateDir(), new RunRecord(runId, kind, rollbackOf, ctx.clock().instant().toString(),
+                null, ctx.controller().user(), ctx.controller().hostName(),
+                playbook == null ? null : playbook.toAbsolutePath().toString(), inventory.toAbsolutePath().toString(),
+                false, "running", null, Map.of()));
+    }
+
+    /**
+     * After a run or rollback: the recap, the reports, the journal's end state, and a note naming the journal;
+     * returns the exit code.
+     */
+    private int conclude(RunReport report, Journal journal, Reports reports, RunListener out, String undoHint) {
+        out.runFinished(report);
+        if (reports.json() != null) {
+            JsonReport.write(report, reports.json());
+        }
+        if (reports.junit() != null) {
+            JUnitReport.write(report, reports.junit());
+        }
+        int exit = interrupted.get() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+        if (journal != null) {
+            boolean aborted = report.plays().stream().anyMatch(p -> p.aborted() != null);
+            String status = interrupted.get() ? "interrupted" : aborted ? "aborted" : "finished";
+            journal.finish(journal.record().finished(ctx.clock().instant().toString(), status, exit,
+                    report.hostStatuses()));
+            out.note(journal.record().kind() + " " + journal.record().id() + " journaled in " + journal.dir() + " ("
+                    + undoHint + ")");
+        }
+        return exit;
+    }
+}
