@@ -136,6 +136,20 @@ public final class Engine {
     public record Outcome(int exitCode, RunReport report) {
     }
 
+    /** A journaled run and the rollbacks of it (their ids, oldest first). */
+    public record RunEntry(RunRecord record, List<String> rolledBackBy) {
+        public RunEntry {
+            rolledBackBy = List.copyOf(rolledBackBy);
+        }
+    }
+
+    /**
+     * What {@code rollback --last} means: the run to roll back, or, when that run is already rolled back on every
+     * host it changed, the rollback that did it ({@code rolledBackBy}, and nothing is to be done).
+     */
+    public record LastRun(String runId, String rolledBackBy) {
+    }
+
     private final Context ctx;
     private final AtomicBoolean interrupted = new AtomicBoolean();
 
@@ -195,25 +209,90 @@ public final class Engine {
 
     // ---------------------------------------------------------------------------------------------- rollback
 
-    /** Rolls back {@code req.runId()}, or the last run that changed something. */
+    /**
+     * Rolls back {@code req.runId()}, or ({@code --last}) the run {@link #lastRun()} names. When that run is already
+     * rolled back, nothing is done: a note says so and the exit code is 0, so a retried pipeline step is safe.
+     */
     public Outcome rollback(RollbackRequest req, RunListener out) {
         Inventory inventory = loadInventory(req.inventory(), out);
         Set<String> selected = checkLimit(inventory, req.limit());
-        String id = req.runId() != null ? req.runId() : lastRun();
+        String id = req.runId();
+        if (id == null) {
+            LastRun last = lastRun();
+            if (last.rolledBackBy() != null) {
+                out.note("run " + last.runId() + " was already rolled back by " + last.rolledBackBy()
+                        + "; nothing to do (to undo that rollback: sysfleet rollback --run " + last.rolledBackBy()
+                        + ")");
+                return new Outcome(ExitCode.OK.code(), null);
+            }
+            id = last.runId();
+        }
         JournalView view = Journal.read(ctx.stateDir(), id);
         return rollback(view, inventory, selected, req, out);
     }
 
-    /** The newest run (or rollback) that journaled a change. */
-    String lastRun() {
+    /**
+     * Which run {@code rollback --last} means: the newest <em>apply</em> run (never a check, never a rollback) that
+     * may have changed a host (a change journaled as applied or failed, or with no outcome: the controller died).
+     * That run counts as rolled back when, for every host it may have changed, a rollback of it ended ok or changed
+     * on that host and was not itself undone there (by a rollback of the rollback). Then {@link LastRun#rolledBackBy}
+     * names the newest such rollback, and {@code --last} does nothing; an older run is never picked instead, so
+     * retrying {@code rollback --last} never re-applies or undoes anything. A rollback is undone only by naming
+     * it: {@code rollback --run ID}.
+     */
+    public LastRun lastRun() {
         List<RunRecord> runs = Journal.list(ctx.stateDir());
+        Map<String, List<RunRecord>> rollbacksOf = rollbacksOf(runs);
         for (int i = runs.size() - 1; i >= 0; i--) {
             RunRecord r = runs.get(i);
-            if (!r.check() && !Journal.read(ctx.stateDir(), r.id()).intents().isEmpty()) {
-                return r.id();
+            if (!"run".equals(r.kind()) || r.check()) {
+                continue;
             }
+            Set<String> changed = Journal.read(ctx.stateDir(), r.id()).changes().stream()
+                    .filter(JournalView.Change::mayHaveChanged).map(c -> c.intent().host())
+                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+            if (changed.isEmpty()) {
+                continue;
+            }
+            boolean all = changed.stream().allMatch(h -> undone(r.id(), h, rollbacksOf));
+            String by = null;
+            if (all) {
+                for (RunRecord y : rollbacksOf.getOrDefault(r.id(), List.of())) {
+                    if (changed.stream().anyMatch(h -> covers(y, h) && !undone(y.id(), h, rollbacksOf))) {
+                        by = y.id(); // newest last: keep the last match
+                    }
+                }
+            }
+            return new LastRun(r.id(), by);
         }
         throw new SysfleetException(ExitCode.USAGE, "no run with changes in " + Journal.runsDir(ctx.stateDir()));
+    }
+
+    /** Whether {@code host}'s changes by run {@code runId} are undone by a rollback that is not itself undone. */
+    private static boolean undone(String runId, String host, Map<String, List<RunRecord>> rollbacksOf) {
+        for (RunRecord y : rollbacksOf.getOrDefault(runId, List.of())) {
+            if (covers(y, host) && !undone(y.id(), host, rollbacksOf)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether rollback {@code y} ended with {@code host} as before the run (it restored it, or found it so). */
+    private static boolean covers(RunRecord y, String host) {
+        String status = y.hosts() == null ? null : y.hosts().get(host);
+        return "ok".equals(status) || "changed".equals(status);
+    }
+
+    /** The rollbacks that changed or could change hosts (not check mode), by the run they roll back, oldest first. */
+    private static Map<String, List<RunRecord>> rollbacksOf(List<RunRecord> runs) {
+        Map<String, List<RunRecord>> out = new LinkedHashMap<>();
+        for (RunRecord r : runs) {
+            if ("rollback".equals(r.kind()) && !r.check() && r.rollbackOf() != null) {
+                out.computeIfAbsent(r.rollbackOf(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return out;
     }
 
     private Outcome rollback(JournalView view, Inventory inventory, Set<String> selected, RollbackRequest req,
@@ -271,9 +350,12 @@ public final class Engine {
 
     // ---------------------------------------------------------------------------------------------- runs
 
-    /** Every journaled run, oldest first. */
-    public List<RunRecord> runs() {
-        return Journal.list(ctx.stateDir());
+    /** Every journaled run, oldest first, with the rollbacks of it. */
+    public List<RunEntry> runs() {
+        List<RunRecord> runs = Journal.list(ctx.stateDir());
+        Map<String, List<RunRecord>> rollbacksOf = rollbacksOf(runs);
+        return runs.stream().map(r -> new RunEntry(r, rollbacksOf.getOrDefault(r.id(), List.of()).stream()
+                .map(RunRecord::id).toList())).toList();
     }
 
     /** One run: its header and its changes with their outcomes. */
@@ -286,7 +368,7 @@ public final class Engine {
         if (keep < 0) {
             throw new SysfleetException(ExitCode.USAGE, "--keep must be 0 or more");
         }
-        List<RunRecord> runs = runs();
+        List<RunRecord> runs = Journal.list(ctx.stateDir());
         int removed = 0;
         for (RunRecord r : runs.subList(0, Math.max(0, runs.size() - keep))) {
             delete(Journal.runsDir(ctx.stateDir()).resolve(r.id()));
@@ -359,7 +441,7 @@ public final class Engine {
             journal.finish(journal.record().finished(ctx.clock().instant().toString(), status, exit,
                     report.hostStatuses()));
             out.note(journal.record().kind() + " " + journal.record().id() + " journaled in " + journal.dir() + " ("
-                    + undoHint + ")");
+                    + (journal.intentCount() > 0 ? undoHint : "it changed nothing") + ")");
         }
         return exit;
     }

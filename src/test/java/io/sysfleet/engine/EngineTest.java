@@ -252,6 +252,27 @@ class EngineTest {
     }
 
     @Test
+    void rollbackLastCountsAPartialRollbackPerHost() {
+        Engine engine = fleet.engine("h1");
+        String runId = run(engine, TWO_KEYS).report().runId();
+        Engine.Outcome onlyH1 = engine.rollback(new Engine.RollbackRequest(null, fleet.inventory(""), "h1", false,
+                false, 5, 0, Duration.ofSeconds(20), Engine.Reports.NONE), listener());
+        assertEquals(0, onlyH1.exitCode(), text.toString());
+        assertEquals("60", fleet.live("h1", FIN));
+        assertEquals("30", fleet.live("h2", FIN), "--limit h1 left h2 alone");
+        assertEquals(new Engine.LastRun(runId, null), engine.lastRun(), "h2 is not rolled back yet");
+        Engine.Outcome rest = engine.rollback(rollback(null, false, false), listener());
+        assertEquals(0, rest.exitCode(), text.toString());
+        assertEquals("60", fleet.live("h2", FIN));
+        assertEquals(new Engine.LastRun(runId, rest.report().runId()), engine.lastRun());
+        Engine.Outcome retry = engine.rollback(rollback(null, false, false), listener());
+        assertEquals(0, retry.exitCode());
+        assertEquals(null, retry.report(), "nothing ran");
+        assertTrue(text.toString().contains("run " + runId + " was already rolled back by " + rest.report().runId()),
+                text.toString());
+    }
+
+    @Test
     void theControllersCopyRestoresAFileWhoseRemoteBackupIsGone() throws Exception {
         Files.writeString(fleet.conf("h1"), "net.ipv4.tcp_fin_timeout = 60\n");
         Engine engine = fleet.engine("h1");
