@@ -13,6 +13,8 @@ import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
+import io.sysfleet.plan.Planner;
+import io.sysfleet.plan.StaticCheck;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.JUnitReport;
@@ -55,8 +57,9 @@ import java.util.stream.Stream;
  *
  * <p>The order of a run, and what each step guarantees:
  * <ol>
- *   <li>inventory and playbook are loaded and checked (exit 4), {@code --limit} is checked (exit 5): nothing has
- *       an id or a journal yet, and no host was contacted;</li>
+ *   <li>inventory and playbook are loaded, {@code --limit} is checked (exit 5), and everything else that can be
+ *       checked without facts is checked for every selected host ({@link StaticCheck}: exit 4 with every problem
+ *       as {@code file:line:col}): nothing has an id or a journal yet, and no host was contacted;</li>
  *   <li>a run that can change hosts gets its id and its journal ({@code run.json} says running);</li>
  *   <li>plays run through the {@link Scheduler}; each host's change is journaled before it is made;</li>
  *   <li>conclusion: recap, reports (whatever the outcome), the journal's end state and exit code;</li>
@@ -181,7 +184,7 @@ public final class Engine {
     public Outcome run(RunRequest req, RunListener out) {
         Playbook playbook = PlaybookLoader.load(req.playbook());
         Inventory inventory = loadInventory(req.inventory(), out);
-        checkLimit(inventory, req.limit());
+        StaticCheck.check(playbook, inventory, req.limit(), new Planner(ctx.catalog()));
         String runId = ctx.ids().next();
         Journal journal = req.check() ? null : openJournal(runId, "run", null, req.playbook(), req.inventory());
         Instant started = ctx.clock().instant();

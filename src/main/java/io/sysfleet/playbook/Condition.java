@@ -75,6 +75,40 @@ public final class Condition {
         return sources;
     }
 
+    /** The names of the variables the expressions use (the first part of {@code a.b}), in order, once each. */
+    public java.util.Set<String> variables() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        exprs.forEach(e -> collect(e, out));
+        return out;
+    }
+
+    private static void collect(WhenExpr e, java.util.Set<String> out) {
+        if (e instanceof WhenExpr.Var v) {
+            out.add(v.path().get(0));
+        } else if (e instanceof WhenExpr.ListLit l) {
+            l.items().forEach(i -> collect(i, out));
+        } else if (e instanceof WhenExpr.Not n) {
+            collect(n.operand(), out);
+        } else if (e instanceof WhenExpr.Neg n) {
+            collect(n.operand(), out);
+        } else if (e instanceof WhenExpr.And a) {
+            collect(a.left(), out);
+            collect(a.right(), out);
+        } else if (e instanceof WhenExpr.Or o) {
+            collect(o.left(), out);
+            collect(o.right(), out);
+        } else if (e instanceof WhenExpr.Compare c) {
+            collect(c.left(), out);
+            collect(c.right(), out);
+        } else if (e instanceof WhenExpr.Test t) {
+            collect(t.subject(), out);
+            t.args().forEach(x -> collect(x, out));
+        } else if (e instanceof WhenExpr.Filter f) {
+            collect(f.subject(), out);
+            f.args().forEach(x -> collect(x, out));
+        }
+    }
+
     /** Where the {@code when} was written; null for {@link #always()}. */
     public SourceLocation location() {
         return location;

@@ -188,7 +188,11 @@ class PlannerTest {
                 state(DEBIAN12, "", Map.of()));
         assertTrue(plan.failed());
         assertTrue(plan.error().contains("nope"), plan.error());
-        assertTrue(plan.keys().isEmpty());
+        // the task is the error (it used to empty the whole plan); the problem keeps its file:line:col
+        assertEquals(1, plan.keys().size());
+        assertEquals(ERROR, plan.keys().get(0).outcome());
+        assertEquals(1, plan.problems().size());
+        assertTrue(plan.problems().get(0).toString().matches(".*p\\.yml:\\d+:\\d+: .*nope.*"), plan.problems().toString());
     }
 
     @Test
