@@ -80,7 +80,8 @@ final class FleetOptions {
             case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
             default -> throw usage("--host-key-policy must be strict or accept-new, got '" + hostKeyPolicy + "'");
         };
-        return new SshConnections.Settings(knownHosts, policy, Duration.ofSeconds(connectTimeout), commandTimeout());
+        commandTimeout(); // both timeouts are checked together
+        return new SshConnections.Settings(knownHosts, policy, Duration.ofSeconds(connectTimeout));
     }
 
     /** The timeout of one remote command, checked. */

@@ -19,10 +19,6 @@ public enum Phase {
     BECOME,
     /** A command could not run or timed out. */
     EXEC,
-    /** Reading a file through the transport. */
-    READ,
-    /** Writing a file through the transport. */
-    WRITE,
 
     // A host's pipeline.
     /** The host is not usable as the inventory describes it (e.g. a journaled host gone from the inventory). */

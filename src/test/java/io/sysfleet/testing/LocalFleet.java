@@ -157,7 +157,7 @@ public final class LocalFleet implements Connections {
         }
         Map<String, String> env = new java.util.HashMap<>(baseEnv);
         env.put(RemoteShell.PROC_SYS_ENV, proc(host.name()).toString());
-        return new LocalTransport(host.name(), null, Duration.ofSeconds(20), env);
+        return new LocalTransport(host.name(), null, env);
     }
 
     /** An inventory of the fleet's hosts, each with {@code conf} naming its sysctl file, plus {@code extra} YAML. */
