@@ -47,10 +47,11 @@ final class FleetOptions {
     @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default ~/.ssh/known_hosts).")
     Path knownHosts;
 
-    @Option(names = "--host-key-policy", paramLabel = "POLICY",
-            description = "strict (default): unknown or changed host keys are refused; accept-new: record unknown "
-                    + "keys, still refuse changed ones.")
-    String hostKeyPolicy = "strict";
+    @Option(names = "--host-key-policy", paramLabel = "POLICY", converter = EnumWords.HostKeyPolicies.class,
+            completionCandidates = EnumWords.HostKeyPolicies.class,
+            description = "One of ${COMPLETION-CANDIDATES}. strict (default): unknown or changed host keys are "
+                    + "refused; accept-new: record unknown keys, still refuse changed ones.")
+    HostKeyPolicy hostKeyPolicy = HostKeyPolicy.STRICT;
 
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "SSH connect timeout (default 10).")
     int connectTimeout = 10;
@@ -58,9 +59,20 @@ final class FleetOptions {
     @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "Timeout of one remote command (default 60).")
     int commandTimeout = 60;
 
-    @Option(names = "--progress", paramLabel = "WHEN",
-            description = "Live status line on stderr: auto (default: when on a terminal), always, never.")
-    String progress = "auto";
+    /** When to draw the live status line. */
+    enum ProgressMode {
+        AUTO, ALWAYS, NEVER;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Option(names = "--progress", paramLabel = "WHEN", converter = EnumWords.ProgressModes.class,
+            completionCandidates = EnumWords.ProgressModes.class,
+            description = "Live status line on stderr: ${COMPLETION-CANDIDATES} (default: auto, when on a terminal).")
+    ProgressMode progress = ProgressMode.AUTO;
 
     @Option(names = {"-f", "--forks"}, paramLabel = "N",
             description = "How many hosts to run at once (default " + Engine.DEFAULT_FORKS + ").")
@@ -75,13 +87,8 @@ final class FleetOptions {
 
     /** How to reach hosts, checked. */
     SshConnections.Settings connectionSettings() {
-        HostKeyPolicy policy = switch (hostKeyPolicy) {
-            case "strict" -> HostKeyPolicy.STRICT;
-            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
-            default -> throw usage("--host-key-policy must be strict or accept-new, got '" + hostKeyPolicy + "'");
-        };
         commandTimeout(); // both timeouts are checked together
-        return new SshConnections.Settings(knownHosts, policy, Duration.ofSeconds(connectTimeout));
+        return new SshConnections.Settings(knownHosts, hostKeyPolicy, Duration.ofSeconds(connectTimeout));
     }
 
     /** The timeout of one remote command, checked. */
@@ -135,10 +142,9 @@ final class FleetOptions {
     RunListener listener(PrintWriter out, PrintWriter err) {
         TextReport text = new TextReport(out, err, diff, verbosity.length);
         return switch (progress) {
-            case "always" -> new Progress(text, err);
-            case "never" -> text;
-            case "auto" -> System.console() != null ? new Progress(text, err) : text;
-            default -> throw usage("--progress must be auto, always or never, got '" + progress + "'");
+            case ALWAYS -> new Progress(text, err);
+            case NEVER -> text;
+            case AUTO -> System.console() != null ? new Progress(text, err) : text;
         };
     }
 

@@ -14,8 +14,8 @@ abstract class PlaybookCommand extends FleetCommand {
     Path playbook;
 
     @Option(names = "--serial", split = ",", paramLabel = "N|N%",
-            description = "Batches for plays that set no serial, like the play keyword: 1,25% = one host, then 25%% "
-                    + "at a time.")
+            description = "Batches for plays that set no serial, like the play keyword: 1,25%% = one host, then "
+                    + "25%% at a time.")
     List<String> serial = List.of();
 
     @Option(names = "--max-fail-percentage", paramLabel = "PCT",

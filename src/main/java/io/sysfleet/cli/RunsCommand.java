@@ -19,13 +19,10 @@ import java.util.TreeMap;
 /** {@code sysfleet runs list|show|prune}: the journaled runs in the state directory. */
 @Command(name = "runs", description = "List, show and prune the journaled runs (their backups are what rollback uses).",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Prune.class})
-public final class RunsCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+public final class RunsCommand extends BaseCommand {
 
     @Override
-    public void run() {
+    public Integer call() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, show or prune");
     }
 
