@@ -118,6 +118,43 @@ class EngineTest {
     }
 
     @Test
+    void aValueABootFileOverridesIsAWarningAfterARunAndDriftInACheck() throws Exception {
+        // h1 is a systemd host: sysctl.conf is read through the 99-sysctl.conf link, and 99-zz-tuning.conf,
+        // sorted after it, sets the key back at boot
+        Path d = Files.createDirectories(fleet.etc("h1").resolve("sysctl.d"));
+        Files.createSymbolicLink(d.resolve("99-sysctl.conf"), Path.of("../sysctl.conf"));
+        Files.writeString(d.resolve("99-zz-tuning.conf"), "net.ipv4.tcp_fin_timeout = 60\n");
+        Engine engine = fleet.engine("h1");
+        Path pb = fleet.playbook("p.yml", TWO_KEYS);
+        Engine.Outcome run = engine.run(new Engine.RunRequest(pb, fleet.inventory(""), "h1", false, false, 5,
+                List.of(), null, Duration.ofSeconds(20), false, new Engine.Reports(dir.resolve("r.json"), null)),
+                listener());
+        assertEquals(0, run.exitCode(), "the run did its job: " + text);
+        HostResult h1 = run.report().allHosts().get(0);
+        assertEquals(HostResult.Status.CHANGED, h1.status());
+        String why = "will not survive a reboot: " + d.resolve("99-zz-tuning.conf") + ":1 sets "
+                + "net.ipv4.tcp_fin_timeout = 60 after " + fleet.conf("h1");
+        assertEquals(List.of(why), h1.warnings());
+        assertTrue(text.toString().contains("  [WARNING] " + why), text.toString());
+        assertTrue(Files.readString(dir.resolve("r.json")).contains(why), "and in the report");
+        Engine.Outcome check = engine.run(new Engine.RunRequest(pb, fleet.inventory(""), "h1", true, false, 5,
+                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE), listener());
+        assertEquals(7, check.exitCode(), "file and live values are right, but a reboot would undo one: drift");
+    }
+
+    @Test
+    void aConvergedHostCostsOneCommandPerPlayFactsAndBootFilesTogether() {
+        Engine engine = fleet.engine("h1");
+        assertEquals(0, run(engine, TWO_KEYS).exitCode(), text.toString());
+        int before = fleet.commands("h1");
+        assertEquals(0, run(engine, TWO_KEYS).exitCode());
+        assertEquals(1, fleet.commands("h1") - before, "a converged host: one command, the facts with its boot files");
+        before = fleet.commands("h1");
+        assertEquals(0, engine.run(request(fleet.playbook("p.yml", TWO_KEYS), true), listener()).exitCode());
+        assertEquals(1, fleet.commands("h1") - before, "and the same for a check");
+    }
+
+    @Test
     void eachHostGetsOneSessionForAllPlaysAndItsBecome() {
         Engine engine = fleet.engine("h1");
         String twoPlays = """

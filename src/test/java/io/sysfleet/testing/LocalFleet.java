@@ -52,6 +52,8 @@ public final class LocalFleet implements Connections {
     private final List<String> opened = Collections.synchronizedList(new ArrayList<>());
     private final List<Become> becomes = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> unreachable = Collections.synchronizedSet(new HashSet<>());
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> commands =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Hosts {@code names}, each with the given live values ({@code key path -> value}) and an empty sysctl.conf. */
     public LocalFleet(Path root, Map<String, String> liveValues, String... names) {
@@ -157,7 +159,37 @@ public final class LocalFleet implements Connections {
         }
         Map<String, String> env = new java.util.HashMap<>(baseEnv);
         env.put(RemoteShell.PROC_SYS_ENV, proc(host.name()).toString());
-        return new LocalTransport(host.name(), null, env);
+        LocalTransport local = new LocalTransport(host.name(), null, env);
+        java.util.concurrent.atomic.AtomicInteger count =
+                commands.computeIfAbsent(host.name(), h -> new java.util.concurrent.atomic.AtomicInteger());
+        return new Transport() {
+            @Override
+            public String host() {
+                return local.host();
+            }
+
+            @Override
+            public io.sysfleet.transport.ExecResult exec(io.sysfleet.transport.Command cmd, Duration timeout) {
+                count.incrementAndGet();
+                return local.exec(cmd, timeout);
+            }
+
+            @Override
+            public void close() {
+                local.close();
+            }
+        };
+    }
+
+    /** How many commands (round trips) ran on {@code host} so far. */
+    public int commands(String host) {
+        java.util.concurrent.atomic.AtomicInteger n = commands.get(host);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The directory standing in for {@code host}'s /etc. */
+    public Path etc(String host) {
+        return root.resolve(host).resolve("etc");
     }
 
     /** An inventory of the fleet's hosts, each with {@code conf} naming its sysctl file, plus {@code extra} YAML. */
