@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -253,7 +254,7 @@ public final class Engine {
             }
             Set<String> changed = Journal.read(ctx.stateDir(), r.id()).changes().stream()
                     .filter(JournalView.Change::mayHaveChanged).map(c -> c.intent().host())
-                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             if (changed.isEmpty()) {
                 continue;
             }

@@ -19,7 +19,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -190,15 +192,15 @@ public final class Journal {
         } catch (IOException e) {
             throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "cannot list " + runs + ": " + e.getMessage(), e);
         }
-        out.sort(java.util.Comparator.comparing(Journal::started).thenComparing(RunRecord::id));
+        out.sort(Comparator.comparing(Journal::started).thenComparing(RunRecord::id));
         return out;
     }
 
-    private static java.time.Instant started(RunRecord r) {
+    private static Instant started(RunRecord r) {
         try {
-            return java.time.Instant.parse(r.startedAt());
+            return Instant.parse(r.startedAt());
         } catch (RuntimeException e) {
-            return java.time.Instant.EPOCH;
+            return Instant.EPOCH;
         }
     }
 }

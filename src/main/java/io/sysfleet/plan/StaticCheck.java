@@ -10,6 +10,7 @@ import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.Playbook;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class StaticCheck {
             boolean differs = perLocation.get(String.valueOf(p.location())) > 1;
             problems.add(differs && !hosts.isEmpty() ? new Problem(p.location(), p.message() + " (" + hosts(hosts) + ")") : p);
         });
-        problems.sort(java.util.Comparator.comparing((Problem p) -> p.location() == null ? "" : p.location().file())
+        problems.sort(Comparator.comparing((Problem p) -> p.location() == null ? "" : p.location().file())
                 .thenComparingInt(p -> p.location() == null ? 0 : p.location().line())
                 .thenComparingInt(p -> p.location() == null ? 0 : p.location().column()));
         throw new ConfigException(problems);
