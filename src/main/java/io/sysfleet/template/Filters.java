@@ -140,10 +140,17 @@ final class Filters {
 
     private static final Map<String, AnsibleFilter> ALL = new TreeMap<>();
 
+    /** Filters that are Ansible's plugins (ansible.builtin.NAME); the others are Jinja2's, without that name. */
+    private static final java.util.Set<String> ANSIBLE = java.util.Set.of("bool", "to_json", "mandatory", "ternary",
+            "combine", "dict2items", "items2dict", "regex_replace", "split", "flatten", "type_debug", "unique", "min",
+            "max");
+
     private static void add(String name, boolean takesUndefined, String params, Fn fn) {
         List<String> p = params.isEmpty() ? List.of() : List.of(params.split(","));
         ALL.put(name, new AnsibleFilter(name, takesUndefined, p, fn));
-        ALL.put("ansible.builtin." + name, new AnsibleFilter(name, takesUndefined, p, fn));
+        if (ANSIBLE.contains(name)) {
+            ALL.put("ansible.builtin." + name, new AnsibleFilter(name, takesUndefined, p, fn));
+        }
     }
 
     private static void add(String name, String params, Fn fn) {
@@ -264,13 +271,17 @@ final class Filters {
             }
             int precision = Py.big(a.get(0, 0L)).intValue();
             String method = a.string(1, "common");
+            if (method.equals("common") && !Py.isFloat(v)) {
+                return Py.integer(Py.big(v));
+            }
             RoundingMode mode = switch (method) {
-                case "common" -> RoundingMode.HALF_UP;
+                case "common" -> RoundingMode.HALF_EVEN;
                 case "ceil" -> RoundingMode.CEILING;
                 case "floor" -> RoundingMode.FLOOR;
                 default -> throw Py.fail("method must be common, ceil or floor");
             };
-            return new BigDecimal(Py.dbl(v)).setScale(precision, mode).doubleValue();
+            double r = new BigDecimal(Py.dbl(v)).setScale(precision, mode).doubleValue();
+            return r == 0 && Py.dbl(v) < 0 ? -0.0 : r; // Python keeps the sign: round(-0.4) is -0.0
         });
         add("dict2items", "key_name,value_name", (v, a) -> {
             if (!(v instanceof Map<?, ?> m)) {
@@ -314,6 +325,9 @@ final class Filters {
             Map<Object, Object> out = new LinkedHashMap<>();
             for (Object d : dicts) {
                 Py.defined(d);
+                if (d == null) {
+                    continue;
+                }
                 if (d instanceof List<?> l) {
                     for (Object x : l) {
                         merge(out, dictArg(x), recursive);
@@ -340,8 +354,7 @@ final class Filters {
         add("regex_replace", "pattern,replacement,ignorecase,multiline", (v, a) -> {
             int flags = (a.bool(2, false) ? Pattern.CASE_INSENSITIVE : 0) | (a.bool(3, false) ? Pattern.MULTILINE : 0);
             Matcher m = regex(a.string(0, ""), flags).matcher(Py.str(v));
-            String repl = a.string(1, "").replaceAll("\\\\(\\d)", "\\$$1").replace("\\g<", "${").replaceAll(
-                    "\\$\\{(\\w+)>", "\\${$1}");
+            String repl = javaReplacement(a.string(1, ""));
             try {
                 return m.replaceAll(repl);
             } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
@@ -574,6 +587,40 @@ final class Filters {
         } catch (PatternSyntaxException e) {
             throw Py.fail("invalid regular expression '" + pattern + "': " + e.getDescription());
         }
+    }
+
+    /** Python's re.sub template (\\1, \\g<name>, \\\\) as a Java replacement string. */
+    private static String javaReplacement(String py) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < py.length(); i++) {
+            char c = py.charAt(i);
+            if (c == '\\' && i + 1 < py.length()) {
+                char d = py.charAt(++i);
+                if (Character.isDigit(d)) {
+                    sb.append('$').append(d);
+                } else if (d == 'g' && i + 1 < py.length() && py.charAt(i + 1) == '<' && py.indexOf('>', i) > 0) {
+                    int end = py.indexOf('>', i);
+                    String g = py.substring(i + 2, end);
+                    sb.append(g.matches("\\d+") ? "$" + g : "${" + g + "}");
+                    i = end;
+                } else if (d == 'n') {
+                    sb.append('\n');
+                } else if (d == 't') {
+                    sb.append('\t');
+                } else if (d == '\\') {
+                    sb.append("\\\\");
+                } else {
+                    sb.append("\\\\").append(d == '$' ? "\\$" : String.valueOf(d));
+                }
+            } else if (c == '$') {
+                sb.append("\\$");
+            } else if (c == '\\') {
+                sb.append("\\\\");
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     static boolean search(Object v, String pattern, boolean match, boolean full, int flags) {

@@ -28,6 +28,10 @@ final class JinjaErrors {
         if (end.find()) {
             return "syntax error: missing {% " + end.group(1) + " %}";
         }
+        java.util.regex.Matcher big = java.util.regex.Pattern.compile("over limit of (\\d+)").matcher(msg);
+        if (big.find()) {
+            return "output would exceed " + big.group(1) + " characters (the template expands too much)";
+        }
         if (msg.contains("Unclosed")) {
             return "syntax error: a string, {{ or {% is not closed";
         }

@@ -67,6 +67,9 @@ final class Py {
         if (v instanceof String) {
             return "str";
         }
+        if (v instanceof AnsibleSyntax.Tuple) {
+            return "tuple";
+        }
         if (v instanceof List<?>) {
             return "list";
         }
@@ -168,7 +171,8 @@ final class Py {
         if (v instanceof String s) {
             quote(s, sb);
         } else if (v instanceof List<?> l) {
-            sb.append('[');
+            boolean tuple = v instanceof AnsibleSyntax.Tuple;
+            sb.append(tuple ? '(' : '[');
             boolean first = true;
             for (Object o : l) {
                 if (!first) {
@@ -177,7 +181,7 @@ final class Py {
                 first = false;
                 repr(o, sb);
             }
-            sb.append(']');
+            sb.append(tuple ? (l.size() == 1 ? ",)" : ")") : "]");
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
@@ -374,6 +378,9 @@ final class Py {
             return false;
         }
         if (container instanceof Map<?, ?> m) {
+            if (item instanceof List<?> || item instanceof Map<?, ?>) {
+                throw fail("unhashable type: '" + typeName(item) + "'");
+            }
             return findKey(m, item) != null || item == null && m.containsKey(null);
         }
         throw fail("argument of type '" + typeName(container) + "' is not iterable");

@@ -30,6 +30,19 @@ final class PyLiteral {
         PyLiteral p = new PyLiteral(text);
         try {
             Object v = p.value();
+            if (p.peek(',')) {
+                List<Object> tuple = new ArrayList<>();
+                tuple.add(v);
+                while (p.peek(',')) {
+                    p.i++;
+                    p.ws();
+                    if (p.i == text.length()) {
+                        break;
+                    }
+                    tuple.add(p.value());
+                }
+                v = new AnsibleSyntax.Tuple(tuple);
+            }
             p.ws();
             return p.i == text.length() ? Optional.ofNullable(v).or(() -> Optional.of(NONE)) : Optional.empty();
         } catch (NotLiteral e) {
@@ -104,7 +117,7 @@ final class PyLiteral {
         };
     }
 
-    private List<Object> sequence(char close) {
+    private Object sequence(char close) {
         if (++depth > MAX_DEPTH) {
             throw new NotLiteral();
         }
@@ -124,9 +137,9 @@ final class PyLiteral {
         i++;
         depth--;
         if (close == ')' && out.size() == 1 && !comma) {
-            throw new NotLiteral(); // (x) is not a tuple; Python would give x, but nothing we print looks so
+            return out.get(0); // (x) is x
         }
-        return out;
+        return close == ')' ? new AnsibleSyntax.Tuple(out) : out;
     }
 
     private Map<Object, Object> dict() {

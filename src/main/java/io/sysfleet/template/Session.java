@@ -168,7 +168,57 @@ final class Session {
                 return raw;
             }
         }
-        return literal(renderText(template));
+        String text = renderText(escapeBackslashes(template));
+        return NATIVE_TEXT.matcher(template).matches() ? text : literal(text);
+    }
+
+    /**
+     * A template that is one expression ending in {@code | string} or {@code | to_json}: Ansible marks that
+     * text native and does not turn it back into a list or dict.
+     */
+    private static final Pattern NATIVE_TEXT = Pattern.compile(
+            "^\\{\\{(?:(?!\\}\\}|\\{\\{).)*\\|\\s*(?:ansible\\.builtin\\.)?(?:string|to_json|to_nice_json)"
+                    + "\\s*(?:\\([^}]*\\))?\\s*\\}\\}$", Pattern.DOTALL);
+
+    /**
+     * Ansible's _escape_backslashes: inside {@code {{ }}}, a string literal's backslashes are doubled before
+     * Jinja2 reads it, so {@code '\\n'} there is a backslash and an n (in {@code {% %}} and {@code when} it
+     * is a newline).
+     */
+    static String escapeBackslashes(String template) {
+        if (template.indexOf('\\') < 0 || !template.contains("{{")) {
+            return template;
+        }
+        StringBuilder sb = new StringBuilder(template.length() + 8);
+        boolean inVar = false;
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (!inVar) {
+                sb.append(c);
+                if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
+                    sb.append('{');
+                    i++;
+                    inVar = true;
+                }
+                continue;
+            }
+            if (c == '}' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
+                sb.append("}}");
+                i++;
+                inVar = false;
+            } else if (c == '\'' || c == '"') {
+                int j = i + 1;
+                while (j < template.length() && template.charAt(j) != c) {
+                    j += template.charAt(j) == '\\' ? 2 : 1;
+                }
+                int end = Math.min(j + 1, template.length());
+                sb.append(template.substring(i, end).replace("\\", "\\\\"));
+                i = end - 1;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     static Object literal(String text) {

@@ -59,11 +59,17 @@ final class Tests {
 
     private static final Map<String, AnsibleTest> ALL = new TreeMap<>();
 
+    /** Tests that are Ansible's plugins (ansible.builtin.NAME); the others are Jinja2's, without that name. */
+    private static final java.util.Set<String> ANSIBLE = java.util.Set.of("version", "failed", "succeeded",
+            "changed", "skipped", "truthy", "falsy", "match", "search", "regex", "contains");
+
     private static void add(String name, boolean takesUndefined, int maxArgs, Fn fn, String... aliases) {
         AnsibleTest t = new AnsibleTest(name, takesUndefined, maxArgs, fn);
         for (String n : concat(name, aliases)) {
             ALL.put(n, t);
-            ALL.put("ansible.builtin." + n, t);
+            if (ANSIBLE.contains(name)) {
+                ALL.put("ansible.builtin." + n, t);
+            }
         }
     }
 
@@ -92,19 +98,19 @@ final class Tests {
     static {
         add("defined", true, 0, (v, a) -> !(v instanceof Undefined));
         add("undefined", true, 0, (v, a) -> v instanceof Undefined);
-        add("none", 0, (v, a) -> v == null);
-        add("boolean", 0, (v, a) -> v instanceof Boolean);
-        add("true", 0, (v, a) -> Boolean.TRUE.equals(v));
-        add("false", 0, (v, a) -> Boolean.FALSE.equals(v));
-        add("number", 0, (v, a) -> Py.isNumber(v));
-        add("integer", 0, (v, a) -> Py.isInt(v));
-        add("float", 0, (v, a) -> Py.isFloat(v));
-        add("string", 0, (v, a) -> v instanceof CharSequence);
-        add("mapping", 0, (v, a) -> v instanceof Map<?, ?>);
-        add("sequence", 0, (v, a) -> v instanceof List<?> || v instanceof CharSequence || v instanceof Map<?, ?>);
+        add("none", true, 0, (v, a) -> v == null);
+        add("boolean", true, 0, (v, a) -> v instanceof Boolean);
+        add("true", true, 0, (v, a) -> Boolean.TRUE.equals(v));
+        add("false", true, 0, (v, a) -> Boolean.FALSE.equals(v));
+        add("number", true, 0, (v, a) -> Py.isNumber(v));
+        add("integer", true, 0, (v, a) -> Py.isInt(v));
+        add("float", true, 0, (v, a) -> Py.isFloat(v));
+        add("string", true, 0, (v, a) -> v instanceof CharSequence);
+        add("mapping", true, 0, (v, a) -> v instanceof Map<?, ?>);
+        add("sequence", true, 0, (v, a) -> v instanceof List<?> || v instanceof CharSequence || v instanceof Map<?, ?>);
         add("iterable", 0, (v, a) -> v instanceof List<?> || v instanceof CharSequence || v instanceof Map<?, ?>);
-        add("lower", 0, (v, a) -> Py.str(v).equals(Py.str(v).toLowerCase(java.util.Locale.ROOT)));
-        add("upper", 0, (v, a) -> Py.str(v).equals(Py.str(v).toUpperCase(java.util.Locale.ROOT)));
+        add("lower", 0, (v, a) -> cased(Py.str(v), true));
+        add("upper", 0, (v, a) -> cased(Py.str(v), false));
         add("eq", 1, (v, a) -> Py.eq(v, arg(a, 0)), "equalto", "==");
         add("ne", 1, (v, a) -> !Py.eq(v, arg(a, 0)), "!=");
         add("lt", 1, (v, a) -> Py.order("<", v, arg(a, 0)), "lessthan", "<");
@@ -113,7 +119,7 @@ final class Tests {
         add("ge", 1, (v, a) -> Py.order(">=", v, arg(a, 0)), ">=");
         add("in", 1, (v, a) -> Py.contains(arg(a, 0), v));
         add("contains", 1, (v, a) -> Py.contains(v, arg(a, 0)));
-        add("sameas", 1, (v, a) -> v == arg(a, 0) || v instanceof Boolean && v.equals(arg(a, 0)));
+        add("sameas", true, 1, (v, a) -> v == arg(a, 0) || v instanceof Boolean && v.equals(arg(a, 0)));
         add("divisibleby", 1, (v, a) -> Py.eq(Py.mod(v, arg(a, 0)), 0L));
         add("even", 0, (v, a) -> Py.eq(Py.mod(v, 2L), 0L));
         add("odd", 0, (v, a) -> Py.eq(Py.mod(v, 2L), 1L));
@@ -128,6 +134,21 @@ final class Tests {
         add("match", 2, (v, a) -> regex(v, a, true));
         add("search", 2, (v, a) -> regex(v, a, false));
         add("regex", 3, (v, a) -> regex(v, a, false));
+    }
+
+    /** Python's str.islower()/isupper(): at least one cased character, and all of them in that case. */
+    private static boolean cased(String s, boolean lower) {
+        boolean any = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isUpperCase(c) || Character.isLowerCase(c)) {
+                any = true;
+                if (lower ? Character.isUpperCase(c) : Character.isLowerCase(c)) {
+                    return false;
+                }
+            }
+        }
+        return any;
     }
 
     private static Object convert(Object v, List<Object> a) {
