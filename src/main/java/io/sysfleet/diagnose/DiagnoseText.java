@@ -171,7 +171,8 @@ public final class DiagnoseText {
         all.add(head);
         all.addAll(rows);
         for (List<String> r : all) {
-            for (int i = 0; i < r.size(); i++) {
+            // a row shorter than the header (a host that was not diagnosed) spans the columns: it sets no width
+            for (int i = 0; i < r.size() && (r.size() == head.size() || i < r.size() - 1); i++) {
                 w[i] = Math.max(w[i], r.get(i).length());
             }
         }
