@@ -11,6 +11,8 @@ command -v ansible-playbook >/dev/null || need+=(ansible)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v sudo >/dev/null || need+=(sudo)   # the local transport's become tests run for real with it
+# diagnose --prometheus output is parsed by the official Python client's parser in the tests (the oracle)
+[[ -d /usr/lib/python3/dist-packages/prometheus_client ]] || need+=(python3-prometheus-client)
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: missing ${need[*]}; run as root or install them" >&2

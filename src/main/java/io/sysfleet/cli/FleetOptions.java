@@ -3,11 +3,7 @@ package io.sysfleet.cli;
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
-import io.sysfleet.transport.HostKeyPolicy;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,17 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The options every command that reaches hosts shares (run, check, rollback): a picocli mixin. */
-final class FleetOptions {
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec mixee;
-
-    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "FILE", description = "The YAML inventory.")
-    Path inventory;
-
-    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts (Ansible pattern).")
-    String limit;
+/**
+ * The options of the commands that run playbooks or rollbacks (run, check, rollback): a picocli mixin. The
+ * connection options (inventory, limit, host keys, timeouts, forks) come from {@link ConnectionOptions}, which
+ * diagnose shares.
+ */
+final class FleetOptions extends ConnectionOptions {
 
     @Option(names = {"-D", "--diff"}, description = "Show a unified diff of each file change.")
     boolean diff;
@@ -38,27 +29,9 @@ final class FleetOptions {
                     + "~/.local/state/sysfleet).")
     Path stateDir;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default ~/.ssh/known_hosts).")
-    Path knownHosts;
-
-    @Option(names = "--host-key-policy", paramLabel = "POLICY",
-            description = "strict (default): unknown or changed host keys are refused; accept-new: record unknown "
-                    + "keys, still refuse changed ones.")
-    String hostKeyPolicy = "strict";
-
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "SSH connect timeout (default 10).")
-    int connectTimeout = 10;
-
-    @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "Timeout of one remote command (default 60).")
-    int commandTimeout = 60;
-
     @Option(names = "--progress", paramLabel = "WHEN",
             description = "Live status line on stderr: auto (default: when on a terminal), always, never.")
     String progress = "auto";
-
-    @Option(names = {"-f", "--forks"}, paramLabel = "N",
-            description = "How many hosts to run at once (default " + RunOptions.DEFAULT_FORKS + ").")
-    int forks = RunOptions.DEFAULT_FORKS;
 
     @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
     Path reportJson;
@@ -75,19 +48,9 @@ final class FleetOptions {
     /** The validated options of a run with default batches and failure threshold for plays that set none. */
     RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home,
                           List<String> serial, Double maxFailPercent) {
-        HostKeyPolicy policy = switch (hostKeyPolicy) {
-            case "strict" -> HostKeyPolicy.STRICT;
-            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
-            default -> throw usage("--host-key-policy must be strict or accept-new, got '" + hostKeyPolicy + "'");
-        };
-        if (connectTimeout <= 0 || commandTimeout <= 0) {
-            throw usage("timeouts must be positive");
-        }
-        if (forks < 1 || forks > 500) {
-            throw usage("--forks must be from 1 to 500, got " + forks);
-        }
-        return new RunOptions(playbook, inventory, limit, check, offline, stateDir(env, home), knownHosts, policy,
-                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks, serial, maxFailPercent);
+        return new RunOptions(playbook, inventory, limit, check, offline, stateDir(env, home), knownHosts, policy(),
+                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), validForks(), serial,
+                maxFailPercent);
     }
 
     Path stateDir(Map<String, String> env, Path home) {
@@ -115,7 +78,4 @@ final class FleetOptions {
         };
     }
 
-    ParameterException usage(String message) {
-        return new ParameterException(mixee.commandLine(), message);
-    }
 }

@@ -22,6 +22,7 @@ import java.io.StringWriter;
                 LintCommand.class,
                 RunCommand.class,
                 CheckCommand.class,
+                DiagnoseCommand.class,
                 RollbackCommand.class,
                 RunsCommand.class,
                 LabCommand.class,
@@ -37,6 +38,7 @@ import java.io.StringWriter;
                 "5:bad command-line usage",
                 "6:lint found errors",
                 "7:check mode found drift",
+                "8:diagnose found findings at or above --fail-on",
                 "99:interrupted"})
 public final class Main implements Runnable {
 

@@ -22,12 +22,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  * <p>Mode 0644 on purpose: reports hold host names, key names, values and diffs of sysctl files, no secrets,
  * and CI artifact collectors often run as another user.
  */
-final class ReportFiles {
+public final class ReportFiles {
     private ReportFiles() {
     }
 
     /** Writes {@code text} as UTF-8; failures become a {@link SysfleetException} (exit 1, phase "report"). */
-    static void writeAtomically(Path file, String text, String what) {
+    public static void writeAtomically(Path file, String text, String what) {
         Path target = file.toAbsolutePath().normalize();
         Path dir = target.getParent();
         Path tmp = null;
