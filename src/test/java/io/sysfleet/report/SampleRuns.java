@@ -62,6 +62,22 @@ final class SampleRuns {
                 new PlayResult("Second play", List.of(odd), null)));
     }
 
+    /** Markup, quotes, a closing textarea and control characters in every value a host or playbook gives. */
+    static final String SCRIPT = "<script>window.pwned=1</script>";
+    static final String EVIL_HOST = "evil\"><img src=x onerror=\"window.pwned=2\">";
+    static final String EVIL_VALUE = "</textarea>" + SCRIPT + "\"q\" 'a' & \u2028\u2029 \u0007 </script> </";
+    static final String EVIL_PLAY = "</title><script>window.pwned=3</script> \"play\"";
+
+    static RunReport hostile() {
+        HostResult evil = new HostResult(EVIL_HOST, Status.FAILED, List.of(
+                key(SCRIPT, "net.core.somaxconn", EVIL_VALUE, "\"old\" <b>bold</b>", null, false, false, false,
+                        "<iframe src=\"javascript:window.pwned=4\"></iframe>", "kernel: " + SCRIPT)),
+                List.of("--- a\n+++ b\n@@ -1 +1 @@\n-x = </script><script>window.pwned=5</script>\n+x = " + EVIL_VALUE + "\n"),
+                List.of("<style>body{display:none}</style>"), "verify", "sysctl: " + SCRIPT + " " + CONTROL, true);
+        return new RunReport("run-<id>\"", false, STARTED, FINISHED,
+                List.of(new PlayResult(EVIL_PLAY, List.of(evil), null)));
+    }
+
     /** A check run with drift: one key would change, one would be removed, one is already right. */
     static RunReport checkWithDrift() {
         HostResult drift = new HostResult("web2", Status.CHANGED, List.of(
