@@ -63,7 +63,7 @@ public final class HtmlReport {
 
     /** One host: its row in the overview and its details. */
     record HostView(String name, String status, String label, String search, List<Cell> cells, String time,
-                    String headline, List<PlayView> plays) {
+                    String headline, List<PlayView> plays, String rollback) {
     }
 
     /** A host's outcome in one play (status {@code none}: the host was not in that play). */
@@ -73,7 +73,7 @@ public final class HtmlReport {
     /** What one play did on one host. */
     record PlayView(String play, String status, String label, String phase, String error, String undo,
                     boolean undoOk, String time, List<KeyView> keys, List<List<DiffLine>> diffs,
-                    List<String> warnings, String rollback) {
+                    List<String> warnings, boolean mayHaveChanged) {
     }
 
     /** One key's values and outcome. */
@@ -158,43 +158,39 @@ public final class HtmlReport {
         List<Cell> cells = new ArrayList<>();
         List<PlayView> plays = new ArrayList<>();
         long ms = 0;
-        String headline = null;
+        String problem = null;
+        long changedKeys = 0;
+        int files = 0;
         for (int i = 0; i < perPlay.length; i++) {
             HostResult h = perPlay[i];
             String play = shown(report.plays().get(i).name());
             if (h == null) {
-                cells.add(new Cell("none", "–", play + ": not in this play"));
+                cells.add(new Cell("none", "–", "not in this play"));
                 continue;
             }
             ms += h.elapsedMs();
             String label = label(h.status(), report.check());
-            cells.add(new Cell(word(h.status()), abbr(label), play + ": " + label));
-            plays.add(play(play, h, report.check(), ctx));
-            if (headline == null) {
-                headline = headline(h, report.check());
+            cells.add(new Cell(word(h.status()), abbr(label), null));
+            plays.add(play(play, h, report.check()));
+            if (problem == null && h.error() != null && h.status() != HostResult.Status.OK
+                    && h.status() != HostResult.Status.CHANGED) {
+                problem = firstLine((h.phase() == null ? "" : h.phase() + ": ") + shown(h.error()));
             }
+            changedKeys += h.keys().stream().filter(k -> k.changed() && k.error() == null && !k.skipped()).count();
+            files += h.diffs().size();
         }
         HostResult.Status worst = worst(perPlay);
+        // The line in the overview row: the first problem, else what changed.
+        String headline = problem != null ? problem : changedKeys == 0 && files == 0 ? null
+                : changedKeys + " key" + (changedKeys == 1 ? "" : "s") + (report.check() ? " would change" : " changed")
+                + (files == 0 ? "" : ", " + files + " file edit" + (files == 1 ? "" : "s"));
+        boolean rollback = plays.stream().anyMatch(PlayView::mayHaveChanged);
         return new HostView(shown(name), word(worst), label(worst, report.check()),
                 shown(name).toLowerCase(Locale.ROOT), cells, ms > 0 ? duration(Duration.ofMillis(ms)) : null,
-                headline, plays);
+                headline, plays, rollback ? shown(ctx.undoHost(name)) : null);
     }
 
-    /** The line in the overview row: the first problem, else what changed. */
-    private static String headline(HostResult h, boolean check) {
-        return switch (h.status()) {
-            case FAILED, UNREACHABLE, SKIPPED -> h.error() == null ? null
-                    : firstLine((h.phase() == null ? "" : h.phase() + ": ") + shown(h.error()));
-            case CHANGED -> {
-                long keys = h.keys().stream().filter(k -> k.changed() && k.error() == null && !k.skipped()).count();
-                String files = h.diffs().isEmpty() ? "" : ", " + h.diffs().size() + " file" + (h.diffs().size() == 1 ? "" : "s");
-                yield keys + " key" + (keys == 1 ? "" : "s") + (check ? " would change" : " changed") + files;
-            }
-            case OK -> null;
-        };
-    }
-
-    private static PlayView play(String play, HostResult h, boolean check, ReportContext ctx) {
+    private static PlayView play(String play, HostResult h, boolean check) {
         List<KeyView> keys = h.keys().stream().map(k -> key(k, check)).toList();
         List<List<DiffLine>> diffs = h.diffs().stream().map(HtmlReport::diff).toList();
         List<String> warnings = h.warnings().stream().map(HtmlReport::shown).toList();
@@ -213,10 +209,9 @@ public final class HtmlReport {
         }
         boolean mayHaveChanged = !check && (h.status() == HostResult.Status.CHANGED
                 || h.status() == HostResult.Status.FAILED && !undoOk);
-        String rollback = mayHaveChanged ? shown(ctx.undoHost(h.host())) : null;
         return new PlayView(play, word(h.status()), label(h.status(), check), shown(h.phase()), shown(h.error()), undo,
                 undoOk, h.elapsedMs() > 0 ? duration(Duration.ofMillis(h.elapsedMs())) : null, keys, diffs, warnings,
-                rollback);
+                mayHaveChanged);
     }
 
     private static KeyView key(KeyResult k, boolean check) {

@@ -82,7 +82,7 @@ class HtmlReportTest {
         assertEquals(SampleRuns.KERNEL_ERROR + " (undone: /etc/sysctl.conf and live values restored and verified)",
                 db1.error());
         assertTrue(db1.undoOk() && db1.undo().startsWith("Undone"), db1.undo());
-        assertEquals(null, db1.rollback(), "undone: nothing to roll back");
+        assertEquals(null, page.hosts().get(0).rollback(), "undone: nothing to roll back");
         HtmlReport.KeyView k = db1.keys().get(0);
         assertEquals(List.of("999999999999", "65536", "65536", "no", "failed", SampleRuns.KERNEL_ERROR),
                 List.of(k.planned().text(), k.old().text(), k.now().text(), k.verified(), k.outcome(), k.error()));
@@ -91,7 +91,8 @@ class HtmlReportTest {
 
         HtmlReport.PlayView web2 = page.hosts().get(3).plays().get(0);
         assertEquals("sysfleet rollback --run 20240501T101530-ab12 -i inventories/prod.yml --limit web2",
-                web2.rollback());
+                page.hosts().get(3).rollback());
+        assertEquals("1 key changed, 1 file edit", page.hosts().get(3).headline());
         assertEquals(List.of("sysctl.conf had CRLF line endings; kept them"), web2.warnings());
         assertEquals(List.of("meta", "meta", "hunk", "ctx", "del", "add"),
                 web2.diffs().get(0).stream().map(HtmlReport.DiffLine::kind).toList());
@@ -102,6 +103,7 @@ class HtmlReportTest {
         assertTrue(db2.undo().startsWith("Nothing was changed"), "a plan failure changed nothing: " + db2.undo());
         String html = HtmlReport.render(SampleRuns.apply(), CONTEXT);
         assertTrue(html.contains("<span class=\"del\">-net.ipv4.tcp_fin_timeout = 60</span>"), "the diff's lines");
+        assertTrue(html.contains("<td class=\"ph\">(not read)</td>"), "a missing value is marked as a placeholder");
         assertTrue(html.contains("unknown key &#39;net.ipv4.tcp_bogus&#39; for CentOS 7 &amp; &lt;later&gt;")
                 || html.contains("unknown key 'net.ipv4.tcp_bogus' for CentOS 7 &amp; &lt;later&gt;"), "escaped error");
     }
@@ -112,9 +114,9 @@ class HtmlReportTest {
                 ExitCode.DRIFT, null);
         HtmlReport.Page page = HtmlReport.page(SampleRuns.checkWithDrift(), ctx);
         assertEquals("drift", page.hosts().get(0).label());
-        assertEquals("2 keys would change, 1 file", page.hosts().get(0).headline());
+        assertEquals("2 keys would change, 1 file edit", page.hosts().get(0).headline());
         assertEquals("would change", page.hosts().get(0).plays().get(0).keys().get(0).outcomeLabel());
-        assertEquals(null, page.hosts().get(0).plays().get(0).rollback());
+        assertEquals(null, page.hosts().get(0).rollback());
         String html = HtmlReport.render(SampleRuns.checkWithDrift(), ctx);
         assertTrue(html.contains("exit 7 DRIFT"), "exit");
         assertFalse(html.contains("id=\"undo\""), "check mode changes nothing: no undo command");
