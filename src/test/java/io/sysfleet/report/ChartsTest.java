@@ -141,8 +141,8 @@ class ChartsTest {
     }
 
     /**
-     * A check run that writes the HTML and Markdown reports, in a JVM of its own with class loading logged:
-     * the charting library (and AWT) is never loaded on that path.
+     * A check run from the command line that writes the HTML and Markdown reports, in a JVM of its own with class
+     * loading logged: the reports carry who ran what, and the charting library (and AWT) is never loaded.
      */
     @Test
     void chartLibraryStaysOffTheRunPath() throws Exception {
@@ -157,7 +157,15 @@ class ChartsTest {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2, TimeUnit.MINUTES));
-        assertTrue(Files.readString(tmp.resolve("r.html")).contains("web1"), out);
+        String html = Files.readString(tmp.resolve("r.html"));
+        assertTrue(html.contains("data-name=\"web1\""), out);
+        assertTrue(html.contains("<h1>sysfleet check "), "the command");
+        assertTrue(html.contains(">" + root.resolve("playbooks/site.yml") + "<") && html.contains(">" + inv + "<"),
+                "playbook and inventory as given");
+        assertTrue(html.contains("id=\"who\">" + System.getProperty("user.name") + " on ")
+                || html.contains("id=\"who\">" + System.getenv("USER") + " on "), "who ran it");
+        assertFalse(html.contains("id=\"undo\""), "check mode changes nothing");
+        assertTrue(Files.readString(tmp.resolve("r.md")).contains("sysfleet check"), "the Markdown summary too");
         assertTrue(out.contains("io.sysfleet.report.HtmlReport"), "the path did render the report");
         assertFalse(out.contains("org.knowm.xchart"), "xchart is not loaded");
         assertFalse(out.contains("java.awt.image.BufferedImage"), "AWT is not loaded");
