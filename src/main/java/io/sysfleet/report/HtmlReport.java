@@ -5,6 +5,7 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.sysfleet.apply.HostResult;
 import io.sysfleet.apply.KeyResult;
+import io.sysfleet.core.ExitCode;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,25 +125,23 @@ public final class HtmlReport {
                 byHost.computeIfAbsent(h.host(), k -> new HostResult[report.plays().size()])[i] = h;
             }
         }
-        List<HostView> hosts = new ArrayList<>();
-        Map<HostResult.Status, Integer> counts = new EnumMap<>(HostResult.Status.class);
+        Map<HostResult.Status, List<HostView>> byStatus = new EnumMap<>(HostResult.Status.class);
         for (Map.Entry<String, HostResult[]> e : byHost.entrySet()) {
-            HostView v = host(e.getKey(), e.getValue(), report, ctx);
-            hosts.add(v);
-            counts.merge(worst(e.getValue()), 1, Integer::sum);
+            byStatus.computeIfAbsent(worst(e.getValue()), k -> new ArrayList<>())
+                    .add(host(e.getKey(), e.getValue(), report, ctx));
         }
-        hosts.sort(Comparator.comparingInt(h -> SEVERITY.indexOf(HostResult.Status.valueOf(
-                h.status().toUpperCase(Locale.ROOT))))); // stable: first appearance within a status
+        List<HostView> hosts = new ArrayList<>(); // worst status first, then in order of first appearance
+        SEVERITY.forEach(s -> hosts.addAll(byStatus.getOrDefault(s, List.of())));
         List<Count> countViews = new ArrayList<>();
         for (HostResult.Status s : SEVERITY) {
-            int n = counts.getOrDefault(s, 0);
+            int n = byStatus.getOrDefault(s, List.of()).size();
             countViews.add(new Count(word(s), label(s, report.check()), n,
                     hosts.isEmpty() ? "0" : String.format(Locale.ROOT, "%.2f", 100.0 * n / hosts.size())));
         }
 
         String command = ctx.command() == null ? (report.check() ? "check" : "run") : ctx.command();
-        int exit = ctx.exit() == null ? report.exitCode().code() : ctx.exit().code();
-        var exitCode = ctx.exit() == null ? report.exitCode() : ctx.exit();
+        ExitCode exitCode = ctx.exit() == null ? report.exitCode() : ctx.exit();
+        int exit = exitCode.code();
         String title = "sysfleet " + command + " " + shown(report.runId()) + ": "
                 + (exit == 0 ? "ok" : "exit " + exit);
         return new Page(title, command, report.check(), shown(report.runId()), WHEN.format(report.started()),
@@ -313,7 +311,7 @@ public final class HtmlReport {
 
     private static String generator() {
         String v = HtmlReport.class.getPackage().getImplementationVersion();
-        return "sysfleet " + (v == null ? "development build" : v) + ", " + WHEN.format(Instant.now());
+        return "sysfleet " + (v == null ? "development build" : v);
     }
 
     /**
