@@ -238,12 +238,19 @@ public final class HtmlReport {
         return v == null ? new Value("(" + ifNull + ")", true) : new Value(shown(v), false);
     }
 
-    /** A unified diff's lines with their kinds. */
+    /** Lines of one diff shown on the page; the rest is in the JSON report. */
+    static final int MAX_DIFF_LINES = 1000;
+
+    /** A unified diff's lines with their kinds, at most {@link #MAX_DIFF_LINES} of them. */
     static List<DiffLine> diff(String diff) {
         List<DiffLine> lines = new ArrayList<>();
-        for (String line : diff.split("\n", -1)) {
-            if (line.isEmpty() && lines.size() > 0 && diff.endsWith("\n")) {
-                continue;
+        String[] all = diff.split("\n", -1);
+        int n = diff.endsWith("\n") ? all.length - 1 : all.length;
+        for (int i = 0; i < n; i++) {
+            String line = all[i];
+            if (lines.size() == MAX_DIFF_LINES) {
+                lines.add(new DiffLine("meta", "… " + (n - i) + " more lines not shown (the JSON report has the whole diff)"));
+                break;
             }
             String kind = line.startsWith("+++") || line.startsWith("---") ? "meta"
                     : line.startsWith("@@") ? "hunk"

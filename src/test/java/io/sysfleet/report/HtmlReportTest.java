@@ -155,6 +155,16 @@ class HtmlReportTest {
     }
 
     @Test
+    void aHugeDiffIsCut() {
+        String diff = "--- a\n+++ b\n@@ -1,3000 +1,3000 @@\n" + "-x\n+y\n".repeat(1500);
+        List<HtmlReport.DiffLine> lines = HtmlReport.diff(diff);
+        assertEquals(HtmlReport.MAX_DIFF_LINES + 1, lines.size());
+        assertEquals("… 2003 more lines not shown (the JSON report has the whole diff)", lines.get(lines.size() - 1).text());
+        assertEquals(List.of("a", "b"), HtmlReport.diff("a\nb").stream().map(HtmlReport.DiffLine::text).toList(),
+                "a last line without a newline is kept");
+    }
+
+    @Test
     void durations() {
         assertEquals("250 ms", HtmlReport.duration(java.time.Duration.ofMillis(250)));
         assertEquals("12.5 s", HtmlReport.duration(java.time.Duration.ofMillis(12_500)));
