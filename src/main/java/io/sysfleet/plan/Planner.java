@@ -92,6 +92,7 @@ public final class Planner {
         List<Step> steps = new ArrayList<>();
         try {
             for (SysctlTask task : play.tasks()) {
+                task.when().warning().ifPresent(w -> warnings.add(task.when().location() + ": " + w));
                 if (!task.when().evaluate(vars)) {
                     steps.add(Step.skip(task.name(), "when: " + task.when() + " is false"));
                     continue;

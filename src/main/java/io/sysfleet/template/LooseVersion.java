@@ -1,4 +1,4 @@
-package io.sysfleet.playbook;
+package io.sysfleet.template;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -55,6 +55,10 @@ final class LooseVersion {
             throw new IllegalArgumentException("version parameter to compare against cannot be empty");
         }
         int c = compare(components(left), components(right), left, right);
+        return result(op, c);
+    }
+
+    private static boolean result(String op, int c) {
         return switch (op) {
             case "<", "lt" -> c < 0;
             case "<=", "le" -> c <= 0;
@@ -65,6 +69,25 @@ final class LooseVersion {
             default -> throw new IllegalArgumentException("invalid version operator '" + op
                     + "' (use one of <, lt, <=, le, >, gt, >=, ge, ==, eq, !=, ne)");
         };
+    }
+
+    private static final Pattern STRICT = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:([ab])(\\d+))?");
+
+    /** Python's StrictVersion: N.N[.N][{a|b}N]; anything else is an invalid version number. */
+    static boolean compareStrict(String left, String right, String op) {
+        int c = strictKey(left).compareTo(strictKey(right));
+        return result(op, c);
+    }
+
+    private static String strictKey(String v) {
+        Matcher m = STRICT.matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("invalid version number '" + v + "'");
+        }
+        String patch = m.group(3) == null ? "0" : m.group(3);
+        String pre = m.group(4) == null ? "z" : m.group(4) + String.format("%020d", new BigInteger(m.group(5)));
+        return String.format("%020d.%020d.%020d.%s", new BigInteger(m.group(1)), new BigInteger(m.group(2)),
+                new BigInteger(patch), pre);
     }
 
     private static int compare(List<Object> a, List<Object> b, String left, String right) {
