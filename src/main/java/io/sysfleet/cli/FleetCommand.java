@@ -10,7 +10,10 @@ import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
 import io.sysfleet.report.JUnitReport;
 import io.sysfleet.report.JsonReport;
+import io.sysfleet.report.HtmlReport;
+import io.sysfleet.report.MarkdownReport;
 import io.sysfleet.report.Progress;
+import io.sysfleet.report.ReportContext;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.rollback.Rollback;
 import io.sysfleet.report.RunReport;
@@ -72,7 +75,7 @@ abstract class FleetCommand extends BaseCommand {
             return null;
         }
         return Journal.create(options.stateDir(), new RunRecord(runId, kind, rollbackOf, clock.instant().toString(),
-                null, env.getOrDefault("USER", System.getProperty("user.name")), controllerName(),
+                null, user(env), controllerName(),
                 playbook == null ? null : playbook.toAbsolutePath().toString(),
                 options.inventory().toAbsolutePath().toString(), false, "running", null, Map.of()));
     }
@@ -81,14 +84,15 @@ abstract class FleetCommand extends BaseCommand {
      * After a run or rollback: clears the status line, prints the recap, writes the reports, closes the journal
      * with the outcome, and returns the exit code.
      */
-    int conclude(RunReport report, Progress bar, TextReport text, Journal journal, boolean interrupted, Clock clock,
-                 String undoHint) {
+    int conclude(RunReport report, ReportContext context, Progress bar, TextReport text, Journal journal,
+                 boolean interrupted, Clock clock, String undoHint) {
         if (bar != null) {
             bar.finish();
         }
         text.recap(report);
-        writeReports(report);
-        int exit = interrupted ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+        ExitCode exitCode = interrupted ? ExitCode.INTERRUPTED : report.exitCode();
+        writeReports(report, context.withExit(exitCode));
+        int exit = exitCode.code();
         if (journal != null) {
             boolean aborted = report.plays().stream().anyMatch(p -> p.aborted() != null);
             String status = interrupted ? "interrupted" : aborted ? "aborted" : "finished";
@@ -99,14 +103,33 @@ abstract class FleetCommand extends BaseCommand {
         return exit;
     }
 
-    /** Writes the machine-readable reports asked for, whatever the run's outcome. */
-    void writeReports(RunReport report) {
+    /** Writes the reports asked for, whatever the run's outcome. */
+    void writeReports(RunReport report, ReportContext context) {
         if (fleet.reportJson != null) {
             JsonReport.write(report, fleet.reportJson);
         }
         if (fleet.reportJunit != null) {
             JUnitReport.write(report, fleet.reportJunit);
         }
+        if (fleet.reportHtml != null) {
+            HtmlReport.write(report, context, fleet.reportHtml);
+        }
+        if (fleet.reportMarkdown != null) {
+            MarkdownReport.write(report, context, fleet.reportMarkdown);
+        }
+    }
+
+    /** What the human-readable reports say about a run beyond its results: who ran what, and its undo. */
+    ReportContext reportContext(String command, String runId, String rollbackOf, Path playbook, boolean check,
+                                Map<String, String> env) {
+        String inventory = fleet.inventory.toString();
+        String undo = check ? null : "sysfleet rollback --run " + runId + " -i " + ReportContext.shellWord(inventory);
+        return new ReportContext(command, user(env), controllerName(), playbook == null ? null : playbook.toString(),
+                inventory, rollbackOf, null, undo);
+    }
+
+    static String user(Map<String, String> env) {
+        return env.getOrDefault("USER", System.getProperty("user.name"));
     }
 
     static String controllerName() {
@@ -136,8 +159,9 @@ abstract class FleetCommand extends BaseCommand {
                 options.commandTimeout()), new Connector(options, env, clock, home), clock, runId, journal,
                 options.stateDir());
         Progress bar = fleet.progress(text, err());
+        ReportContext context = reportContext("rollback", runId, view.record().id(), null, options.check(), env);
         return withInterruptHandler(rollback::interrupt, () -> conclude(
-                rollback.run(view, inv, selected, bar != null ? bar : text), bar, text, journal,
+                rollback.run(view, inv, selected, bar != null ? bar : text), context, bar, text, journal,
                 rollback.wasInterrupted(), clock, "it can be rolled back too"));
     }
 

@@ -40,6 +40,16 @@ final class FleetOptions extends ConnectionOptions {
             description = "Write a JUnit XML report: a test case per host and task; failures carry the kernel's words.")
     Path reportJunit;
 
+    @Option(names = "--report-html", paramLabel = "FILE",
+            description = "Write an HTML report for people: one self-contained page (opens offline) with the summary, "
+                    + "a filterable fleet overview and each host's values, diffs, errors and undo.")
+    Path reportHtml;
+
+    @Option(names = "--report-markdown", paramLabel = "FILE",
+            description = "Write a short Markdown summary (counts, failed and changed hosts, drift) for "
+                    + "$GITHUB_STEP_SUMMARY or a merge-request comment.")
+    Path reportMarkdown;
+
     /** The validated options of a run. */
     RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home) {
         return runOptions(playbook, check, offline, env, home, List.of(), null);

@@ -10,6 +10,7 @@ import io.sysfleet.journal.Journal;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.Progress;
+import io.sysfleet.report.ReportContext;
 import io.sysfleet.report.RunReport;
 import io.sysfleet.report.TextReport;
 import picocli.CommandLine.Option;
@@ -68,9 +69,10 @@ abstract class PlaybookCommand extends FleetCommand {
         Journal journal = openJournal(options, runId, "run", null, playbook, env, clock);
         FleetRunner runner = new FleetRunner(options, new Connector(options, env, clock, home), KeyCatalog.load(),
                 clock, runId, journal);
+        ReportContext context = reportContext(checkMode() ? "check" : "run", runId, null, playbook, options.check(), env);
         return withInterruptHandler(runner::interrupt, () -> {
             RunReport report = runner.run(pb, inv, bar != null ? bar : text);
-            int exit = conclude(report, bar, text, journal, runner.wasInterrupted(), clock,
+            int exit = conclude(report, context, bar, text, journal, runner.wasInterrupted(), clock,
                     "undo it with: sysfleet rollback --run " + runId + " -i " + fleet.inventory);
             if (journal != null && !runner.wasInterrupted()
                     && report.plays().stream().anyMatch(p -> p.aborted() != null)) {

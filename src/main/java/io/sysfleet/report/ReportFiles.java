@@ -28,6 +28,11 @@ public final class ReportFiles {
 
     /** Writes {@code text} as UTF-8; failures become a {@link SysfleetException} (exit 1, phase "report"). */
     public static void writeAtomically(Path file, String text, String what) {
+        writeAtomically(file, text.getBytes(StandardCharsets.UTF_8), what);
+    }
+
+    /** Writes {@code bytes}; failures become a {@link SysfleetException} (exit 1, phase "report"). */
+    public static void writeAtomically(Path file, byte[] bytes, String what) {
         Path target = file.toAbsolutePath().normalize();
         Path dir = target.getParent();
         Path tmp = null;
@@ -35,7 +40,7 @@ public final class ReportFiles {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
