@@ -65,7 +65,7 @@ public final class Planner {
             }
             String normal = KeyCatalog.normalise(key);
             keys.add(normal);
-            catalog.find(normal).ifPresent(k -> keys.addAll(k.allNames()));
+            keys.addAll(catalog.allNames(normal));
         }
         return keys;
     }
