@@ -306,7 +306,7 @@ public final class KeyCatalog {
             scope = Scope.fromDataName(scopeText).orElse(null);
             if (scope == null) {
                 problems.add(m.get("scope").location(), name + ": unknown scope '" + scopeText
-                        + "' (expected netns, ipcns, utsns, userns, global)");
+                        + "' (expected netns, ipcns, utsns, userns, pidns, global)");
             }
         }
         Boolean readOnly = bool(m, "read_only", problems);

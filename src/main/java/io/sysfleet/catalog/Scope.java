@@ -16,6 +16,8 @@ public enum Scope {
     UTSNS("per UTS namespace"),
     /** Per user namespace ({@code user.max_*_namespaces}). */
     USERNS("per user namespace"),
+    /** Per PID namespace ({@code kernel.pid_max} since Linux 6.14; global before). */
+    PIDNS("per PID namespace"),
     /**
      * One value for the whole kernel: only the initial namespace can set it. For a {@code net.*} key this
      * means the key is absent or read-only in any other network namespace, which is why a container refuses
@@ -39,7 +41,7 @@ public enum Scope {
         return this != GLOBAL;
     }
 
-    /** The word the catalog data uses: {@code netns}, {@code ipcns}, {@code utsns}, {@code userns}, {@code global}. */
+    /** The word the catalog data uses: {@code netns}, {@code ipcns}, {@code utsns}, {@code userns}, {@code pidns}, {@code global}. */
     public String dataName() {
         return name().toLowerCase(Locale.ROOT);
     }

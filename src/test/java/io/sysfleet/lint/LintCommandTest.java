@@ -67,4 +67,31 @@ class LintCommandTest {
     void noPlaybookIsAUsageError() {
         assertEquals(5, run("lint"));
     }
+
+    @Test
+    void kernelOptionMakesRemovedKeysErrors() {
+        String f = LinterTest.DIR + "mistakes.yml";
+        assertEquals(6, run("lint", "--kernel", "6.1", f), err.toString());
+        assertTrue(out.toString().contains(f + ":13:22: error: kernel.sched_migration_cost_ns does not exist on Linux "
+                + "6.1: Linux 5.13 removed it"), out.toString());
+        assertTrue(out.toString().endsWith("1 playbook(s): 18 error(s), 7 warning(s), 0 note(s)" + System.lineSeparator()),
+                out.toString());
+    }
+
+    @Test
+    void inventoryOptionWarnsAboutGlobalKeysOnContainers() {
+        String dir = LinterTest.DIR + "containers/";
+        assertEquals(0, run("lint", "-i", dir + "inventory.yml", dir + "playbook.yml"), err.toString());
+        assertTrue(out.toString().contains(dir + "playbook.yml:4:22: warning: net.netfilter.nf_conntrack_max is global"),
+                out.toString());
+        assertTrue(out.toString().endsWith("1 playbook(s): 0 error(s), 3 warning(s), 0 note(s)" + System.lineSeparator()));
+        assertEquals(6, run("lint", "--strict", "--inventory", dir + "inventory.yml", dir + "playbook.yml"));
+    }
+
+    @Test
+    void aBadInventoryIsALoadProblem() {
+        assertEquals(4, run("lint", "-i", LinterTest.DIR + "no-such-inventory.yml", LinterTest.DIR + "clean.yml"));
+        assertTrue(err.toString().contains("no-such-inventory.yml"), err.toString());
+        assertEquals("", out.toString());
+    }
 }

@@ -184,8 +184,10 @@ public final class CatalogGenerator {
         int added = 0;
         for (LiveSnapshot.Key k : live.keys().values()) {
             String name = interfacePattern(k.name(), live);
-            if (!o.included(name) || o.dropped(name) || known.containsKey(name)
-                    || known.values().stream().anyMatch(d -> d.build().matches(name))) {
+            if (!o.included(name) || o.dropped(name) || known.containsKey(name)) {
+                continue;
+            }
+            if (known.values().stream().anyMatch(d -> d.build().matches(name))) {
                 continue;
             }
             KeyDraft d = new KeyDraft(name);
@@ -195,7 +197,29 @@ public final class CatalogGenerator {
             known.put(name, d);
             added++;
         }
-        report.add("live-only keys added (in the snapshot, in no document): " + added);
+        // neigh.default.x where interfaces have neigh.*.x: its own key when a new namespace treats it otherwise
+        // (a new network namespace has per-interface neighbour settings but no neigh.default).
+        int split = 0;
+        for (LiveSnapshot.Key k : live.keys().values()) {
+            Matcher m = Pattern.compile("^(net\\.ipv[46]\\.(?:conf|neigh))\\.(all|default)\\.([^.]+)$").matcher(k.name());
+            KeyDraft pattern = known.get(m.matches() ? m.group(1) + ".*." + m.group(3) : "");
+            Optional<LiveSnapshot.Key> sample = pattern == null ? Optional.empty() : live.find(pattern.name);
+            if (pattern == null || known.containsKey(k.name()) || sample.isEmpty() || sample.get().netns() == k.netns()
+                    || !o.included(k.name()) || o.dropped(k.name())) {
+                continue;
+            }
+            KeyDraft d = new KeyDraft(k.name());
+            d.fillFrom(pattern);
+            d.source = pattern.source;
+            d.notes = pattern.notes;
+            d.module = pattern.module;
+            d.why.put("name", "live snapshot: " + k.name() + " differs from " + pattern.name + " in a new network namespace");
+            drafts.put(k.name(), d);
+            known.put(k.name(), d);
+            split++;
+        }
+        report.add("live-only keys added (in the snapshot, in no document): " + added + "; per-interface keys whose"
+                + " default/all entry is global: " + split);
     }
 
     /** {@code net.ipv4.conf.lo.x} and friends as {@code net.ipv4.conf.*.x} when every interface has the key. */
@@ -288,7 +312,7 @@ public final class CatalogGenerator {
         h.add("Each key: name (dotted; '*' stands for an interface name), type (int | bool | enum | int_vector |");
         h.add("range_list | string), min/max (inclusive), fields (int_vector: count, 0 = one or more), values (enum),");
         h.add("default (where fixed), unit, added_in/removed_in (Linux version), module (must be loaded for the key to");
-        h.add("exist), scope (netns | ipcns | utsns | userns | global: a container can set only a namespaced key),");
+        h.add("exist), scope (netns | ipcns | utsns | userns | pidns | global: a container can set only a namespaced key),");
         h.add("read_only, platform_names (name on a platform tag such as rhel5), source (the document), notes.");
         return h;
     }

@@ -62,10 +62,14 @@ public final class LiveSnapshot {
         return keys;
     }
 
-    /** The key named {@code name}; a per-interface pattern ({@code net.ipv4.conf.*.x}) is looked up as default, then all. */
+    /**
+     * The key named {@code name}; a per-interface pattern ({@code net.ipv4.conf.*.x}) is looked up as a real
+     * interface ({@code lo}) first, then {@code default} and {@code all}, which may differ from interfaces
+     * (a new network namespace has no {@code neigh.default}).
+     */
     public Optional<Key> find(String name) {
         if (name.indexOf('*') >= 0) {
-            for (String iface : List.of("default", "all")) {
+            for (String iface : List.of("lo", "default", "all")) {
                 Key k = keys.get(name.replace("*", iface));
                 if (k != null) {
                     return Optional.of(k);
