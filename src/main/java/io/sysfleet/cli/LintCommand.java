@@ -27,7 +27,8 @@ import java.util.List;
  * finding as {@code file:line:col: error|warning|info: message [code]} and a summary; exit 6 when there is an
  * error (or, with --strict, a warning), 0 otherwise.
  */
-@Command(name = "lint", description = "Check playbooks against the key catalog and the troubleshooting table.")
+@Command(name = "lint", mixinStandardHelpOptions = true,
+        description = "Check playbooks against the key catalog, the kernel documentation and the troubleshooting table.")
 public final class LintCommand extends BaseCommand {
 
     @Parameters(arity = "1..*", paramLabel = "PLAYBOOK", description = "Playbook files to check.")
