@@ -40,7 +40,7 @@ public record LintTarget(String kernel, Inventory inventory) {
         List<Host> hosts;
         try {
             hosts = inventory.select(play.hosts());
-        } catch (SysfleetException e) {
+        } catch (SysfleetException | IllegalArgumentException e) {
             return List.of(); // a templated or bad pattern: run time reports it
         }
         return hosts.stream().filter(LintTarget::isContainer).map(Host::name).toList();

@@ -24,7 +24,11 @@ final class Snapshotter {
                 CatalogGenerator.class.getName(), "view")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] text = p.getInputStream().readAllBytes();
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("unshare -n did not finish within 5 minutes");
+        }
+        if (p.exitValue() != 0) {
             throw new IOException("unshare -n failed (it needs root): exit " + p.exitValue());
         }
         Map<String, LiveSnapshot.Key> netns = LiveSnapshot.parse(new String(text, StandardCharsets.UTF_8)).keys();
