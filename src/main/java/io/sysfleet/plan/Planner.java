@@ -65,7 +65,7 @@ public final class Planner {
             }
             String normal = KeyCatalog.normalise(key);
             keys.add(normal);
-            catalog.find(normal).ifPresent(k -> keys.addAll(k.allNames()));
+            keys.addAll(catalog.allNames(normal));
         }
         return keys;
     }
@@ -203,7 +203,10 @@ public final class Planner {
         }
         boolean fileChanges = changesByKey.containsKey(t.sysctlFile() + "\u0000" + name);
         if (s.res.availability() == KeyResolution.Availability.REMOVED) {
-            if (t.state() == State.PRESENT && !"0".equals(SysctlFile.normalizeValue(t.value()))) {
+            // Gone is as good as the default only where the kernel's default is what removal left behind
+            // (tcp_tw_recycle = 0); any other value of a removed key cannot take effect.
+            String gone = s.kernelKey == null ? null : s.kernelKey.defaultValue();
+            if (t.state() == State.PRESENT && !SysctlFile.normalizeValue(t.value()).equals(gone)) {
                 return new KeyPlan(t, s.name, name, desired(t), null, KeyPlan.Outcome.ERROR,
                         t.location() + ": cannot set " + name + " = " + t.value() + ": " + s.res.reason()
                                 + " (kernel " + platform.kernelRelease() + ")");
