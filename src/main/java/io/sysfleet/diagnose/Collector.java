@@ -155,11 +155,18 @@ public final class Collector {
     private Collector() {
     }
 
-    /** Every key diagnose reads: the catalog's keys under all their names, and the conntrack counters. */
-    public static List<String> keys(KeyCatalog catalog) {
+    /**
+     * Every key diagnose reads: the keys the rules read and the keys the table's playbooks set (under all their
+     * platform names, so the remedy check can plan them), and the conntrack counters. Not the whole catalog: the table's symptoms need
+     * these, and every extra key costs each host a /proc/sys read and the controller its bytes.
+     */
+    public static List<String> keys(KeyCatalog catalog, RowPlaybooks playbooks) {
         Set<String> keys = new LinkedHashSet<>();
-        for (KernelKey k : catalog.keys()) {
-            keys.addAll(k.allNames());
+        Set<String> names = new LinkedHashSet<>(Rules.KEYS);
+        names.addAll(playbooks.keys());
+        for (String name : names) {
+            keys.add(name);
+            catalog.find(name).ifPresent(k -> keys.addAll(k.allNames()));
         }
         keys.addAll(HostSample.CONNTRACK_COUNT_KEYS);
         keys.addAll(HostSample.CONNTRACK_MAX_KEYS);

@@ -52,7 +52,7 @@ public final class Diagnoser {
     public static HostDiagnosis diagnose(Transport t, Host host, Context ctx) {
         String phase = "collect";
         try {
-            HostSample sample = Collector.collect(t, ctx.limits(), Collector.keys(ctx.catalog()), ctx.timeout());
+            HostSample sample = Collector.collect(t, ctx.limits(), Collector.keys(ctx.catalog(), ctx.playbooks()), ctx.timeout());
             phase = "rules";
             List<Finding> findings = settle(host, sample, Rules.evaluate(host.name(), sample, ctx.thresholds()), ctx);
             return new HostDiagnosis(host.name(), HostDiagnosis.Status.DIAGNOSED, null, null, sample, findings,

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The troubleshooting table's playbooks as shipped in the jar (the build copies {@code playbooks/*.yml}), so a
@@ -49,6 +50,19 @@ public final class RowPlaybooks {
         List<Object> tree = (List<Object>) root.toJava();
         trees.put(file, tree);
         plays.put(file, PlaybookLoader.parse(text, name).plays());
+    }
+
+    /** The keys the bundled playbooks' tasks set, with each play's own vars (dotted, in playbook order). */
+    public Set<String> keys() {
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        for (List<Play> ps : plays.values()) {
+            for (Play p : ps) {
+                for (io.sysfleet.playbook.SysctlTask t : p.tasks()) {
+                    keys.add(t.resolve(p.vars()).key());
+                }
+            }
+        }
+        return keys;
     }
 
     /** The playbook's plays, with {@code vars} merged over each play's own vars. */

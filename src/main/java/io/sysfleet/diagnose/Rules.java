@@ -16,6 +16,10 @@ import java.util.Map;
  * are critical while the log line is recent or the limit is being hit now, and warn otherwise.
  */
 public final class Rules {
+    /** The live keys the rules read themselves (the conntrack counters are in {@link HostSample}). */
+    public static final List<String> KEYS = List.of("net.ipv4.tcp_tw_recycle", "net.ipv4.tcp_timestamps",
+            "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_max_syn_backlog", "net.ipv4.tcp_max_tw_buckets");
+
     /** Row 6's playbook value: a common default on hosts with a few GiB. */
     static final long TW_BUCKETS_TARGET = 262_144;
     /** Row 5's value for tcp_max_tw_buckets, as published. */

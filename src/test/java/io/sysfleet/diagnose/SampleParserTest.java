@@ -16,7 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The collector's output format: the real script on this machine (LocalTransport), and malformed output. */
 class SampleParserTest {
-    private static final List<String> KEYS = Collector.keys(KeyCatalog.load());
+    private static final List<String> KEYS = Collector.keys(KeyCatalog.load(), RowPlaybooks.bundled());
+
+    @Test
+    void theCollectorReadsTheTableKeysUnderEveryPlatformNameNotTheWholeCatalog() {
+        assertTrue(KEYS.containsAll(List.of("net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_tw_recycle",
+                "net.ipv4.tcp_timestamps", "net.ipv4.tcp_max_tw_buckets", "net.netfilter.nf_conntrack_max",
+                "net.ipv4.netfilter.ip_conntrack_max", "net.netfilter.nf_conntrack_count")), KEYS.toString());
+        assertTrue(KEYS.size() < 40, "only what the table's rows need, got " + KEYS.size());
+    }
 
     @Test
     void theRealCollectorRunsInOneCommandOnThisMachine() {
