@@ -74,7 +74,14 @@ abstract class FleetCommand extends BaseCommand {
         return Journal.create(options.stateDir(), new RunRecord(runId, kind, rollbackOf, clock.instant().toString(),
                 null, env.getOrDefault("USER", System.getProperty("user.name")), controllerName(),
                 playbook == null ? null : playbook.toAbsolutePath().toString(),
-                options.inventory().toAbsolutePath().toString(), false, "running", null, Map.of()));
+                String.join(", ", options.inventories().stream().map(FleetCommand::absolute).toList()), false,
+                "running", null, Map.of()));
+    }
+
+    /** An inventory source as the journal records it: a path made absolute, a host list as given. */
+    private static String absolute(String source) {
+        Path p = Path.of(source);
+        return source.contains(",") && !java.nio.file.Files.exists(p) ? source : p.toAbsolutePath().toString();
     }
 
     /**

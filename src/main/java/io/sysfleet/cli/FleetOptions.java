@@ -4,6 +4,7 @@ import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.transport.HostKeyPolicy;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,8 +22,8 @@ final class FleetOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "FILE", description = "The YAML inventory.")
-    Path inventory;
+    @Mixin
+    InventoryOptions inventory;
 
     @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts (Ansible pattern).")
     String limit;
@@ -86,7 +87,7 @@ final class FleetOptions {
         if (forks < 1 || forks > 500) {
             throw usage("--forks must be from 1 to 500, got " + forks);
         }
-        return new RunOptions(playbook, inventory, limit, check, offline, stateDir(env, home), knownHosts, policy,
+        return new RunOptions(playbook, inventory.sources, limit, check, offline, stateDir(env, home), knownHosts, policy,
                 Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks, serial, maxFailPercent);
     }
 

@@ -37,6 +37,7 @@ import java.io.StringWriter;
                 "5:bad command-line usage",
                 "6:lint found errors",
                 "7:check mode found drift",
+                "8:vault password missing or wrong",
                 "99:interrupted"})
 public final class Main implements Runnable {
 
