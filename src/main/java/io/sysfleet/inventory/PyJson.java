@@ -88,18 +88,24 @@ final class PyJson {
     /** Python sorts numbers (and booleans) by value, strings by code point. */
     private static int compareKeys(Object a, Object b) {
         if (isNumeric(a) && isNumeric(b)) {
-            return new BigDecimal(numericText(a)).compareTo(new BigDecimal(numericText(b)));
+            if (a instanceof Double || b instanceof Double) {
+                return Double.compare(asDouble(a), asDouble(b));
+            }
+            return asInteger(a).compareTo(asInteger(b));
         }
         return compareCodePoints(keyText(a), keyText(b));
     }
 
     private static boolean isNumeric(Object k) {
-        return k instanceof Boolean || k instanceof Number n && !(n instanceof Double d && !Double.isFinite(d));
+        return k instanceof Boolean || k instanceof Number;
     }
 
-    private static String numericText(Object k) {
-        return k instanceof Boolean b ? (b ? "1" : "0") : k instanceof Double d ? BigDecimal.valueOf(d).toString()
-                : k.toString();
+    private static double asDouble(Object k) {
+        return k instanceof Boolean b ? (b ? 1 : 0) : ((Number) k).doubleValue();
+    }
+
+    private static BigInteger asInteger(Object k) {
+        return k instanceof Boolean b ? (b ? BigInteger.ONE : BigInteger.ZERO) : new BigInteger(k.toString());
     }
 
     /** A dict key as Python's json writes it: str as is, numbers as repr, true/false/null. */

@@ -130,7 +130,7 @@ final class PyLiteral {
                     throw new Unsupported("the value " + text + " has a dict key that is not a string, number,"
                             + " boolean or None, which Ansible cannot print");
                 }
-                Class<?> kind = k instanceof String ? String.class : Number.class;
+                Class<?> kind = k instanceof String ? String.class : k == null ? Void.class : Number.class;
                 if (keyKind != null && keyKind != kind) {
                     throw new Unsupported("the value " + text + " mixes string and non-string dict keys, which"
                             + " Ansible cannot print sorted");
@@ -170,7 +170,15 @@ final class PyLiteral {
                 Object k = convert(d.keys().get(i));
                 requireHashable(k);
                 Object v = convert(d.values().get(i));
-                out.put(k instanceof TupleList t ? List.copyOf(t) : k, v);
+                k = k instanceof TupleList t ? List.copyOf(t) : k;
+                Object same = k;
+                for (Object existing : out.keySet()) {
+                    if (pyEqualNumbers(existing, k)) {
+                        same = existing; // Python: 1, 1.0 and True are one key; the first spelling stays
+                        break;
+                    }
+                }
+                out.put(same, v);
             }
             return out;
         }
@@ -184,6 +192,25 @@ final class PyLiteral {
             throw new NotLiteral();
         }
         return signedNum(n);
+    }
+
+    private static boolean pyEqualNumbers(Object a, Object b) {
+        java.math.BigDecimal x = numeric(a);
+        java.math.BigDecimal y = numeric(b);
+        return x != null && y != null && x.compareTo(y) == 0;
+    }
+
+    private static java.math.BigDecimal numeric(Object o) {
+        if (o instanceof Boolean bo) {
+            return bo ? java.math.BigDecimal.ONE : java.math.BigDecimal.ZERO;
+        }
+        if (o instanceof BigInteger i) {
+            return new java.math.BigDecimal(i);
+        }
+        if (o instanceof Double d && Double.isFinite(d)) {
+            return new java.math.BigDecimal(d);
+        }
+        return null;
     }
 
     private static Object signedNum(Node n) {
