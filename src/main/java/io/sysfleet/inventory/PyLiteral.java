@@ -859,6 +859,10 @@ final class PyLiteral {
         if (!h.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 && ch < 128)) {
             throw new NotLiteral();
         }
-        return Integer.parseUnsignedInt(h, 16);
+        long v = Long.parseLong(h, 16);
+        if (v > 0x10FFFF) {
+            throw new NotLiteral(); // Python: illegal Unicode character
+        }
+        return (int) v;
     }
 }
