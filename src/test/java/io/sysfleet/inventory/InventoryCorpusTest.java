@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code CASE.md} ({@code inventory:} lines are the -i sources in order; {@code vault-password-file:},
  * {@code vault-id:}, {@code host:} and {@code graph:} lines add passwords and views). For every case,
  * {@code --graph} (without vault passwords), {@code --list}, {@code --graph GROUP} and {@code --host} of the named
- * hosts and of the first and last host must be byte-equal with the real ansible-inventory.
+ * hosts (else of the last host) must be byte-equal with the real ansible-inventory.
  *
  * <p>Where a case has vault-encrypted variable files, ansible-inventory prints their plaintext and sysfleet
  * prints a mask; the expected output is then ansible-inventory's own on a copy of the case in which each
@@ -109,8 +109,9 @@ class InventoryCorpusTest {
                 LinkedHashSet<String> hosts = new LinkedHashSet<>(c.hosts());
                 List<String> all = hostNames(JSON.readTree(theirs));
                 assertTrue(!all.isEmpty(), c.name() + " has no hosts");
-                hosts.add(all.get(0));
-                hosts.add(all.get(all.size() - 1));
+                if (hosts.isEmpty()) {
+                    hosts.add(all.get(all.size() - 1));
+                }
                 List<Future<String>> hostOutputs = new ArrayList<>();
                 for (String h : hosts) {
                     hostOutputs.add(submit(args(masked.get(c.name()), c.vaultArgs(), "--host", h)));
