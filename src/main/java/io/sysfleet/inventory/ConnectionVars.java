@@ -160,29 +160,36 @@ public final class ConnectionVars {
             }
             for (String name : s.names()) {
                 Object v = vars.get(name);
+                // A decrypted value never goes into a message: errors name the variable, not its value.
+                boolean secret = v instanceof Vaulted;
                 if (v instanceof Vaulted vault) {
                     v = vault.reveal();
                     vars.put(name, v);
                     changed = true;
                 }
+                String written = secret ? "(vault-encrypted)" : quote(v);
                 if (isTemplate(v) && engine != null) {
+                    Object rendered;
                     try {
-                        v = engine.render((String) v, host);
+                        rendered = engine.render((String) v, host);
                     } catch (RuntimeException e) {
-                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " "
-                                + quote(vars.get(name)) + " cannot be rendered: " + e.getMessage(), e);
+                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " " + written
+                                + " cannot be rendered: " + (secret ? "the template engine refused it"
+                                : e.getMessage()), secret ? null : e);
                     }
-                    vars.put(name, v);
+                    vars.put(name, rendered);
                     changed = true;
-                    String why = v == null ? "rendered to nothing" : isTemplate(v) ? null : check(s, v);
+                    String why = rendered == null ? "it is empty" : isTemplate(rendered) ? null : check(s, rendered);
                     if (why != null) {
-                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " "
-                                + quote(host.vars().get(name)) + " rendered to " + quote(v) + ": " + why, null);
+                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " " + written
+                                + (secret ? " rendered to an unusable value" : " rendered to " + quote(rendered) + ": "
+                                + why), null);
                     }
                 } else if (v != null && !isTemplate(v)) {
                     String why = check(s, v);
                     if (why != null) {
-                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " " + why, null);
+                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " "
+                                + (secret ? "(vault-encrypted) has an unusable value" : why), null);
                     }
                 }
             }

@@ -55,6 +55,19 @@ class ConnectionVarsTest {
     }
 
     @Test
+    void vaultedConnectionValuesAreCheckedWithoutShowingThem() {
+        Host h = host("ansible_user", io.sysfleet.vault.Vaulted.fromFile("deployer", "group_vars/all/vault"),
+                "ansible_port", io.sysfleet.vault.Vaulted.fromFile("22x-secret", "group_vars/all/vault"));
+        assertEquals(Map.of(), ConnectionVars.problems(h.vars()), "not checked before it is decrypted");
+        assertEquals("ansible_port is vault-encrypted and was not decrypted for this run", h.unmanageable());
+        SysfleetException e = assertThrows(SysfleetException.class, () -> ConnectionVars.resolve(h, null));
+        assertEquals("ansible_port (vault-encrypted) has an unusable value", e.getMessage());
+        Host ok = ConnectionVars.resolve(host("ansible_user", io.sysfleet.vault.Vaulted.fromFile("deployer", "f")),
+                null);
+        assertEquals("deployer", ok.user());
+    }
+
+    @Test
     void templatesAreNotLoadErrorsButBlockARunUntilRendered() {
         Host h = host("ansible_user", "{{ lookup('env', 'DEPLOY_USER') }}", "ansible_port", "{{ p | default(22) }}");
         assertEquals(Map.of(), ConnectionVars.problems(h.vars()));
