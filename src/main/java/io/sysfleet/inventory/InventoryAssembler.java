@@ -33,7 +33,7 @@ import java.util.Map;
 final class InventoryAssembler {
     static final Comparator<GroupDraft> GROUP_ORDER = Comparator.<GroupDraft>comparingInt(g -> g.depth)
             .thenComparingInt(g -> g.priority)
-            .thenComparing(g -> g.name);
+            .thenComparing(g -> g.name, PyJson::compareCodePoints); // Python compares str by code point
 
     private InventoryAssembler() {
     }
