@@ -2,6 +2,7 @@ package io.sysfleet.cli;
 
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.transport.HostKeyPolicy;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -20,8 +21,8 @@ class ConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "FILE", description = "The YAML inventory.")
-    Path inventory;
+    @Mixin
+    InventoryOptions inventory;
 
     @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts (Ansible pattern).")
     String limit;
@@ -66,7 +67,7 @@ class ConnectionOptions {
 
     /** Options for a command that only reads hosts (no playbook, no journal): what the Connector needs. */
     RunOptions readOnlyOptions() {
-        return new RunOptions(null, inventory, limit, true, false, null, knownHosts, policy(),
+        return new RunOptions(null, inventory.sources, limit, true, false, null, knownHosts, policy(),
                 Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), validForks(), List.of(), null);
     }
 

@@ -15,7 +15,6 @@ import io.sysfleet.fleet.Connector;
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
-import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.report.ReportFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,8 +82,7 @@ public final class DiagnoseCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Inventory inv = InventoryLoader.load(connection.inventory);
-        inv.warnings().forEach(w -> err().println("[WARNING]: " + w));
+        Inventory inv = connection.inventory.load(System.getenv(), true, err());
         Thresholds t = thresholdsFile == null ? Thresholds.DEFAULT : Thresholds.DEFAULT.load(thresholdsFile);
         for (Map.Entry<String, String> e : threshold.entrySet()) {
             try {
@@ -99,7 +97,7 @@ public final class DiagnoseCommand extends BaseCommand {
         Connector connector = new Connector(options, System.getenv(), clock, Path.of(System.getProperty("user.home")));
         Diagnoser.Context ctx = Diagnoser.Context.of(t, options.commandTimeout());
         FleetDiagnoser diagnoser = new FleetDiagnoser(h -> connector.open(h, privilege(h)), options.forks(), clock, ctx);
-        String inventory = connection.inventory.toString();
+        String inventory = connection.inventory.display();
         DiagnoseText text = new DiagnoseText(out(), inventory, ctx.playbooks());
         FleetDiagnosis d = diagnoser.run(hosts, json ? x -> { } : text::hostFinished);
         if (json) {

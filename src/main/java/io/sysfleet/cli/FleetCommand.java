@@ -77,7 +77,14 @@ abstract class FleetCommand extends BaseCommand {
         return Journal.create(options.stateDir(), new RunRecord(runId, kind, rollbackOf, clock.instant().toString(),
                 null, user(env), controllerName(),
                 playbook == null ? null : playbook.toAbsolutePath().toString(),
-                options.inventory().toAbsolutePath().toString(), false, "running", null, Map.of()));
+                String.join(", ", options.inventories().stream().map(FleetCommand::absolute).toList()), false,
+                "running", null, Map.of()));
+    }
+
+    /** An inventory source as the journal records it: a path made absolute, a host list as given. */
+    private static String absolute(String source) {
+        Path p = Path.of(source);
+        return source.contains(",") && !java.nio.file.Files.exists(p) ? source : p.toAbsolutePath().toString();
     }
 
     /**
@@ -122,8 +129,8 @@ abstract class FleetCommand extends BaseCommand {
     /** What the human-readable reports say about a run beyond its results: who ran what, and its undo. */
     ReportContext reportContext(String command, String runId, String rollbackOf, Path playbook, boolean check,
                                 Map<String, String> env) {
-        String inventory = fleet.inventory.toString();
-        String undo = check ? null : "sysfleet rollback --run " + runId + " -i " + ReportContext.shellWord(inventory);
+        String inventory = fleet.inventory.names();
+        String undo = check ? null : "sysfleet rollback --run " + runId + " " + fleet.inventory.display();
         return new ReportContext(command, user(env), controllerName(), playbook == null ? null : playbook.toString(),
                 inventory, rollbackOf, null, undo);
     }

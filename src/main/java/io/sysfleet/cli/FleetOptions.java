@@ -58,7 +58,7 @@ final class FleetOptions extends ConnectionOptions {
     /** The validated options of a run with default batches and failure threshold for plays that set none. */
     RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home,
                           List<String> serial, Double maxFailPercent) {
-        return new RunOptions(playbook, inventory, limit, check, offline, stateDir(env, home), knownHosts, policy(),
+        return new RunOptions(playbook, inventory.sources, limit, check, offline, stateDir(env, home), knownHosts, policy(),
                 Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), validForks(), serial,
                 maxFailPercent);
     }

@@ -39,6 +39,7 @@ import java.io.StringWriter;
                 "6:lint found errors",
                 "7:check mode found drift",
                 "8:diagnose found findings at or above --fail-on",
+                "9:vault password missing or wrong",
                 "99:interrupted"})
 public final class Main implements Runnable {
 

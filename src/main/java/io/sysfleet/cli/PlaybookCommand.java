@@ -5,7 +5,6 @@ import io.sysfleet.fleet.Connector;
 import io.sysfleet.fleet.FleetRunner;
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.inventory.Inventory;
-import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
@@ -49,9 +48,8 @@ abstract class PlaybookCommand extends FleetCommand {
     @Override
     public Integer call() {
         Playbook pb = PlaybookLoader.load(playbook);
-        Inventory inv = InventoryLoader.load(fleet.inventory);
-        inv.warnings().forEach(w -> err().println("[WARNING]: " + w));
         Map<String, String> env = System.getenv();
+        Inventory inv = fleet.inventory.load(env, true, err());
         Clock clock = Clock.systemUTC();
         Path home = Path.of(System.getProperty("user.home"));
         for (String s : serial) {
@@ -73,7 +71,7 @@ abstract class PlaybookCommand extends FleetCommand {
         return withInterruptHandler(runner::interrupt, () -> {
             RunReport report = runner.run(pb, inv, bar != null ? bar : text);
             int exit = conclude(report, context, bar, text, journal, runner.wasInterrupted(), clock,
-                    "undo it with: sysfleet rollback --run " + runId + " -i " + fleet.inventory);
+                    "undo it with: sysfleet rollback --run " + runId + " " + fleet.inventory.display());
             if (journal != null && !runner.wasInterrupted()
                     && report.plays().stream().anyMatch(p -> p.aborted() != null)) {
                 afterAbort(report, inv, journal, env, home);

@@ -4,7 +4,6 @@ import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.fleet.RunOptions;
 import io.sysfleet.inventory.Inventory;
-import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
@@ -48,7 +47,7 @@ public final class RollbackCommand extends FleetCommand {
         Map<String, String> env = System.getenv();
         Path home = Path.of(System.getProperty("user.home"));
         Clock clock = Clock.systemUTC();
-        Inventory inv = InventoryLoader.load(fleet.inventory);
+        Inventory inv = fleet.inventory.load(env, true, err());
         RunOptions options = fleet.runOptions(null, check, false, env, home);
         if (serial < 0) {
             throw fleet.usage("--serial must be 0 or more");

@@ -2,7 +2,7 @@ package io.sysfleet.core;
 
 /**
  * Documented process exit codes. Codes 0-4 and 99 follow ansible-playbook so a CI/CD gate written for
- * Ansible keeps working; 6, 7 and 8 are sysfleet's own.
+ * Ansible keeps working; 6, 7, 8 and 9 are sysfleet's own.
  */
 public enum ExitCode {
     OK(0, "success: every host ok or changed"),
@@ -14,6 +14,7 @@ public enum ExitCode {
     LINT(6, "lint found errors"),
     DRIFT(7, "check mode found drift (changes pending)"),
     FINDINGS(8, "diagnose found findings at or above --fail-on"),
+    VAULT(9, "vault: no vault password, or none of the given passwords decrypts a vaulted value or file"),
     INTERRUPTED(99, "interrupted by the user (SIGINT/SIGTERM)");
 
     private final int code;

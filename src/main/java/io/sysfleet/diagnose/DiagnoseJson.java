@@ -41,6 +41,7 @@ public final class DiagnoseJson {
     private DiagnoseJson() {
     }
 
+    /** {@code inventory} is the inventory arguments as given again on a command line ({@code -i a -i b}). */
     public static String render(FleetDiagnosis d, Severity failOn, String inventory) {
         ObjectNode root = NODES.objectNode();
         root.put("schemaVersion", SCHEMA_VERSION);
@@ -117,7 +118,7 @@ public final class DiagnoseJson {
                 r.vars().forEach((k, v) -> vars.putPOJO(k, v));
                 rn.put("advice", r.advice());
                 rn.put("command", r.playbook() == null ? null
-                        : "sysfleet run playbooks/" + r.playbook() + " -i " + inventory + " --limit " + h.host());
+                        : "sysfleet run playbooks/" + r.playbook() + " " + inventory + " --limit " + h.host());
             }
         }
         return n;

@@ -153,7 +153,7 @@ public final class DiagnoseText {
                 }
             });
             String hosts = String.join(",", g.stream().map(Finding::host).toList());
-            out.println("    fix: sysfleet run playbooks/" + r.playbook() + " -i " + Text.escape(inventory)
+            out.println("    fix: sysfleet run playbooks/" + r.playbook() + " " + Text.escape(inventory)
                     + " --limit " + hosts);
             out.println("         (" + Text.oneLine(r.advice(), 300)
                     + (sized.isEmpty() ? "" : "; the plan of --emit-plan sets play vars " + sized) + ")");

@@ -1,6 +1,8 @@
 package io.sysfleet.fleet;
 
 import io.sysfleet.apply.Privilege;
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.transport.Become;
@@ -47,6 +49,10 @@ public final class Connector {
     }
 
     public Transport open(Host host, Privilege privilege) {
+        String refused = host.unmanageable();
+        if (refused != null) {
+            throw new SysfleetException(ExitCode.HOST_FAILED, "connect", host.name(), refused, null);
+        }
         boolean become = privilege.become();
         String becomeUser = privilege.becomeUser() == null ? "root" : privilege.becomeUser();
         if ("local".equals(host.connection())) {

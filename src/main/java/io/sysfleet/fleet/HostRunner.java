@@ -11,6 +11,7 @@ import io.sysfleet.facts.FactsProbe;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.facts.HostFacts;
 import io.sysfleet.facts.LiveValue;
+import io.sysfleet.inventory.ConnectionVars;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.plan.BootOrder;
@@ -47,7 +48,19 @@ final class HostRunner {
         this.planner = new Planner(catalog);
     }
 
-    HostResult run(Host host, Play play, Applier applier, Sessions sessions) {
+    HostResult run(Host written, Play play, Applier applier, Sessions sessions) {
+        // Refused before anything else: a connection sysfleet does not speak (docker, network_cli, ...) or a
+        // connection variable it cannot resolve fails this host only; the other hosts proceed.
+        Host host;
+        try {
+            host = ConnectionVars.resolve(written, null);
+        } catch (SysfleetException e) {
+            return HostResult.failure(written.name(), HostResult.Status.FAILED, "connect", e.getMessage());
+        }
+        String refused = host.unmanageable();
+        if (refused != null) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED, "connect", refused);
+        }
         if (options.offline()) {
             return Applier.withoutApplying(planner.plan(host, play, null), true);
         }

@@ -10,7 +10,7 @@ import java.util.List;
  * How a run was asked for.
  *
  * @param playbook       the playbook file
- * @param inventory      the inventory file
+ * @param inventories    the inventory sources (-i values, in order)
  * @param limit          an extra host pattern (--limit), or null
  * @param check          plan only, change nothing (check mode)
  * @param offline        with check: do not contact hosts, show desired values only
@@ -23,7 +23,7 @@ import java.util.List;
  * @param serial         batches for plays that set no {@code serial} (empty: one batch)
  * @param maxFailPercent max_fail_percentage for plays that set none (null: none)
  */
-public record RunOptions(Path playbook, Path inventory, String limit, boolean check, boolean offline, Path stateDir,
+public record RunOptions(Path playbook, List<String> inventories, String limit, boolean check, boolean offline, Path stateDir,
                          Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
                          Duration commandTimeout, int forks, List<String> serial, Double maxFailPercent) {
 
@@ -35,5 +35,6 @@ public record RunOptions(Path playbook, Path inventory, String limit, boolean ch
             throw new IllegalArgumentException("forks must be at least 1, got " + forks);
         }
         serial = List.copyOf(serial);
+        inventories = List.copyOf(inventories);
     }
 }

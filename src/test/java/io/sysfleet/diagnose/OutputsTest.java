@@ -105,7 +105,7 @@ class OutputsTest {
 
     @Test
     void jsonCarriesFindingsRemediesAndFigures() throws IOException {
-        JsonNode j = new ObjectMapper().readTree(DiagnoseJson.render(fleet(), Severity.WARNING, "inv.yml"));
+        JsonNode j = new ObjectMapper().readTree(DiagnoseJson.render(fleet(), Severity.WARNING, "-i inv.yml"));
         assertEquals(1, j.get("schemaVersion").asInt());
         assertEquals(3, j.get("exitCode").asInt(), "an unreachable host comes first");
         assertEquals(4, j.get("summary").get("hosts").asInt());
@@ -131,7 +131,7 @@ class OutputsTest {
     @Test
     void theTableShowsHostsByFindingWithRowsAndFixes() throws IOException {
         StringWriter sw = new StringWriter();
-        new DiagnoseText(new PrintWriter(sw), "inv.yml", CTX.playbooks()).print(fleet());
+        new DiagnoseText(new PrintWriter(sw), "-i inv.yml", CTX.playbooks()).print(fleet());
         String out = sw.toString();
         String header = out.lines().filter(l -> l.startsWith("HOST ")).findFirst().orElseThrow();
         assertTrue(header.matches("HOST +FIN_TIMEOUT_CHANGED +CLOSE_WAIT_LEAK +TW_BUCKET_OVERFLOW"), header);
