@@ -22,6 +22,7 @@ import java.io.StringWriter;
                 LintCommand.class,
                 RunCommand.class,
                 CheckCommand.class,
+                DiagnoseCommand.class,
                 RollbackCommand.class,
                 RunsCommand.class,
                 LabCommand.class,

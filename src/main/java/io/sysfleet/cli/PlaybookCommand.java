@@ -43,7 +43,7 @@ abstract class PlaybookCommand extends FleetCommand {
         if (maxFailPercentage != null && (maxFailPercentage < 0 || maxFailPercentage > 100)) {
             throw fleet.usage("--max-fail-percentage must be from 0 to 100");
         }
-        Engine.RunRequest request = new Engine.RunRequest(playbook, fleet.inventory, fleet.limit, checkMode(),
+        Engine.RunRequest request = new Engine.RunRequest(playbook, fleet.inventory.sources(System.getenv()), fleet.limit, checkMode(),
                 offline(), fleet.forks(), serial, maxFailPercentage, fleet.commandTimeout(), rollbackOnAbort(),
                 fleet.reports());
         return withEngine(engine -> engine.run(request, fleet.listener(out(), err())).exitCode());

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Documented process exit codes: the one table that the README's "Exit codes" section, every command's
  * {@code --help} and the code agree on (a test holds them together). Codes 0-5 and 99 are ansible-playbook's, so
- * a CI/CD gate written for Ansible keeps working; 6 and 7 are sysfleet's own. Meanings are written as in the
+ * a CI/CD gate written for Ansible keeps working; 6, 7, 8 and 9 are sysfleet's own. Meanings are written as in the
  * README (Markdown code spans in backticks).
  */
 public enum ExitCode {
@@ -19,6 +19,9 @@ public enum ExitCode {
     USAGE(5, "bad command-line usage (a bad `--limit` too)"),
     LINT(6, "`lint` found errors"),
     DRIFT(7, "`check` / `run --check` found drift: changes are pending"),
+    FINDINGS(8, "`diagnose` found a finding at or above `--fail-on` (default `warning`)"),
+    VAULT(9, "vault: no vault password was given for a vaulted file or value that is needed, or none of the given"
+            + " passwords decrypts it"),
     INTERRUPTED(99, "interrupted (SIGINT/SIGTERM)");
 
     private final int code;

@@ -9,16 +9,19 @@ import io.sysfleet.core.SysfleetException;
 import io.sysfleet.facts.BootFiles;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
-import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
 import io.sysfleet.plan.Planner;
+import io.sysfleet.plan.ConnectionTemplates;
 import io.sysfleet.plan.StaticCheck;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.report.HtmlReport;
 import io.sysfleet.report.JUnitReport;
 import io.sysfleet.report.JsonReport;
+import io.sysfleet.report.MarkdownReport;
+import io.sysfleet.report.ReportContext;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.result.Phase;
 import io.sysfleet.result.PlayResult;
@@ -92,15 +95,20 @@ public final class Engine {
     }
 
     /** Report files to write after a run, whatever its outcome (null: not wanted). */
-    public record Reports(Path json, Path junit) {
-        public static final Reports NONE = new Reports(null, null);
+    public record Reports(Path json, Path junit, Path html, Path markdown) {
+        public static final Reports NONE = new Reports(null, null, null, null);
+
+        /** The machine-readable reports only. */
+        public Reports(Path json, Path junit) {
+            this(json, junit, null, null);
+        }
     }
 
     /**
      * A run of a playbook (or a check, with {@code check}).
      *
      * @param playbook        the playbook file
-     * @param inventory       the inventory file
+     * @param inventory       the inventory sources and vault passwords
      * @param limit           {@code --limit}, or null
      * @param check           plan only, change nothing
      * @param offline         with check: do not contact hosts
@@ -111,7 +119,7 @@ public final class Engine {
      * @param rollbackOnAbort roll back every host the run changed when a play is aborted
      * @param reports         report files
      */
-    public record RunRequest(Path playbook, Path inventory, String limit, boolean check, boolean offline, int forks,
+    public record RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline, int forks,
                              List<String> serial, Double maxFailPercent, Duration timeout, boolean rollbackOnAbort,
                              Reports reports) {
         public RunRequest {
@@ -123,7 +131,7 @@ public final class Engine {
      * A rollback.
      *
      * @param runId     the run to roll back, or null for the last one ({@code --last})
-     * @param inventory the inventory file
+     * @param inventory the inventory sources and vault passwords
      * @param limit     {@code --limit}, or null
      * @param check     show what would be restored, change nothing
      * @param force     restore files that changed since the run wrote them
@@ -132,7 +140,7 @@ public final class Engine {
      * @param timeout   timeout of one remote command
      * @param reports   report files
      */
-    public record RollbackRequest(String runId, Path inventory, String limit, boolean check, boolean force, int forks,
+    public record RollbackRequest(String runId, InventorySources inventory, String limit, boolean check, boolean force, int forks,
                                   int serial, Duration timeout, Reports reports) {
     }
 
@@ -186,6 +194,9 @@ public final class Engine {
         Playbook playbook = PlaybookLoader.load(req.playbook());
         Inventory inventory = loadInventory(req.inventory(), out);
         StaticCheck.check(playbook, inventory, req.limit(), new Planner(ctx.catalog()));
+        if (!req.offline()) {
+            ConnectionTemplates.check(playbook, inventory, req.limit());
+        }
         String runId = ctx.ids().next();
         Journal journal = req.check() ? null : openJournal(runId, "run", null, req.playbook(), req.inventory());
         Instant started = ctx.clock().instant();
@@ -200,8 +211,11 @@ public final class Engine {
                     req.check()), hosts, scheduler, sessions, applier).run(playbook, inventory, out);
         }
         RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), plays);
-        int exit = conclude(report, journal, req.reports(), out,
-                "undo it with: sysfleet rollback --run " + runId + " -i " + req.inventory());
+        String undo = "sysfleet rollback --run " + runId + " " + req.inventory().display();
+        ReportContext context = new ReportContext(req.check() ? "check" : "run", ctx.controller().user(),
+                ctx.controller().hostName(), req.playbook().toString(), req.inventory().names(), null, null,
+                req.check() ? null : undo);
+        int exit = conclude(report, journal, req.reports(), context, out, "undo it with: " + undo);
         if (journal != null && !interrupted.get() && req.rollbackOnAbort()
                 && plays.stream().anyMatch(p -> p.aborted() != null)) {
             out.note("the run was aborted: --rollback-on-abort rolls back every host it changed");
@@ -313,6 +327,9 @@ public final class Engine {
         Instant started = ctx.clock().instant();
         HostRollback restorer = new HostRollback(new HostRollback.Options(req.check(), req.force(), req.timeout()),
                 view, runId, journal, new LocalBackups(ctx.stateDir(), runId), ctx.clock());
+        String undo = "sysfleet rollback --run " + runId + " " + req.inventory().display();
+        ReportContext context = new ReportContext("rollback", ctx.controller().user(), ctx.controller().hostName(),
+                null, req.inventory().names(), view.record().id(), null, req.check() ? null : undo);
         String name = "rollback of run " + view.record().id();
         out.playStarted(name, targets.size(), req.check());
         List<String> hosts = List.copyOf(targets.keySet());
@@ -322,7 +339,8 @@ public final class Engine {
                     h -> restore(inventory.host(h), h, targets.get(h), view, restorer), out);
         }
         RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), List.of(play));
-        return new Outcome(conclude(report, journal, req.reports(), out, "it can be rolled back too"), report);
+        return new Outcome(conclude(report, journal, req.reports(), context, out, "it can be rolled back too"),
+                report);
     }
 
     private HostResult restore(Host host, String name, List<RestoreTarget> targets, JournalView view,
@@ -399,8 +417,8 @@ public final class Engine {
 
     // ---------------------------------------------------------------------------------------------- shared
 
-    private Inventory loadInventory(Path file, RunListener out) {
-        Inventory inventory = InventoryLoader.load(file);
+    private Inventory loadInventory(InventorySources sources, RunListener out) {
+        Inventory inventory = sources.load();
         for (Problem w : inventory.warnings()) {
             out.warning(w.toString());
         }
@@ -419,26 +437,40 @@ public final class Engine {
         }
     }
 
-    private Journal openJournal(String runId, String kind, String rollbackOf, Path playbook, Path inventory) {
+    private Journal openJournal(String runId, String kind, String rollbackOf, Path playbook,
+                                InventorySources inventory) {
         return Journal.create(ctx.stateDir(), new RunRecord(runId, kind, rollbackOf, ctx.clock().instant().toString(),
                 null, ctx.controller().user(), ctx.controller().hostName(),
-                playbook == null ? null : playbook.toAbsolutePath().toString(), inventory.toAbsolutePath().toString(),
+                playbook == null ? null : playbook.toAbsolutePath().toString(), inventory.journalForm(),
                 false, "running", null, Map.of()));
     }
 
     /**
      * After a run or rollback: the recap, the reports, the journal's end state, and a note naming the journal;
-     * returns the exit code.
+     * returns the exit code. The reports a person reads get {@code context} (who ran what, and its undo, which
+     * a run that changed nothing has not).
      */
-    private int conclude(RunReport report, Journal journal, Reports reports, RunListener out, String undoHint) {
+    private int conclude(RunReport report, Journal journal, Reports reports, ReportContext context, RunListener out,
+                         String undoHint) {
         out.runFinished(report);
+        ExitCode exitCode = interrupted.get() ? ExitCode.INTERRUPTED : report.exitCode();
+        boolean changed = journal != null && journal.intentCount() > 0;
+        ReportContext people = new ReportContext(context.command(), context.user(), context.controller(),
+                context.playbook(), context.inventory(), context.rollbackOf(), exitCode,
+                changed ? context.undo() : null);
         if (reports.json() != null) {
             JsonReport.write(report, reports.json());
         }
         if (reports.junit() != null) {
             JUnitReport.write(report, reports.junit());
         }
-        int exit = interrupted.get() ? ExitCode.INTERRUPTED.code() : report.exitCode().code();
+        if (reports.html() != null) {
+            HtmlReport.write(report, people, reports.html());
+        }
+        if (reports.markdown() != null) {
+            MarkdownReport.write(report, people, reports.markdown());
+        }
+        int exit = exitCode.code();
         if (journal != null) {
             boolean aborted = report.plays().stream().anyMatch(p -> p.aborted() != null);
             String status = interrupted.get() ? "interrupted" : aborted ? "aborted" : "finished";

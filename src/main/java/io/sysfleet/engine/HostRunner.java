@@ -9,6 +9,8 @@ import io.sysfleet.facts.FactsProbe;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.facts.HostFacts;
 import io.sysfleet.facts.LiveValue;
+import io.sysfleet.inventory.ConnectionVars;
+import io.sysfleet.plan.ConnectionTemplates;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.plan.BootOrder;
 import io.sysfleet.plan.HostPlan;
@@ -69,10 +71,28 @@ final class HostRunner {
                 play.become(), play.becomeUser(), settings.becomePassword());
     }
 
-    /** Runs {@code play} on {@code host}; {@code applier} is null in check mode. */
-    HostResult run(Host host, Play play, Applier applier, Sessions sessions) {
+    /** Runs {@code play} on {@code written}; {@code applier} is null in check mode. */
+    HostResult run(Host written, Play play, Applier applier, Sessions sessions) {
+        // Refused before anything else: a connection sysfleet does not speak (docker, network_cli, ...) or a
+        // connection variable it cannot resolve fails this host only; the other hosts proceed.
+        // Offline, nothing connects: connection variables are neither rendered nor decrypted.
         if (settings.offline()) {
-            return Applier.withoutApplying(planner.plan(host, play, null), true);
+            String unsupported = ConnectionVars.unsupportedConnection(written.vars());
+            if (unsupported != null) {
+                return HostResult.failure(written.name(), HostResult.Status.FAILED, Phase.CONNECT,
+                        written.unmanageable());
+            }
+            return Applier.withoutApplying(planner.plan(written, play, null), true);
+        }
+        Host host;
+        try {
+            host = ConnectionTemplates.resolve(written, play);
+        } catch (SysfleetException e) {
+            return HostResult.failure(written.name(), HostResult.Status.FAILED, Phase.CONNECT, e.getMessage());
+        }
+        String refused = host.unmanageable();
+        if (refused != null) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.CONNECT, refused);
         }
         Phase phase = Phase.CONNECT;
         Become become = become(host, play);

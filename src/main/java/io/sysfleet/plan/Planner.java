@@ -69,7 +69,7 @@ public final class Planner {
                 continue; // reported by plan(); the key may depend on facts not known yet
             }
             keys.add(key);
-            catalog.find(key).ifPresent(k -> keys.addAll(k.allNames()));
+            keys.addAll(catalog.allNames(key));
         }
         return keys;
     }
@@ -128,6 +128,7 @@ public final class Planner {
     /** One task for one host, as far as the variables known allow: skipped, unknown, an error, or resolved. */
     private Step step(SysctlTask task, Map<String, Object> vars, Set<String> pending, Platform platform,
                       List<String> warnings, List<Problem> problems) {
+        task.when().warning().ifPresent(w -> warnings.add(task.when().location() + ": " + w));
         Set<String> whenNeeds = needs(task.when().variables(), pending);
         try {
             if (whenNeeds.isEmpty() && !task.when().evaluate(vars)) {
@@ -267,7 +268,10 @@ public final class Planner {
         }
         boolean fileChanges = changesByKey.containsKey(t.sysctlFile() + "\u0000" + name);
         if (s.res.availability() == KeyResolution.Availability.REMOVED) {
-            if (t.state() == State.PRESENT && !SysctlValue.same("0", t.value())) {
+            // Gone is as good as the default only where the kernel's default is what removal left behind
+            // (tcp_tw_recycle = 0); any other value of a removed key cannot take effect.
+            String gone = s.kernelKey == null ? null : s.kernelKey.defaultValue();
+            if (t.state() == State.PRESENT && !SysctlValue.same(gone, t.value())) {
                 return new KeyPlan(t, s.name, name, desired(t), null, KeyPlan.Outcome.ERROR,
                         t.location() + ": cannot set " + name + " = " + t.value() + ": " + s.res.reason()
                                 + " (kernel " + platform.kernelRelease() + ")");

@@ -37,10 +37,16 @@ public enum Phase {
     UNDO,
     /** Restoring a host from a run's journal. */
     ROLLBACK,
+    /** {@code diagnose}: measuring a host (the collector's one round trip). */
+    COLLECT,
+    /** {@code diagnose}: judging the measurements (the rules, the remedy check). */
+    DIAGNOSE,
 
     // The controller.
     /** Invalid input files (inventory, playbook, YAML). */
     CONFIG,
+    /** Decrypting vaulted inventory values and files, reading vault passwords. */
+    VAULT,
     /** The run journal in the state directory. */
     JOURNAL,
     /** Writing a report file. */

@@ -59,8 +59,9 @@ class ReadmeCommandsTest {
                 continue;
             }
             // a folded YAML scalar continues on the next, equally indented line
-            while (i + 1 < lines.size() && lines.get(i + 1).strip().startsWith("--")) {
-                s += " " + lines.get(++i).strip();
+            // Continued on the next line: an option line below, or a shell line ending in a backslash.
+            while (i + 1 < lines.size() && (lines.get(i + 1).strip().startsWith("--") || s.endsWith("\\"))) {
+                s = (s.endsWith("\\") ? s.substring(0, s.length() - 1).strip() : s) + " " + lines.get(++i).strip();
             }
             s = s.substring(s.indexOf("sysfleet ") + "sysfleet ".length());
             s = s.replaceAll("\\s+#.*$", "").replace("(all take --state-dir)", "").strip();
