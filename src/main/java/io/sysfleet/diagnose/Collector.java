@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  * live value of every catalog key (all platform names) and the conntrack counters, {@code /proc/net/tcp} and
  * {@code tcp6} (awk counts the states on the host, so only the CLOSE_WAIT lines travel; without awk the first
  * lines of the tables travel and are counted here), {@code /proc/net/sockstat} and {@code netstat}, the kernel
- * log lines of the troubleshooting table from {@code journalctl -k}, {@code dmesg}, {@code /var/log/messages}
- * and {@code /var/log/kern.log} (counted on the host over at most the last {@link Limits#logScanBytes} bytes of
- * each, only the latest lines sent), and the processes holding CLOSE_WAIT sockets ({@code ss -tanp}).
+ * log lines of the troubleshooting table from the journal's kernel lines of all boots (when the connecting user
+ * can read the system journal: else "denied", never an empty "ok"), {@code dmesg}, {@code /var/log/messages}
+ * and {@code /var/log/kern.log} and their newest rotated files ({@code .1}, {@code .N.gz}, {@code -DATE}; up to
+ * {@link Limits#rotatedFiles} each), counted on the host over at most {@link Limits#logScanBytes} bytes of each
+ * (only the latest lines sent), and the processes holding CLOSE_WAIT sockets ({@code ss -tanp}). File names from
+ * globs travel only when they are plain ({@code [A-Za-z0-9._/-]}).
  *
  * <p>Every part of the output is bounded ({@link Limits}); every data line travels behind a {@code "| "} prefix
  * and is cut to {@link Limits#lineWidth} bytes, so a host cannot forge the framing. The script is a constant;
@@ -46,29 +49,36 @@ public final class Collector {
      * @param ssLines      lines of ss output
      * @param logLines     latest lines per log pattern and source
      * @param lineWidth    bytes per line (longer lines are cut)
-     * @param logScanBytes bytes scanned at the end of each log file or command output
+     * @param logScanBytes bytes scanned at the end of each log file or command output (of a rotated .gz file:
+     *                     the first this many bytes it decompresses to, so decompressing is bounded too)
      * @param withoutAwk   do as if the host had no awk (for tests of that path)
+     * @param rotatedFiles rotated files read per log file, newest first ({@code messages.1}, {@code kern.log.2.gz},
+     *                     {@code messages-20261130}): the history before the last rotation
+     * @param journalLines kernel lines read from the end of the journal (all boots)
      */
     public record Limits(int tableLines, int ssLines, int logLines, int lineWidth, long logScanBytes,
-                         boolean withoutAwk) {
-        public static final Limits DEFAULT = new Limits(20_000, 2_000, 3, 512, 16L * 1024 * 1024, false);
+                         boolean withoutAwk, int rotatedFiles, int journalLines) {
+        public static final Limits DEFAULT = new Limits(20_000, 2_000, 3, 512, 16L * 1024 * 1024, false, 3, 200_000);
 
         public Limits {
-            if (tableLines < 1 || ssLines < 1 || logLines < 1 || lineWidth < 80 || logScanBytes < 1) {
-                throw new IllegalArgumentException("collector limits must be positive (line width at least 80)");
+            if (tableLines < 1 || ssLines < 1 || logLines < 1 || lineWidth < 80 || logScanBytes < 1
+                    || rotatedFiles < 0 || rotatedFiles > 9 || journalLines < 1) {
+                throw new IllegalArgumentException("collector limits must be positive (line width at least 80, "
+                        + "at most 9 rotated files)");
             }
         }
 
         /** The largest output a host following the script can send, in bytes (about). */
         long maxOutput() {
             long line = lineWidth + 3L;
-            return 2 * tableLines * line + (ssLines + 1) * line + 4 * 2 * logLines * (line + 16) + 64 * 1024 * 2
-                    + 256 * 1024;
+            long logSources = 4 + 2L * rotatedFiles;
+            return 2 * tableLines * line + (ssLines + 1) * line + logSources * 2 * logLines * (line + 16)
+                    + 64 * 1024 * 2 + 256 * 1024;
         }
     }
 
     static final String SCRIPT = """
-            tl=$1; sl=$2; ll=$3; w=$4; lb=$5; noawk=$6; shift 6
+            tl=$1; sl=$2; ll=$3; w=$4; lb=$5; noawk=$6; rl=$7; jn=$8; ld=$9; shift 9
             LC_ALL=C; export LC_ALL
             hex() { od -An -tx1 -v | tr -d ' \\n'; }
             pre() { cut -c1-"$w" | sed 's/^/| /'; }
@@ -127,23 +137,58 @@ public final class Collector {
                       for (i = a - n + 1; i <= a; i++) if (i > 0) print "| conntrack_full " la[i % n]
                       for (i = b - n + 1; i <= b; i++) if (i > 0) print "| tw_overflow " lt[i % n] }'
             }
+            readlog() {
+              case $1 in *[!A-Za-z0-9._/-]*) return;; esac
+              if [ ! -r "$1" ] || ! head -c 1 "$1" >/dev/null 2>&1; then echo "@ log $1 unreadable - $2"; return; fi
+              case $1 in
+                *.gz)
+                  if ! command -v gzip >/dev/null 2>&1; then echo "@ log $1 no-gzip - $2"; return; fi
+                  u=$(gzip -l -- "$1" 2>/dev/null | awk 'NR == 2 { print $2 }')
+                  if [ "${u:-0}" -gt "$lb" ] 2>/dev/null; then c=cut; else c=whole; fi
+                  printf '@ log %s ok %s %s\n' "$1" "$c" "$2"; gzip -dc -- "$1" 2>/dev/null | head -c "$lb" | scan ;;
+                *)
+                  if [ "$(wc -c < "$1")" -gt "$lb" ]; then c=cut; else c=whole; fi
+                  printf '@ log %s ok %s %s\n' "$1" "$c" "$2"; scan < "$1" ;;
+              esac
+            }
+            rotated() {
+              n=0
+              for i in 1 2 3 4 5 6 7 8 9; do
+                for r in "$1.$i" "$1.$i.gz"; do
+                  if [ -f "$r" ] && [ "$n" -lt "$rl" ]; then readlog "$r" "$1"; n=$((n + 1)); fi
+                done
+              done
+              d=''
+              for r in "$1"-[0-9]*; do
+                if [ -f "$r" ]; then case $r in *[!A-Za-z0-9._/-]*) ;; *) d="$r $d";; esac; fi
+              done
+              for r in $d; do
+                if [ "$n" -lt "$rl" ]; then readlog "$r" "$1"; n=$((n + 1)); fi
+              done
+            }
             if ! command -v awk >/dev/null 2>&1; then
-              for s in journalctl dmesg /var/log/messages /var/log/kern.log; do echo "@ log $s no-awk"; done
+              for s in journalctl dmesg "$ld/messages" "$ld/kern.log"; do echo "@ log $s no-awk"; done
             else
               if ! command -v journalctl >/dev/null 2>&1; then echo '@ log journalctl absent'
-              elif journalctl -k -q --no-pager -n 1 >/dev/null 2>&1; then
-                echo '@ log journalctl ok'; journalctl -k -q --no-pager -o short-iso 2>/dev/null | scan
-              else echo '@ log journalctl denied'; fi
+              else
+                jf=absent
+                for j in /var/log/journal/*/system.journal /run/log/journal/*/system.journal; do
+                  if [ -e "$j" ]; then if [ -r "$j" ]; then jf=ok; break; else jf=denied; fi; fi
+                done
+                if [ "$jf" = ok ] && journalctl -q --no-pager -n 1 _TRANSPORT=kernel >/dev/null 2>&1; then
+                  echo '@ log journalctl ok'
+                  journalctl -q --no-pager -o short-iso -n "$jn" _TRANSPORT=kernel 2>/dev/null | scan
+                elif [ "$jf" = absent ]; then echo '@ log journalctl absent'
+                else echo '@ log journalctl denied'; fi
+              fi
               if ! command -v dmesg >/dev/null 2>&1; then echo '@ log dmesg absent'
               elif dmesg >/dev/null 2>&1; then echo '@ log dmesg ok'; dmesg 2>/dev/null | scan
               else echo '@ log dmesg denied'; fi
-              for f in /var/log/messages /var/log/kern.log; do
+              for f in "$ld/messages" "$ld/kern.log"; do
                 if [ ! -e "$f" ]; then echo "@ log $f absent"
-                elif [ ! -r "$f" ] || ! head -c 1 "$f" >/dev/null 2>&1; then echo "@ log $f unreadable"
-                else
-                  if [ "$(wc -c < "$f")" -gt "$lb" ]; then c=cut; else c=whole; fi
-                  printf '@ log %s ok %s\\n' "$f" "$c"; scan < "$f"
+                else readlog "$f" "$f"
                 fi
+                rotated "$f"
               done
             fi
             if ! command -v ss >/dev/null 2>&1; then echo '@ ss absent'
@@ -177,9 +222,20 @@ public final class Collector {
 
     /** The command; {@code keys} must be plain dotted kernel key names. */
     public static Command command(Limits limits, List<String> keys) {
+        return command(limits, keys, LOG_DIR);
+    }
+
+    /** The host's log directory; tests of the script on this machine point it at a directory of their own. */
+    static final String LOG_DIR = "/var/log";
+
+    static Command command(Limits limits, List<String> keys, String logDir) {
+        if (!logDir.matches("/[A-Za-z0-9._/-]*")) {
+            throw new IllegalArgumentException("not a plain log directory: '" + logDir + "'");
+        }
         List<String> args = new ArrayList<>(List.of(String.valueOf(limits.tableLines()),
                 String.valueOf(limits.ssLines()), String.valueOf(limits.logLines()), String.valueOf(limits.lineWidth()),
-                String.valueOf(limits.logScanBytes()), limits.withoutAwk() ? "1" : "0"));
+                String.valueOf(limits.logScanBytes()), limits.withoutAwk() ? "1" : "0",
+                String.valueOf(limits.rotatedFiles()), String.valueOf(limits.journalLines()), logDir));
         for (String k : keys) {
             if (!KEY.matcher(k).matches()) {
                 throw new IllegalArgumentException("not a plain kernel key name: '" + k + "'");

@@ -83,6 +83,11 @@ public record HostSample(Platform platform, Instant hostNow, ZoneOffset hostOffs
         return firstNumber(CONNTRACK_MAX_KEYS);
     }
 
+    /** Whether a kernel log source could be read; when none could, the table's log lines are unknown, not absent. */
+    public boolean logsRead() {
+        return logs.stream().anyMatch(l -> l.status() == LogSource.Status.OK);
+    }
+
     /**
      * TIME_WAIT sockets: the kernel's own count (sockstat, exact) when the host reports it, else the tables'.
      * The larger of the two when both are known, since the table count may be partial.

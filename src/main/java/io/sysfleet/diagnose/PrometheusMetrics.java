@@ -72,6 +72,8 @@ public final class PrometheusMetrics {
                             (double) count / max);
                 }
             }
+            f.gauge("sysfleet_kernel_log_readable", "1 when a kernel log source could be read, 0 when the table's log "
+                    + "lines are unknown (no source readable).", host, s.logsRead() ? 1 : 0);
             for (LogSource src : s.logs()) {
                 if (src.status() != LogSource.Status.OK) {
                     continue;

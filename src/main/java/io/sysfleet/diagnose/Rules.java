@@ -282,8 +282,9 @@ public final class Rules {
     /** The kernel log evidence of one pattern over all sources: the source that saw most, the latest line. */
     record LogEvidence(long count, String source, String latestLine, Instant latestTime, List<String> perSource) {
         static LogEvidence of(HostSample s, LogPattern p) {
-            long best = 0;
-            String source = null;
+            // Files of one family (messages, messages.1, messages-20261130.gz) hold different times: their counts
+            // add up. Families (the journal, dmesg, messages, kern.log) see the same lines: the one that saw most.
+            Map<String, Long> byFamily = new LinkedHashMap<>();
             String line = null;
             Instant time = null;
             List<String> per = new ArrayList<>();
@@ -292,11 +293,8 @@ public final class Rules {
                 if (src.status() != LogSource.Status.OK || c == 0) {
                     continue;
                 }
-                per.add(src.name() + ": " + c + (src.truncated() ? " (end of the file scanned)" : ""));
-                if (c > best) {
-                    best = c;
-                    source = src.name();
-                }
+                per.add(src.name() + ": " + c + (src.truncated() ? " (part of the file scanned)" : ""));
+                byFamily.merge(src.family(), c, Long::sum);
                 List<String> latest = src.latest(p);
                 if (!latest.isEmpty()) {
                     String l = latest.get(latest.size() - 1);
@@ -305,6 +303,14 @@ public final class Rules {
                         line = l;
                         time = t;
                     }
+                }
+            }
+            long best = 0;
+            String source = null;
+            for (Map.Entry<String, Long> e : byFamily.entrySet()) {
+                if (e.getValue() > best) {
+                    best = e.getValue();
+                    source = e.getKey();
                 }
             }
             return new LogEvidence(best, source, line, time, per);

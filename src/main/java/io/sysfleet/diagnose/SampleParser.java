@@ -148,6 +148,7 @@ public final class SampleParser {
             if (!sawHost || now == null) {
                 throw new FormatException("collector output has no host section with the host's clock");
             }
+            logNote();
             Platform platform = Platform.detect(osRelease, redhatRelease, kernel);
             return new HostSample(platform, now, offset, boot, live, sockets, sockstat, tcpExt, conntrackEntries,
                     logs, closeWait, ssStatus, notes);
@@ -247,7 +248,8 @@ public final class SampleParser {
 
         private void log(Section s) {
             String[] a = s.arg.isEmpty() ? new String[0] : s.arg.split(" ");
-            // "@ log NAME STATUS [SIZE]": the source name is the first word after "log".
+            // "@ log NAME STATUS [MODE [FAMILY]]": the source name is the first word after "log"; MODE is whole,
+            // cut or - (not read); FAMILY the file a rotated file comes from.
             String name = s.status;
             String status = a.length > 0 ? a[0] : "";
             LogSource.Status st = switch (status) {
@@ -256,6 +258,7 @@ public final class SampleParser {
                 case "unreadable" -> LogSource.Status.UNREADABLE;
                 case "denied" -> LogSource.Status.DENIED;
                 case "no-awk" -> LogSource.Status.NO_AWK;
+                case "no-gzip" -> LogSource.Status.NO_GZIP;
                 default -> null;
             };
             if (st == null || name.isEmpty()) {
@@ -282,7 +285,8 @@ public final class SampleParser {
                 }
             }
             boolean truncated = st == LogSource.Status.OK && a.length > 1 && a[1].equals("cut");
-            logs.add(new LogSource(name, st, counts, latest, truncated));
+            String family = a.length > 2 && !a[2].isEmpty() ? a[2] : name;
+            logs.add(new LogSource(name, st, counts, latest, truncated, family));
         }
 
         private void ss(Section s) {
@@ -293,6 +297,33 @@ public final class SampleParser {
                 }
                 case "absent", "failed" -> ssStatus = s.status;
                 default -> note("malformed ss section at collector output line " + s.line);
+            }
+        }
+
+        /**
+         * Says which kernel log sources could not be read: when none could, the table's log lines are unknown (not
+         * absent), which must never read as a clean host.
+         */
+        private void logNote() {
+            if (logs.isEmpty()) {
+                return;
+            }
+            List<String> unread = new ArrayList<>();
+            boolean denied = false;
+            for (LogSource l : logs) {
+                if (l.status() != LogSource.Status.OK && l.status() != LogSource.Status.ABSENT) {
+                    unread.add(Text.oneLine(l.name(), 120) + ": " + l.status().phrase());
+                    denied |= l.status() == LogSource.Status.DENIED || l.status() == LogSource.Status.UNREADABLE;
+                }
+            }
+            String hint = denied ? "; connect as root (--become) to read them" : "";
+            if (logs.stream().noneMatch(l -> l.status() == LogSource.Status.OK)) {
+                note("kernel log history unknown: no log source could be read ("
+                        + (unread.isEmpty() ? "none of journalctl, dmesg, /var/log/messages, /var/log/kern.log is there"
+                        : String.join(", ", unread)) + "), so the table's log lines (rows 6 and 7) cannot be ruled "
+                        + "out" + hint);
+            } else if (!unread.isEmpty()) {
+                note("kernel log sources not read: " + String.join(", ", unread) + hint);
             }
         }
 

@@ -42,7 +42,7 @@ class SampleParserTest {
     @Test
     void withoutAwkTheTablesTravelRawAndAreCountedHere() {
         try (LocalTransport t = new LocalTransport()) {
-            Collector.Limits limits = new Collector.Limits(20_000, 100, 3, 512, 1024, true);
+            Collector.Limits limits = new Collector.Limits(20_000, 100, 3, 512, 1024, true, 3, 1000);
             ExecResult r = t.exec(Collector.command(limits, KEYS), Duration.ofSeconds(60));
             String out = r.stdoutText();
             assertTrue(out.contains("@ tcp4 ok raw\n"), out);
