@@ -1,7 +1,11 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.engine.Engine;
+import io.sysfleet.engine.RunIds;
 import io.sysfleet.engine.SshConnections;
+import io.sysfleet.facts.BootFiles;
+import io.sysfleet.transport.Become;
 import io.sysfleet.transport.HostKeyPolicy;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,11 +14,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * How commands reach hosts: the inventory, --limit, host keys, timeouts and forks. A picocli mixin shared by
- * run, check, rollback (through {@link FleetOptions}) and diagnose.
+ * How commands reach hosts (the inventory, --limit, host keys, timeouts and forks) and what they show a person
+ * meanwhile and after (the status line, the HTML and Markdown reports). A picocli mixin shared by run, check,
+ * rollback (through {@link FleetOptions}) and diagnose.
  */
 class ConnectionOptions {
 
@@ -45,6 +52,59 @@ class ConnectionOptions {
     @Option(names = {"-f", "--forks"}, paramLabel = "N",
             description = "How many hosts to run at once (default " + Engine.DEFAULT_FORKS + ").")
     int forks = Engine.DEFAULT_FORKS;
+
+    /** When to draw the live status line. */
+    enum ProgressMode {
+        AUTO, ALWAYS, NEVER;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Option(names = "--progress", paramLabel = "WHEN", converter = EnumWords.ProgressModes.class,
+            completionCandidates = EnumWords.ProgressModes.class,
+            description = "Live status line on stderr: ${COMPLETION-CANDIDATES} (default: auto, when on a terminal).")
+    ProgressMode progress = ProgressMode.AUTO;
+
+    @Option(names = "--report-html", paramLabel = "FILE",
+            description = "Write an HTML report for people: one self-contained page (opens offline) with the summary, "
+                    + "a filterable fleet overview and each host's details.")
+    Path reportHtml;
+
+    @Option(names = "--report-markdown", paramLabel = "FILE",
+            description = "Write a short Markdown summary (counts, the hosts with problems) for "
+                    + "$GITHUB_STEP_SUMMARY or a merge-request comment.")
+    Path reportMarkdown;
+
+    /** Whether to draw the status line. */
+    boolean progress() {
+        return switch (progress) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> System.console() != null;
+        };
+    }
+
+    /**
+     * The engine for this command line: SSH connections with these options, the catalog, the controller, and
+     * {@code stateDir} for journals and backups (null for a command that keeps none).
+     */
+    Engine engine(Map<String, String> env, Path home, Clock clock, Path stateDir) {
+        SshConnections connections = new SshConnections(connectionSettings(), env, clock, home);
+        return new Engine(new Engine.Context(stateDir, connections, KeyCatalog.load(), clock, RunIds.secure(clock),
+                new Engine.Controller(env.getOrDefault("USER", System.getProperty("user.name")), controllerName()),
+                Become.password(env), BootFiles.STANDARD));
+    }
+
+    static String controllerName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
 
     /** How to reach hosts, checked. */
     SshConnections.Settings connectionSettings() {

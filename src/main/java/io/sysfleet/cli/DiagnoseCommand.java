@@ -1,22 +1,13 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.core.ExitCode;
-import io.sysfleet.core.SysfleetException;
 import io.sysfleet.diagnose.DiagnoseJson;
+import io.sysfleet.diagnose.DiagnoseListener;
+import io.sysfleet.diagnose.DiagnoseProgress;
 import io.sysfleet.diagnose.DiagnoseText;
-import io.sysfleet.diagnose.Diagnoser;
-import io.sysfleet.diagnose.FleetDiagnoser;
-import io.sysfleet.diagnose.FleetDiagnosis;
-import io.sysfleet.diagnose.PrometheusMetrics;
-import io.sysfleet.diagnose.RemediationPlan;
+import io.sysfleet.diagnose.RowPlaybooks;
 import io.sysfleet.diagnose.Severity;
 import io.sysfleet.diagnose.Thresholds;
-import io.sysfleet.engine.SshConnections;
-import io.sysfleet.inventory.Host;
-import io.sysfleet.inventory.Inventory;
-import io.sysfleet.report.ReportFiles;
-import io.sysfleet.transport.Become;
-import io.sysfleet.transport.Secret;
+import io.sysfleet.engine.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +15,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** {@code sysfleet diagnose}: find the troubleshooting table's symptoms across the fleet and name the fix. */
@@ -83,7 +73,6 @@ public final class DiagnoseCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Inventory inv = connection.inventory.load(System.getenv(), true, err());
         Thresholds t = thresholdsFile == null ? Thresholds.DEFAULT : Thresholds.DEFAULT.load(thresholdsFile);
         for (Map.Entry<String, String> e : threshold.entrySet()) {
             try {
@@ -92,47 +81,27 @@ public final class DiagnoseCommand extends BaseCommand {
                 throw connection.usage("--threshold " + ex.getMessage());
             }
         }
-        SshConnections.Settings settings = connection.connectionSettings();
-        List<Host> hosts = inv.select("all", connection.limit);
-        Clock clock = Clock.systemUTC();
-        SshConnections connections = new SshConnections(settings, System.getenv(), clock,
-                Path.of(System.getProperty("user.home")));
-        Secret password = Become.password(System.getenv());
-        Diagnoser.Context ctx = Diagnoser.Context.of(t, connection.commandTimeout());
-        FleetDiagnoser diagnoser = new FleetDiagnoser(h -> {
-            String refused = h.unmanageable();
-            if (refused != null) {
-                throw new SysfleetException(ExitCode.HOST_FAILED, io.sysfleet.result.Phase.CONNECT, h.name(), refused, null);
-            }
-            return connections.open(h, become(h, password));
-        }, connection.forks(), clock, ctx);
+        Map<String, String> env = System.getenv();
+        Engine.DiagnoseRequest request = new Engine.DiagnoseRequest(connection.inventory.sources(env),
+                connection.limit, connection.forks(), connection.commandTimeout(), become, t, failOn.severity(),
+                new Engine.DiagnoseFiles(connection.reportHtml, connection.reportMarkdown, emitPlan, prometheus));
         String inventory = connection.inventory.display();
-        DiagnoseText text = new DiagnoseText(out(), inventory, ctx.playbooks());
-        FleetDiagnosis d = diagnoser.run(hosts, json ? x -> { } : text::hostFinished);
-        if (json) {
-            out().print(DiagnoseJson.render(d, failOn.severity(), inventory));
-        } else {
-            text.print(d);
-        }
-        if (emitPlan != null) {
-            RemediationPlan plan = RemediationPlan.of(d, ctx.playbooks());
-            ReportFiles.writeAtomically(emitPlan, plan.yaml(ctx.playbooks(), inventory, clock.instant()),
-                    "the remediation plan");
-            String hostsInPlan = String.valueOf(plan.entries().stream().flatMap(e -> e.hosts().stream()).distinct().count());
-            (json ? err() : out()).println("plan: " + emitPlan + " (" + plan.entries().size() + " play group(s) for "
-                    + hostsInPlan + " host(s)); apply it with: sysfleet run " + emitPlan + " -i " + inventory);
-        }
-        if (prometheus != null) {
-            ReportFiles.writeAtomically(prometheus, PrometheusMetrics.render(d), "the Prometheus metrics");
-        }
-        out().flush();
-        ExitCode exit = d.exitCode(failOn.severity());
-        return exit.code();
-    }
-
-    /** Become as for a play without become keywords: the host's connection variables, else --become. */
-    private Become become(Host h, Secret password) {
-        return Become.decide(h.vars().containsKey("ansible_become") ? h.become() : null, h.becomeUser(), become,
-                null, password);
+        DiagnoseListener listener = json ? DiagnoseListener.NONE
+                : new DiagnoseText(out(), err(), inventory, RowPlaybooks.bundled());
+        DiagnoseListener shown = connection.progress() ? new DiagnoseProgress(listener, err()) : listener;
+        Engine engine = connection.engine(env, Path.of(System.getProperty("user.home")), Clock.systemUTC(), null);
+        return FleetCommand.interruptibly(engine, e -> {
+            Engine.DiagnoseOutcome o = e.diagnose(request, shown);
+            if (json) {
+                out().print(DiagnoseJson.render(o.diagnosis(), failOn.severity(), inventory));
+            }
+            if (emitPlan != null) {
+                long hosts = o.plan().entries().stream().flatMap(p -> p.hosts().stream()).distinct().count();
+                (json ? err() : out()).println("plan: " + emitPlan + " (" + o.plan().entries().size()
+                        + " play group(s) for " + hosts + " host(s)); apply it with: sysfleet run " + emitPlan + " "
+                        + inventory);
+            }
+            return o.exitCode();
+        }, out(), err());
     }
 }

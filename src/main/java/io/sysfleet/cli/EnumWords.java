@@ -47,9 +47,9 @@ abstract class EnumWords<E extends Enum<E>> implements ITypeConverter<E>, Iterab
     }
 
     /** {@code --progress}. */
-    static final class ProgressModes extends EnumWords<FleetOptions.ProgressMode> {
+    static final class ProgressModes extends EnumWords<ConnectionOptions.ProgressMode> {
         ProgressModes() {
-            super(FleetOptions.ProgressMode.class);
+            super(ConnectionOptions.ProgressMode.class);
         }
     }
 }

@@ -4,14 +4,17 @@ import io.sysfleet.core.ExitCode;
 import io.sysfleet.engine.Engine;
 import picocli.CommandLine.Mixin;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
-/** What the commands that reach hosts share (run, check, rollback): the options and the interrupt handler. */
+/**
+ * What the commands that run playbooks or rollbacks share (run, check, rollback): the options and the interrupt
+ * handler (diagnose uses the handler too).
+ */
 abstract class FleetCommand extends BaseCommand {
 
     @Mixin
@@ -23,8 +26,12 @@ abstract class FleetCommand extends BaseCommand {
      * the process with exit code 99.
      */
     int withEngine(ToIntFunction<Engine> body) {
-        Map<String, String> env = System.getenv();
-        Engine engine = fleet.engine(env, Path.of(System.getProperty("user.home")), Clock.systemUTC());
+        Engine engine = fleet.engine(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC());
+        return interruptibly(engine, body, out(), err());
+    }
+
+    /** Runs {@code body} with {@code engine} so that SIGINT/SIGTERM interrupts it (see {@link #withEngine}). */
+    static int interruptibly(Engine engine, ToIntFunction<Engine> body, PrintWriter out, PrintWriter err) {
         CountDownLatch finished = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             engine.interrupt();
@@ -40,8 +47,8 @@ abstract class FleetCommand extends BaseCommand {
         try {
             return body.applyAsInt(engine);
         } finally {
-            out().flush();
-            err().flush();
+            out.flush();
+            err.flush();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(onSignal);

@@ -13,18 +13,33 @@ import java.util.TreeSet;
  * then each finding with its evidence, table row and the command that fixes it. Everything from hosts is
  * escaped ({@link Text}).
  */
-public final class DiagnoseText {
+public final class DiagnoseText implements DiagnoseListener {
     private final PrintWriter out;
+    private final PrintWriter err;
     private final String inventory;
     private final RowPlaybooks playbooks;
 
-    public DiagnoseText(PrintWriter out, String inventory, RowPlaybooks playbooks) {
+    /** @param err where warnings go; @param inventory the inventory as given again in the fix commands */
+    public DiagnoseText(PrintWriter out, PrintWriter err, String inventory, RowPlaybooks playbooks) {
         this.out = out;
+        this.err = err;
         this.inventory = inventory;
         this.playbooks = playbooks;
     }
 
+    @Override
+    public synchronized void warning(String message) {
+        err.println("[WARNING]: " + message);
+        err.flush();
+    }
+
+    @Override
+    public void finished(FleetDiagnosis d) {
+        print(d);
+    }
+
     /** One line per finished host, as hosts finish (for long runs). */
+    @Override
     public synchronized void hostFinished(HostDiagnosis d) {
         String what = switch (d.status()) {
             case DIAGNOSED -> d.findings().isEmpty() ? "no findings"
@@ -98,11 +113,22 @@ public final class DiagnoseText {
                     num(s.number("net.ipv4.tcp_max_tw_buckets")), s.sockets().count(TcpState.CLOSE_WAIT) + mark,
                     s.sockets().count(TcpState.FIN_WAIT2) + mark,
                     max > 0 ? num(count) + "/" + max : count >= 0 ? num(count) + "/-" : "-",
-                    logs.isEmpty() ? "-" : String.join(", ", logs)));
+                    !s.logsRead() ? "unknown" : logs.isEmpty() ? "-" : String.join(", ", logs)));
         }
         if (!rows.isEmpty()) {
             out.println();
             table(head, rows);
+        }
+        List<String> notes = new ArrayList<>();
+        for (HostDiagnosis h : d.hosts()) {
+            if (h.sample() != null) {
+                h.sample().notes().forEach(n -> notes.add("  " + h.host() + ": " + Text.oneLine(n, 400)));
+            }
+        }
+        if (!notes.isEmpty()) {
+            out.println();
+            out.println("NOTES (what could not be measured):");
+            notes.forEach(out::println);
         }
     }
 

@@ -6,6 +6,16 @@ import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.diagnose.Collector;
+import io.sysfleet.diagnose.DiagnoseListener;
+import io.sysfleet.diagnose.Diagnoser;
+import io.sysfleet.diagnose.FleetDiagnosis;
+import io.sysfleet.diagnose.HostDiagnosis;
+import io.sysfleet.diagnose.PrometheusMetrics;
+import io.sysfleet.diagnose.RemediationPlan;
+import io.sysfleet.diagnose.RowPlaybooks;
+import io.sysfleet.diagnose.Severity;
+import io.sysfleet.diagnose.Thresholds;
 import io.sysfleet.facts.BootFiles;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
@@ -20,7 +30,10 @@ import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.HtmlReport;
 import io.sysfleet.report.JUnitReport;
 import io.sysfleet.report.JsonReport;
+import io.sysfleet.report.DiagnoseHtmlReport;
+import io.sysfleet.report.DiagnoseMarkdownReport;
 import io.sysfleet.report.MarkdownReport;
+import io.sysfleet.report.ReportFiles;
 import io.sysfleet.report.ReportContext;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.result.Phase;
@@ -55,6 +68,7 @@ import java.util.stream.Stream;
  * A run's lifecycle, in one place, below the command line: load and check the inputs, give the run an id and a
  * journal, schedule the hosts, conclude (recap, reports, journal end state, the note that says how to undo it),
  * roll back an aborted run when asked, and, for {@code rollback}, pick the run to undo and restore its hosts.
+ * {@code diagnose} goes through the same scheduler and sessions.
  * {@code runs list|show|prune} read and prune the journals. The command classes parse options, call one method
  * here and print; the engine reaches hosts only through {@link Connections}, so all of this is unit-tested
  * without Docker.
@@ -368,6 +382,89 @@ public final class Engine {
             out.add(Math.min(size, left));
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- diagnose
+
+    /**
+     * A diagnosis ({@code sysfleet diagnose}).
+     *
+     * @param inventory  the inventory sources and vault passwords
+     * @param limit      {@code --limit}, or null
+     * @param forks      hosts at once
+     * @param timeout    timeout of the collector command
+     * @param become     {@code --become}: collect as root where the host's variables do not say otherwise
+     * @param thresholds when a figure becomes a finding
+     * @param failOn     the lowest severity that makes the exit code 8 (null: never)
+     * @param files      files to write after the diagnosis, whatever its outcome
+     */
+    public record DiagnoseRequest(InventorySources inventory, String limit, int forks, Duration timeout,
+                                  boolean become, Thresholds thresholds, Severity failOn, DiagnoseFiles files) {
+    }
+
+    /**
+     * The files a diagnosis writes (null: not wanted): the HTML and Markdown reports, the remediation plan
+     * ({@code --emit-plan}) and the Prometheus text file.
+     */
+    public record DiagnoseFiles(Path html, Path markdown, Path plan, Path prometheus) {
+        public static final DiagnoseFiles NONE = new DiagnoseFiles(null, null, null, null);
+    }
+
+    /** What a diagnosis ends with: its exit code, the fleet's diagnosis, and the plan that fixes it. */
+    public record DiagnoseOutcome(int exitCode, FleetDiagnosis diagnosis, RemediationPlan plan) {
+    }
+
+    /**
+     * Diagnoses the selected hosts: the inventory is loaded, {@code --limit} checked (exit 5) and every host's
+     * connection variables rendered (exit 4) before the first connection; then the hosts go through the same
+     * {@link Scheduler} and {@link Sessions} as a run, each diagnosed by {@link Diagnoser}; then the files are
+     * written. Changes nothing on any host and keeps no journal.
+     */
+    public DiagnoseOutcome diagnose(DiagnoseRequest req, DiagnoseListener out) {
+        Inventory inventory = req.inventory().load();
+        for (Problem w : inventory.warnings()) {
+            out.warning(w.toString());
+        }
+        List<Host> selected;
+        try {
+            selected = inventory.select("all", req.limit());
+        } catch (IllegalArgumentException e) {
+            throw new SysfleetException(ExitCode.USAGE, "--limit: " + e.getMessage());
+        }
+        Map<String, Host> hosts = DiagnoseRun.resolve(selected);
+        RowPlaybooks playbooks = RowPlaybooks.bundled();
+        Diagnoser.Context context = new Diagnoser.Context(req.thresholds(), Collector.Limits.DEFAULT, req.timeout(),
+                ctx.catalog(), playbooks);
+        Instant started = ctx.clock().instant();
+        out.started(hosts.size());
+        List<HostDiagnosis> results;
+        try (Scheduler scheduler = new Scheduler(req.forks(), "sysfleet-diagnose", ctx.clock(), interrupted);
+             Sessions sessions = new Sessions(ctx.connections())) {
+            results = new DiagnoseRun(context, req.become(), ctx.becomePassword()).run(hosts, scheduler, sessions,
+                    out);
+        }
+        FleetDiagnosis d = new FleetDiagnosis(started, ctx.clock().instant(), req.thresholds(), results);
+        ExitCode exit = interrupted.get() ? ExitCode.INTERRUPTED : d.exitCode(req.failOn());
+        out.finished(d);
+        RemediationPlan plan = RemediationPlan.of(d, playbooks);
+        String shown = req.inventory().display();
+        DiagnoseFiles files = req.files();
+        if (files.plan() != null) {
+            ReportFiles.writeAtomically(files.plan(), plan.yaml(playbooks, shown, ctx.clock().instant()),
+                    "the remediation plan");
+        }
+        if (files.prometheus() != null) {
+            ReportFiles.writeAtomically(files.prometheus(), PrometheusMetrics.render(d), "the Prometheus metrics");
+        }
+        ReportContext people = new ReportContext("diagnose", ctx.controller().user(), ctx.controller().hostName(),
+                null, req.inventory().names(), null, exit, null);
+        if (files.html() != null) {
+            DiagnoseHtmlReport.write(d, people, req.failOn(), shown, playbooks, files.html());
+        }
+        if (files.markdown() != null) {
+            DiagnoseMarkdownReport.write(d, people, req.failOn(), shown, playbooks, files.markdown());
+        }
+        return new DiagnoseOutcome(exit.code(), d, plan);
     }
 
     // ---------------------------------------------------------------------------------------------- runs

@@ -14,10 +14,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The one host scheduler, for runs, checks and rollbacks: hosts in batches that run one after another, up to
+ * The one host scheduler, for runs, checks, rollbacks and diagnoses: hosts in batches that run one after another, up to
  * {@code forks} hosts of a batch at once. After each batch an {@link AbortRule} may stop the rest (Ansible's
  * {@code max_fail_percentage}, {@code any_errors_fatal}, a wholly failed batch); an interrupt stops new hosts
  * from starting. Either way the hosts not started are reported {@code skipping: not run: WHY}, and every host
@@ -74,11 +76,12 @@ public final class Scheduler implements AutoCloseable {
             next += size;
             List<Future<HostResult>> running = new ArrayList<>();
             for (String h : batch) {
-                running.add(pool.submit(() -> one(h, work, listener)));
+                running.add(pool.submit(() -> one(h, work, Scheduler::failure, HostResult::withElapsed,
+                        listener::hostFinished)));
             }
             long failed = 0;
             for (int i = 0; i < running.size(); i++) {
-                HostResult r = await(batch.get(i), running.get(i));
+                HostResult r = await(batch.get(i), running.get(i), Scheduler::failure);
                 results.add(r);
                 failed += failed(r) ? 1 : 0;
             }
@@ -93,36 +96,69 @@ public final class Scheduler implements AutoCloseable {
         return new PlayResult(playName, results, null);
     }
 
-    private HostResult one(String host, Function<String, HostResult> work, RunListener listener) {
+    /**
+     * Runs {@code work} for every host at once (up to {@code forks}), for work that has no batches and no abort
+     * rule ({@code diagnose}): the same containment, interruption and elapsed times as {@link #run}, for any
+     * result type. {@code failure} makes a host's result from a message: for whatever its work threw (an
+     * {@link Error} included), and {@code "not run: interrupted"} for a host that did not start.
+     *
+     * @param elapsed adds the host's wall time to its result
+     * @return one result per host, in {@code hosts}' order
+     */
+    public <T> List<T> each(List<String> hosts, Function<String, T> work, BiFunction<String, String, T> failure,
+                            BiFunction<T, Duration, T> elapsed, Consumer<T> listener) {
+        List<Future<T>> running = new ArrayList<>();
+        for (String h : hosts) {
+            running.add(pool.submit(() -> one(h, work, failure, elapsed, listener)));
+        }
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            out.add(await(hosts.get(i), running.get(i), failure));
+        }
+        return out;
+    }
+
+    private static HostResult failure(String host, String message) {
+        return message.equals(NOT_RUN_INTERRUPTED) ? HostResult.notRun(host, "interrupted")
+                : HostResult.failure(host, HostResult.Status.FAILED, null, message);
+    }
+
+    private static final String NOT_RUN_INTERRUPTED = "not run: interrupted";
+
+    private <T> T one(String host, Function<String, T> work, BiFunction<String, String, T> failure,
+                      BiFunction<T, Duration, T> elapsed, Consumer<T> listener) {
         Instant start = clock.instant();
-        HostResult r;
+        T r;
         if (interrupted.get()) {
-            r = HostResult.notRun(host, "interrupted");
+            r = failure.apply(host, NOT_RUN_INTERRUPTED);
         } else {
             try {
                 r = work.apply(host);
             } catch (Throwable e) { // a host's failure of any kind is that host's result
-                r = HostResult.failure(host, HostResult.Status.FAILED, null,
-                        "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                r = failure.apply(host, "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
-        r = r.withElapsed(Duration.between(start, clock.instant()));
-        try {
-            listener.hostFinished(r);
-        } catch (RuntimeException e) {
-            // a listener that cannot print does not change the host's result
-        }
+        r = elapsed.apply(r, Duration.between(start, clock.instant()));
+        tell(listener, r);
         return r;
     }
 
-    private static HostResult await(String host, Future<HostResult> f) {
+    private static <T> void tell(Consumer<T> listener, T r) {
+        try {
+            listener.accept(r);
+        } catch (RuntimeException e) {
+            // a listener that cannot print does not change the host's result
+        }
+    }
+
+    private static <T> T await(String host, Future<T> f, BiFunction<String, String, T> failure) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HostResult.failure(host, HostResult.Status.FAILED, null, "interrupted while waiting for the host");
+            return failure.apply(host, "interrupted while waiting for the host");
         } catch (ExecutionException e) {
-            return HostResult.failure(host, HostResult.Status.FAILED, null, "internal error: " + e.getCause());
+            return failure.apply(host, "internal error: " + e.getCause());
         }
     }
 

@@ -318,7 +318,7 @@ public final class HtmlReport {
         return l.length() > 300 ? l.substring(0, 300) + " …" : l;
     }
 
-    private static String generator() {
+    static String generator() {
         String v = HtmlReport.class.getPackage().getImplementationVersion();
         return "sysfleet " + (v == null ? "development build" : v);
     }

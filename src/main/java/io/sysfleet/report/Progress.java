@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 public final class Progress implements RunListener {
     private final RunListener inner;
-    private final PrintWriter err;
+    private final StatusLine line;
     private int total;
     private int done;
     private int changed;
@@ -22,7 +22,7 @@ public final class Progress implements RunListener {
 
     public Progress(RunListener inner, PrintWriter err) {
         this.inner = inner;
-        this.err = err;
+        this.line = new StatusLine(err);
     }
 
     @Override
@@ -86,12 +86,10 @@ public final class Progress implements RunListener {
     }
 
     private void draw() {
-        err.print(status());
-        err.flush();
+        line.draw(status());
     }
 
     private void erase() {
-        err.print("\r\033[K");
-        err.flush();
+        line.erase();
     }
 }

@@ -2,6 +2,7 @@ package io.sysfleet.diagnose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sysfleet.testing.Chromium;
 import io.sysfleet.testing.Cli;
 import io.sysfleet.testing.TestFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DiagnoseIT {
     private static TestFleet fleet;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Markup in a kernel log line: the reports show it as text. */
+    static final String MARKUP = "<script>window.pwned=1</script><b>bold</b>";
 
     @TempDir
     Path tmp;
@@ -101,8 +104,12 @@ class DiagnoseIT {
         sh(deb, "now=$(date -u +%Y-%m-%dT%H:%M:%S); "
                 + "printf '%s.000000+00:00 h kernel: [ 812.1] nf_conntrack: table full, dropping packet\\n' $now $now "
                 + "> /var/log/messages; chgrp adm /var/log/messages; chmod 0640 /var/log/messages; "
-                + "printf '%s h kernel: TCP: time wait bucket table overflow\\n' \"$(date '+%b %e %H:%M:%S')\" "
-                + "> /var/log/kern.log");
+                + "printf '%s h kernel: TCP: time wait bucket table overflow " + MARKUP + "\\n' \"$(date '+%b %e %H:%M:%S')\" "
+                + "> /var/log/kern.log; "
+                // history before the last rotations: a day-old kern.log.1 and a compressed kern.log.2.gz
+                + "printf '%s h kernel: TCP: time wait bucket table overflow\\n' \"$(date -d '-1 day' '+%b %e %H:%M:%S')\" "
+                + "> /var/log/kern.log.1; printf '%s h kernel: TCP: time wait bucket table overflow\\n' "
+                + "\"$(date -d '-3 days' '+%b %e %H:%M:%S')\" | gzip > /var/log/kern.log.2.gz");
         sh(c5, "/usr/local/sbin/sysctl-legacy-double tw-recycle 1");
         Path inv = inventory();
         Path thresholds = tmp.resolve("thresholds.yml");
@@ -119,6 +126,9 @@ class DiagnoseIT {
         assertTrue(table.out().contains("fix: sysfleet run playbooks/06-tw-bucket-overflow.yml -i " + inv
                 + " --limit " + deb.name()), table.out());
 
+        // the reports a person reads, of this lab with a closed port added, opened offline in Chromium
+        reports(inv, thresholds, deb, c5);
+
         // the same as JSON: rows, playbooks, evidence
         Path prom = tmp.resolve("textfile/sysfleet.prom");
         Cli.Result json = diagnose(inv, "--thresholds", thresholds.toString(), "--json", "--prometheus", prom.toString());
@@ -132,6 +142,8 @@ class DiagnoseIT {
         assertEquals("playbooks/06-tw-bucket-overflow.yml", tw.get("remedy").get("playbook").asText());
         assertTrue(tw.get("evidence").toString().contains("TCPTimeWaitOverflow"), tw.toString());
         assertTrue(tw.get("evidence").toString().contains("/var/log/kern.log: 1"), tw.toString());
+        assertTrue(tw.get("evidence").toString().contains("/var/log/kern.log.1: 1"), "rotated: " + tw);
+        assertTrue(tw.get("evidence").toString().contains("/var/log/kern.log.2.gz: 1"), "rotated, compressed: " + tw);
         assertEquals(64, d.get("figures").get("timeWait").asInt(), "the kernel kept at most tcp_max_tw_buckets");
         JsonNode cw = finding(d, "CLOSE_WAIT_LEAK");
         assertEquals(4, cw.get("row").asInt());
@@ -183,6 +195,106 @@ class DiagnoseIT {
         assertEquals(8, after.exit(), "CLOSE_WAIT is still a warning");
         Cli.Result gate = diagnose(inv, "--thresholds", thresholds.toString(), "--limit", deb.name(), "--fail-on", "critical");
         assertEquals(0, gate.exit(), gate.out());
+    }
+
+    private void reports(Path inv, Path thresholds, TestFleet.Host deb, TestFleet.Host c5) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket sock = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = sock.getLocalPort();
+        }
+        Path withClosed = tmp.resolve("with-closed.yml");
+        Files.writeString(withClosed, Files.readString(inv) + "    closed-port:\n      ansible_port: " + closedPort + "\n");
+        Path html = tmp.resolve("reports/diagnose.html");
+        Path md = tmp.resolve("reports/diagnose.md");
+        Cli.Result r = diagnose(withClosed, "--thresholds", thresholds.toString(), "--connect-timeout", "3",
+                "--report-html", html.toString(), "--report-markdown", md.toString(), "--progress", "always");
+        assertEquals(3, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("[3/3] findings 2  critical 2  failed 0  unreachable 1"), "the status line: " + r.err());
+        assertFalse(r.out().contains("\033"), "the status line stays on stderr");
+        try (Chromium browser = Chromium.start(1280, 1000)) {
+            browser.open(html.toUri().toString());
+            assertEquals(List.of(html.toUri().toString()), browser.requests(), "nothing fetched but the page");
+            assertEquals("exit 3 UNREACHABLE", browser.eval("document.getElementById('exit').textContent").asText());
+            assertEquals("2", browser.eval("document.querySelector('button[data-filter=critical] b').textContent").asText());
+            assertEquals("1", browser.eval("document.querySelector('button[data-filter=unreachable] b').textContent").asText());
+            String d = "details[data-name='" + deb.name() + "'] ";
+            browser.click(d + "> summary");
+            for (String code : List.of("FIN_TIMEOUT_CHANGED", "TIME_WAIT_HIGH", "CLOSE_WAIT_LEAK", "FIN_WAIT2_HIGH",
+                    "TW_BUCKET_OVERFLOW", "CONNTRACK_TABLE_FULL")) {
+                assertEquals(1, browser.eval("document.querySelectorAll(\"" + d + ".finding[data-code=" + code + "]\").length")
+                        .asInt(), code);
+            }
+            String tw = browser.eval("Array.from(document.querySelectorAll(\"" + d + ".finding[data-code=TW_BUCKET_OVERFLOW] "
+                    + ".evidence li\")).map(l => l.textContent).join('\\n')").asText();
+            assertTrue(tw.contains("TCP: time wait bucket table overflow " + MARKUP), "the host's line, as text: " + tw);
+            assertTrue(tw.contains("/var/log/kern.log.2.gz: 1"), tw);
+            assertTrue(browser.eval("document.querySelector(\"" + d + ".finding[data-code=CLOSE_WAIT_LEAK] .advice\")"
+                    + ".textContent").asText().contains("leaky-app"));
+            assertEquals("undefined", browser.eval("typeof window.pwned").asText(), "no injected script ran");
+            assertEquals(0, browser.eval("document.querySelectorAll('#hosts b, #hosts script').length").asInt());
+            browser.click("details[data-name='" + c5.name() + "'] > summary");
+            assertEquals("critical", browser.eval("document.querySelector(\"details[data-name='" + c5.name()
+                    + "'] .finding[data-code=NAT_TIMESTAMP_RISK] .pill\").textContent").asText());
+            assertTrue(browser.eval("document.querySelector(\"details[data-name='closed-port'] .msg\").textContent")
+                    .asText().startsWith("connect: "));
+            List<String> fixes = new ArrayList<>();
+            browser.eval("Array.from(document.querySelectorAll('#fixes code')).map(c => c.textContent)")
+                    .forEach(n -> fixes.add(n.asText()));
+            assertTrue(fixes.stream().anyMatch(f -> f.startsWith("sysfleet run playbooks/06-tw-bucket-overflow.yml -i "
+                    + withClosed + " --limit " + deb.name())), fixes.toString());
+            browser.click("button[data-filter=critical]");
+            assertEquals(2, browser.eval("Array.from(document.querySelectorAll('#hosts > details')).filter(x => !x.hidden)"
+                    + ".length").asInt());
+            browser.click("button[data-filter=all]");
+            browser.click("details[data-name='" + c5.name() + "'] > summary"); // closed again for the picture
+            assertEquals(List.of(), browser.consoleProblems());
+            browser.eval("window.scrollTo(0, 0)");
+            browser.screenshot(TestFleet.projectRoot().resolve("target/diagnose-report.png"), true);
+        }
+        String summary = Files.readString(md);
+        assertTrue(summary.startsWith("### ❌ sysfleet diagnose: exit 3 UNREACHABLE"), summary);
+        assertTrue(summary.contains("**critical `TW_BUCKET_OVERFLOW`**"), summary);
+        assertTrue(summary.contains("- `closed-port` unreachable: `connect: "), summary);
+        assertFalse(summary.replaceAll("`[^`]*`", "").contains("<"), "host text only in code spans: " + summary);
+    }
+
+    @Test
+    void withoutRootTheKernelLogIsUnknownNotClean() throws Exception {
+        TestFleet.Host deb = fleet.host(0);
+        // Debian's own modes: messages root:adm 0640; kern.log root only here; dmesg needs CAP_SYSLOG, which a
+        // container lacks; the image has no journal. The connecting user (sysfleet) is in neither group.
+        sh(deb, "printf 'x kernel: nf_conntrack: table full, dropping packet\\n' > /var/log/messages; "
+                + "chgrp adm /var/log/messages; chmod 0640 /var/log/messages; : > /var/log/kern.log; "
+                + "chmod 0600 /var/log/kern.log; rm -f /var/log/kern.log.1 /var/log/kern.log.2.gz");
+        Path inv = tmp.resolve("no-become.yml");
+        Files.writeString(inv, "all:\n  vars:\n    ansible_user: sysfleet\n    ansible_host: 127.0.0.1\n"
+                + "    ansible_ssh_private_key_file: " + fleet.privateKey() + "\n  hosts:\n    " + deb.name()
+                + ":\n      ansible_port: " + deb.port() + "\n");
+        Path prom = tmp.resolve("blind.prom");
+        Cli.Result json = diagnose(inv, "--json", "--fail-on", "never", "--prometheus", prom.toString());
+        assertEquals(0, json.exit(), json.err());
+        JsonNode h = JSON.readTree(json.out()).get("hosts").get(0);
+        assertEquals("diagnosed", h.get("status").asText());
+        String notes = h.get("notes").toString();
+        assertTrue(notes.contains("kernel log history unknown: no log source could be read"), notes);
+        assertTrue(notes.contains("dmesg: permission denied"), notes);
+        assertTrue(notes.contains("/var/log/messages: not readable by the connecting user"), notes);
+        assertFalse(findings(h).stream().anyMatch(f -> f.get("code").asText().startsWith("CONNTRACK")),
+                "the unreadable line is not evidence");
+        assertTrue(Files.readString(prom).contains("sysfleet_kernel_log_readable{host=\"" + deb.name() + "\"} 0.0"));
+
+        Cli.Result table = diagnose(inv, "--fail-on", "never");
+        String row = table.out().lines().filter(l -> l.startsWith(deb.name() + " ") && l.matches(".*\\d.*"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertTrue(row.endsWith("unknown"), "LOG_LINES: " + table.out());
+        assertTrue(table.out().contains("NOTES (what could not be measured):\n  " + deb.name()
+                + ": kernel log history unknown"), table.out());
+
+        // as root (--become) the same host's log is read, and the line counts
+        Cli.Result root = diagnose(inv, "--json", "--become", "--fail-on", "never");
+        JsonNode r = JSON.readTree(root.out()).get("hosts").get(0);
+        assertFalse(r.get("notes").toString().contains("history unknown"), r.get("notes").toString());
+        assertEquals("CONNTRACK_TABLE_FULL", finding(r, "CONNTRACK_TABLE_FULL").get("code").asText());
     }
 
     @Test

@@ -131,7 +131,7 @@ class OutputsTest {
     @Test
     void theTableShowsHostsByFindingWithRowsAndFixes() throws IOException {
         StringWriter sw = new StringWriter();
-        new DiagnoseText(new PrintWriter(sw), "-i inv.yml", CTX.playbooks()).print(fleet());
+        new DiagnoseText(new PrintWriter(sw), new PrintWriter(sw), "-i inv.yml", CTX.playbooks()).print(fleet());
         String out = sw.toString();
         String header = out.lines().filter(l -> l.startsWith("HOST ")).findFirst().orElseThrow();
         assertTrue(header.matches("HOST +FIN_TIMEOUT_CHANGED +CLOSE_WAIT_LEAK +TW_BUCKET_OVERFLOW"), header);
@@ -143,6 +143,27 @@ class OutputsTest {
         assertTrue(out.contains("table row 4: Many CLOSE_WAIT connections"), out);
         assertFalse(out.contains("\u001b"), "control characters from hosts are escaped");
         assertTrue(out.contains("\\x1b[2J"), out);
+    }
+
+    @Test
+    void theProgressLineCountsHostsAndIsErasedBeforeEveryLineAndTheTables() throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        DiagnoseProgress p = new DiagnoseProgress(new DiagnoseText(new PrintWriter(out, true), new PrintWriter(err, true),
+                "-i inv.yml", CTX.playbooks()), new PrintWriter(err, true));
+        FleetDiagnosis d = fleet();
+        p.started(d.hosts().size());
+        assertEquals("[0/4] findings 0  critical 0  failed 0  unreachable 0", p.status());
+        d.hosts().forEach(p::hostFinished);
+        assertEquals("[4/4] findings 2  critical 1  failed 0  unreachable 1", p.status());
+        assertTrue(err.toString().endsWith(p.status()), "drawn after the last host line");
+        p.finished(d);
+        assertTrue(err.toString().endsWith("\r\033[K"), "gone before the tables");
+        assertEquals(6, err.toString().split("\r\033\\[K", -1).length - 1,
+                "erased before the first draw, each of the 4 host lines and the tables");
+        assertFalse(out.toString().contains("\033"), "the host lines and tables carry no control characters");
+        assertEquals("web1: 2 finding(s), worst critical", out.toString().lines().findFirst().orElseThrow());
+        assertTrue(out.toString().contains("DIAGNOSE 4 host(s)"), "the tables follow");
     }
 
     @Test
