@@ -76,8 +76,11 @@ public final class DiagnoseHtmlReport {
     record Figure(String name, String value) {
     }
 
-    /** A kernel log source: whether it was read, and its lines of the table's patterns. */
-    record LogView(String source, String status, boolean read, String counts, String latest) {
+    /**
+     * A kernel log source: whether it was read ({@code kind} read, none: not there, unread: there but not read),
+     * and its lines of the table's patterns.
+     */
+    record LogView(String source, String status, String kind, String counts, String latest) {
     }
 
     /** One finding with its row, evidence and remedy. */
@@ -132,7 +135,7 @@ public final class DiagnoseHtmlReport {
         STATUSES.forEach(s -> byStatus.put(s, new ArrayList<>()));
         int unknownLogs = 0;
         for (HostDiagnosis h : d.hosts()) {
-            byStatus.get(status(h)).add(host(h, codes));
+            byStatus.get(status(h)).add(host(h, codes, inventory));
             if (h.sample() != null && !h.sample().logsRead()) {
                 unknownLogs++;
             }
@@ -163,7 +166,7 @@ public final class DiagnoseHtmlReport {
                 hosts.size(), columns, hosts, fixes, unknownLogs, HtmlReport.generator());
     }
 
-    private static HostView host(HostDiagnosis h, TreeSet<FindingCode> codes) {
+    private static HostView host(HostDiagnosis h, TreeSet<FindingCode> codes, String inventory) {
         String name = HtmlReport.shown(h.host());
         String status = status(h);
         List<Cell> cells = new ArrayList<>();
@@ -184,7 +187,7 @@ public final class DiagnoseHtmlReport {
         }
         List<FindingView> findings = h.findings().stream()
                 .sorted(Comparator.comparing(Finding::severity).reversed().thenComparingInt(Finding::row))
-                .map(f -> finding(f, h)).toList();
+                .map(f -> finding(f, h, inventory)).toList();
         String headline = findings.isEmpty() ? (s.logsRead() ? null : "no findings; kernel log history unknown")
                 : findings.size() + " finding" + (findings.size() == 1 ? "" : "s") + ": "
                 + String.join(", ", findings.stream().map(FindingView::code).distinct().toList());
@@ -202,14 +205,15 @@ public final class DiagnoseHtmlReport {
         };
     }
 
-    private static FindingView finding(Finding f, HostDiagnosis h) {
+    private static FindingView finding(Finding f, HostDiagnosis h, String inventory) {
         String command = null;
         String advice = null;
         if (f.remedy() != null) {
             advice = HtmlReport.shown(f.remedy().advice());
             if (f.remedy().hasPlaybook()) {
-                command = "playbooks/" + f.remedy().playbook() + " --limit " + HtmlReport.shown(ReportContext.shellWord(h.host()))
-                        + (f.remedy().vars().isEmpty() ? "" : " (play vars " + HtmlReport.shown(f.remedy().vars().toString()) + ")");
+                command = HtmlReport.shown("sysfleet run playbooks/" + f.remedy().playbook() + " " + inventory
+                        + " --limit " + ReportContext.shellWord(h.host())
+                        + (f.remedy().vars().isEmpty() ? "" : "   # --emit-plan sets play vars " + f.remedy().vars()));
             }
         }
         return new FindingView(f.code().name(), f.severity().word(), f.row(), f.code().rowTitle(), f.code().title(),
@@ -251,8 +255,9 @@ public final class DiagnoseHtmlReport {
                     latest = lines.get(lines.size() - 1);
                 }
             }
-            out.add(new LogView(HtmlReport.shown(l.name()), read ? (l.truncated() ? "read (its end)" : "read")
-                    : l.status().phrase(), read, String.join(", ", counts), HtmlReport.shown(latest)));
+            String kind = read ? "read" : l.status() == LogSource.Status.ABSENT ? "none" : "unread";
+            out.add(new LogView(HtmlReport.shown(l.name()), read ? (l.truncated() ? "read (in part)" : "read")
+                    : l.status().phrase(), kind, String.join(", ", counts), HtmlReport.shown(latest)));
         }
         return out;
     }

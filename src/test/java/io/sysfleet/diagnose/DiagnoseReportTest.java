@@ -107,8 +107,8 @@ class DiagnoseReportTest {
                     + ".map(l => l.textContent).join('\\n')").asText();
             assertTrue(evidence.contains("table overflow " + EVIL), evidence);
             assertTrue(browser.eval("document.querySelector(\"" + web1 + ".fix code\").textContent").asText()
-                    .startsWith("playbooks/06-tw-bucket-overflow.yml --limit web1"));
-            assertEquals("read", browser.eval("document.querySelector(\"" + web1 + "table.logs tr.k-ok td:nth-child(2)\")"
+                    .startsWith("sysfleet run playbooks/06-tw-bucket-overflow.yml -i inventory/prod.yml --limit web1"));
+            assertEquals("read", browser.eval("document.querySelector(\"" + web1 + "table.logs tr.l-read td:nth-child(2)\")"
                     + ".textContent").asText());
 
             // web2: the process holding CLOSE_WAIT, as text.
