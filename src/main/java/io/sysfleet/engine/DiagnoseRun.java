@@ -89,10 +89,10 @@ final class DiagnoseRun {
             return HostDiagnosis.failure(host.name(), e.unreachable() ? HostDiagnosis.Status.UNREACHABLE
                     : HostDiagnosis.Status.FAILED, e.phase(), e.getMessage());
         }
-        HostDiagnosis d = Diagnoser.diagnose(t, host, context);
-        if (d.status() != HostDiagnosis.Status.DIAGNOSED) {
-            sessions.drop(host, b);
+        try {
+            return Diagnoser.diagnose(t, host, context);
+        } finally {
+            sessions.drop(host, b); // one pass: the session is closed at once, so at most forks are open
         }
-        return d;
     }
 }

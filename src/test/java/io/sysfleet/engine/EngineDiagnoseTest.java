@@ -172,6 +172,38 @@ class EngineDiagnoseTest {
     }
 
     @Test
+    void eachHostsSessionIsClosedWhenItIsDiagnosedSoAtMostForksAreOpen() {
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Connections counted = (host, become) -> {
+            Transport t = fleet.open(host, become);
+            most.accumulateAndGet(open.incrementAndGet(), Math::max);
+            return new Transport() {
+                @Override
+                public String host() {
+                    return t.host();
+                }
+
+                @Override
+                public ExecResult exec(Command cmd, Duration timeout) {
+                    return t.exec(cmd, timeout);
+                }
+
+                @Override
+                public void close() {
+                    open.decrementAndGet();
+                    t.close();
+                }
+            };
+        };
+        Engine.DiagnoseOutcome o = engine(counted).diagnose(request(fleet.inventory(""), null, 2,
+                Engine.DiagnoseFiles.NONE), DiagnoseListener.NONE);
+        assertEquals(5, o.diagnosis().hosts().size());
+        assertTrue(most.get() <= 2, "open sessions at once: " + most.get());
+        assertEquals(0, open.get(), "every session closed");
+    }
+
+    @Test
     void anInterruptStartsNoNewHostAndExits99() {
         Engine engine = engine(fleet);
         engine.interrupt();
