@@ -93,7 +93,7 @@ public final class DiagnoseCommand extends BaseCommand {
         return FleetCommand.interruptibly(engine, e -> {
             Engine.DiagnoseOutcome o = e.diagnose(request, shown);
             if (json) {
-                out().print(DiagnoseJson.render(o.diagnosis(), failOn.severity(), inventory));
+                out().print(DiagnoseJson.render(o.diagnosis(), failOn.severity(), inventory, o.exit()));
             }
             if (emitPlan != null) {
                 long hosts = o.plan().entries().stream().flatMap(p -> p.hosts().stream()).distinct().count();

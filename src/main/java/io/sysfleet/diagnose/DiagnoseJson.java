@@ -43,12 +43,16 @@ public final class DiagnoseJson {
 
     /** {@code inventory} is the inventory arguments as given again on a command line ({@code -i a -i b}). */
     public static String render(FleetDiagnosis d, Severity failOn, String inventory) {
+        return render(d, failOn, inventory, d.exitCode(failOn));
+    }
+
+    /** With the process's exit code ({@code exit}: 99 when interrupted, whatever the hosts said). */
+    public static String render(FleetDiagnosis d, Severity failOn, String inventory, ExitCode exit) {
         ObjectNode root = NODES.objectNode();
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("started", d.started().toString());
         root.put("finished", d.finished().toString());
         root.put("durationMs", Duration.between(d.started(), d.finished()).toMillis());
-        ExitCode exit = d.exitCode(failOn);
         root.put("exitCode", exit.code());
         root.put("exitName", exit.name());
         root.put("failOn", failOn == null ? "never" : failOn.word());

@@ -411,7 +411,10 @@ public final class Engine {
     }
 
     /** What a diagnosis ends with: its exit code, the fleet's diagnosis, and the plan that fixes it. */
-    public record DiagnoseOutcome(int exitCode, FleetDiagnosis diagnosis, RemediationPlan plan) {
+    public record DiagnoseOutcome(ExitCode exit, FleetDiagnosis diagnosis, RemediationPlan plan) {
+        public int exitCode() {
+            return exit.code();
+        }
     }
 
     /**
@@ -464,7 +467,7 @@ public final class Engine {
         if (files.markdown() != null) {
             DiagnoseMarkdownReport.write(d, people, req.failOn(), shown, playbooks, files.markdown());
         }
-        return new DiagnoseOutcome(exit.code(), d, plan);
+        return new DiagnoseOutcome(exit, d, plan);
     }
 
     // ---------------------------------------------------------------------------------------------- runs
