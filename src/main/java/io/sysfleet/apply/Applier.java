@@ -62,7 +62,7 @@ public final class Applier {
         }
         HostResult.Status status = plan.failed() ? HostResult.Status.FAILED
                 : plan.hasChanges() ? HostResult.Status.CHANGED : HostResult.Status.OK;
-        List<String> diffs = plan.files().stream().map(f -> f.diff(plan.host().name())).filter(d -> !d.isEmpty()).toList();
+        List<String> diffs = FilePlan.diffs(plan.host().name(), plan.files());
         return new HostResult(plan.host().name(), status, keys, check ? diffs : List.of(), plan.warnings(),
                 plan.failed() ? "plan" : null, plan.error(), false);
     }
@@ -76,7 +76,7 @@ public final class Applier {
         }
         String host = plan.host().name();
         List<KeyResult> results = new ArrayList<>();
-        List<String> diffs = new ArrayList<>();
+        List<FilePlan> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
         for (FilePlan fp : plan.files()) {
             List<KeyPlan> keys = plan.keys().stream()
@@ -90,11 +90,12 @@ public final class Applier {
             FileOutcome fo = applyFile(t, host, fp, fact, keys, privilege);
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
-                diffs.add(fp.diff(host));
+                applied.add(fp);
             }
             if (fo.error != null) {
                 // Files applied earlier in this play stay applied: each file is verified on its own.
-                return new HostResult(host, HostResult.Status.FAILED, results, diffs, warnings, fo.phase, fo.error,
+                return new HostResult(host, HostResult.Status.FAILED, results, FilePlan.diffs(host, applied), warnings,
+                        fo.phase, fo.error,
                         fo.undone);
             }
         }
@@ -106,6 +107,7 @@ public final class Applier {
                 results.add(unchanged(k));
             }
         }
+        List<String> diffs = FilePlan.diffs(host, applied);
         boolean changed = results.stream().anyMatch(KeyResult::changed) || !diffs.isEmpty();
         return new HostResult(host, changed ? HostResult.Status.CHANGED : HostResult.Status.OK, results, diffs,
                 warnings, null, null, false);
