@@ -1,5 +1,7 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.core.TerminalText;
+
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
@@ -54,7 +56,7 @@ public final class InventoryCommand extends BaseCommand {
         }
         Inventory inv = InventoryLoader.load(inventories.get(0));
         for (Problem w : inv.warnings()) {
-            err().println("[WARNING]: " + w);
+            err().println("[WARNING]: " + TerminalText.escape(w.toString()));
         }
         Predicate<Host> only = limitFilter(inv);
         String output;
@@ -70,7 +72,7 @@ public final class InventoryCommand extends BaseCommand {
             }
             output = InventoryOutput.host(hosts.get(0));
         }
-        out().println(output);
+        out().println(TerminalText.escapeText(output));
         out().flush();
         return ExitCode.OK.code();
     }

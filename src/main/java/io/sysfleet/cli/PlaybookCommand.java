@@ -1,5 +1,7 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.core.TerminalText;
+
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.fleet.Connector;
 import io.sysfleet.fleet.FleetRunner;
@@ -49,7 +51,7 @@ abstract class PlaybookCommand extends FleetCommand {
     public Integer call() {
         Playbook pb = PlaybookLoader.load(playbook);
         Inventory inv = InventoryLoader.load(fleet.inventory);
-        inv.warnings().forEach(w -> err().println("[WARNING]: " + w));
+        inv.warnings().forEach(w -> err().println("[WARNING]: " + TerminalText.escape(w.toString())));
         Map<String, String> env = System.getenv();
         Clock clock = Clock.systemUTC();
         Path home = Path.of(System.getProperty("user.home"));

@@ -1,5 +1,7 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.core.TerminalText;
+
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.journal.Intent;
@@ -51,11 +53,11 @@ public final class RunsCommand implements Runnable {
         public Integer call() {
             List<RunRecord> runs = Journal.list(stateDir());
             if (runs.isEmpty()) {
-                out().println("no runs in " + Journal.runsDir(stateDir()));
+                out().println(TerminalText.escape("no runs in " + Journal.runsDir(stateDir())));
             }
             for (RunRecord r : runs) {
-                out().println(String.join("  ", r.id(), r.kind(), r.status(), r.startedAt(), r.user(),
-                        r.playbook() != null ? r.playbook() : "of " + r.rollbackOf(), counts(r.hosts())));
+                out().println(TerminalText.escape(String.join("  ", r.id(), r.kind(), r.status(), r.startedAt(), r.user(),
+                        r.playbook() != null ? r.playbook() : "of " + r.rollbackOf(), counts(r.hosts()))));
             }
             out().flush();
             return ExitCode.OK.code();
@@ -71,21 +73,21 @@ public final class RunsCommand implements Runnable {
         public Integer call() {
             JournalView v = Journal.read(stateDir(), id);
             RunRecord r = v.record();
-            out().println("run " + r.id() + " (" + r.kind() + (r.rollbackOf() != null ? " of " + r.rollbackOf() : "") + ")");
-            out().println("  status:    " + r.status() + (r.exitCode() != null ? ", exit " + r.exitCode() : ""));
-            out().println("  started:   " + r.startedAt() + " by " + r.user() + " on " + r.controller());
-            out().println("  finished:  " + (r.finishedAt() != null ? r.finishedAt() : "(not recorded: killed?)"));
+            out().println(TerminalText.escape("run " + r.id() + " (" + r.kind() + (r.rollbackOf() != null ? " of " + r.rollbackOf() : "") + ")"));
+            out().println(TerminalText.escape("  status:    " + r.status() + (r.exitCode() != null ? ", exit " + r.exitCode() : "")));
+            out().println(TerminalText.escape("  started:   " + r.startedAt() + " by " + r.user() + " on " + r.controller()));
+            out().println(TerminalText.escape("  finished:  " + (r.finishedAt() != null ? r.finishedAt() : "(not recorded: killed?)")));
             if (r.playbook() != null) {
-                out().println("  playbook:  " + r.playbook());
+                out().println(TerminalText.escape("  playbook:  " + r.playbook()));
             }
-            out().println("  inventory: " + r.inventory());
-            out().println("  hosts:     " + counts(r.hosts()));
+            out().println(TerminalText.escape("  inventory: " + r.inventory()));
+            out().println(TerminalText.escape("  hosts:     " + counts(r.hosts())));
             for (Intent in : v.intents()) {
                 Outcome o = v.outcomes().stream().filter(x -> x.host().equals(in.host()) && x.file().equals(in.file())
                         && x.time().compareTo(in.time()) >= 0).findFirst().orElse(null);
-                out().println("  " + in.host() + " " + in.file() + ": " + shortSha(in.shaBefore()) + " -> "
-                        + shortSha(in.shaAfter()) + ", " + (o == null ? "no outcome recorded (may have been changed)"
-                        : o.status() + (o.message() != null ? ": " + o.message() : "")));
+                out().println(TerminalText.escape("  " + in.host() + " " + in.file() + ": " + shortSha(in.shaBefore())
+                        + " -> " + shortSha(in.shaAfter()) + ", " + (o == null ? "no outcome recorded (may have been changed)"
+                        : o.status() + (o.message() != null ? ": " + o.message() : ""))));
             }
             out().flush();
             return ExitCode.OK.code();
@@ -108,7 +110,7 @@ public final class RunsCommand implements Runnable {
                 delete(Journal.runsDir(stateDir()).resolve(r.id()));
                 removed++;
             }
-            out().println("pruned " + removed + " run(s), kept " + Math.min(keep, runs.size()));
+            out().println(TerminalText.escape("pruned " + removed + " run(s), kept " + Math.min(keep, runs.size())));
             out().flush();
             return ExitCode.OK.code();
         }
