@@ -109,9 +109,19 @@ public final class FleetRunner {
             for (Host h : batch) {
                 running.add(pool.submit(() -> {
                     Instant start = clock.instant();
-                    HostResult r = (interrupted.get() ? HostResult.notRun(h.name(), "interrupted")
-                            : hostRunner.run(h, play, applier, sessions)).withElapsed(Duration.between(start, clock.instant()));
-                    listener.hostFinished(r);
+                    HostResult r;
+                    try {
+                        r = interrupted.get() ? HostResult.notRun(h.name(), "interrupted")
+                                : hostRunner.run(h, play, applier, sessions);
+                    } catch (Throwable e) {
+                        r = HostRunner.internalError(h.name(), null, e); // HostRunner contains its own; defence in depth
+                    }
+                    r = r.withElapsed(Duration.between(start, clock.instant()));
+                    try {
+                        listener.hostFinished(r);
+                    } catch (RuntimeException e) {
+                        // a printer that fails must not lose the host's result for the recap, reports and journal
+                    }
                     return r;
                 }));
             }

@@ -44,16 +44,17 @@ final class HostRunner {
 
     HostRunner(RunOptions options, KeyCatalog catalog) {
         this.options = options;
-        this.planner = new Planner(catalog);
+        this.planner = new Planner(catalog, options.sysctlPaths());
     }
 
     HostResult run(Host host, Play play, Applier applier, Sessions sessions) {
-        if (options.offline()) {
-            return Applier.withoutApplying(planner.plan(host, play, null), true);
-        }
-        String phase = "connect";
-        Privilege privilege = Connector.privilege(host, play);
+        String phase = options.offline() ? "plan" : "connect";
+        Privilege privilege = null;
         try {
+            if (options.offline()) {
+                return Applier.withoutApplying(planner.plan(host, play, null), true);
+            }
+            privilege = Connector.privilege(host, play);
             Transport t = sessions.get(host, privilege);
             phase = "facts";
             List<String> keys = List.copyOf(planner.probeKeys(play, host));
@@ -62,6 +63,10 @@ final class HostRunner {
             HostFacts first = null;
             for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
                 HostFacts f = FactsProbe.gather(t, path, first == null ? keys : List.of(), options.commandTimeout());
+                if (f.sysctlFile().problem() != null) {
+                    return HostResult.failure(host.name(), HostResult.Status.FAILED, "facts",
+                            path + " " + f.sysctlFile().problem());
+                }
                 if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
                     return HostResult.failure(host.name(), HostResult.Status.FAILED, "facts",
                             path + " exists but cannot be read by the connecting user (set become: true)");
@@ -86,17 +91,33 @@ final class HostRunner {
             phase = "apply";
             return applier.apply(t, plan, files, privilege);
         } catch (TransportException e) {
-            sessions.drop(host, privilege);
+            if (privilege != null) {
+                sessions.drop(host, privilege);
+            }
             return HostResult.failure(host.name(),
                     Connector.unreachable(e) ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
                     e.phase(), e.getMessage());
         } catch (SysfleetException e) {
             return HostResult.failure(host.name(), HostResult.Status.FAILED,
                     e.phase() != null ? e.phase() : phase, e.getMessage());
-        } catch (RuntimeException e) {
-            return HostResult.failure(host.name(), HostResult.Status.FAILED, phase,
-                    "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (Throwable e) {
+            // Any other exception or Error (StackOverflowError, OutOfMemoryError) is this host's result: it must not
+            // reach the pool, the other hosts, the recap, the reports or the journal. Once the stack has unwound,
+            // what this host allocated is garbage, so the run can go on.
+            return internalError(host.name(), phase, e);
         }
+    }
+
+    /** The result of a host whose work threw something unexpected. */
+    static HostResult internalError(String host, String phase, Throwable e) {
+        String message;
+        try {
+            message = e.getMessage();
+        } catch (Throwable again) {
+            message = null;
+        }
+        return HostResult.failure(host, HostResult.Status.FAILED, phase, "internal error: "
+                + e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
     }
 
     private BootFiles.Listing bootFiles(Host host, Transport t) {

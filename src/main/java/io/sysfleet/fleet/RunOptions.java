@@ -22,10 +22,12 @@ import java.util.List;
  * @param forks          how many hosts run at once
  * @param serial         batches for plays that set no {@code serial} (empty: one batch)
  * @param maxFailPercent max_fail_percentage for plays that set none (null: none)
+ * @param sysctlPaths    which sysctl files may be managed (--allow-sysctl-path)
  */
 public record RunOptions(Path playbook, Path inventory, String limit, boolean check, boolean offline, Path stateDir,
                          Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
-                         Duration commandTimeout, int forks, List<String> serial, Double maxFailPercent) {
+                         Duration commandTimeout, int forks, List<String> serial, Double maxFailPercent,
+                         io.sysfleet.plan.SysctlPaths sysctlPaths) {
 
     /** The default number of hosts run at once: well above Ansible's 5; hosts mostly wait on the network. */
     public static final int DEFAULT_FORKS = 25;
@@ -35,5 +37,6 @@ public record RunOptions(Path playbook, Path inventory, String limit, boolean ch
             throw new IllegalArgumentException("forks must be at least 1, got " + forks);
         }
         serial = List.copyOf(serial);
+        sysctlPaths = sysctlPaths == null ? io.sysfleet.plan.SysctlPaths.defaults() : sysctlPaths;
     }
 }
