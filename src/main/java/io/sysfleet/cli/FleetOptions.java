@@ -60,6 +60,12 @@ final class FleetOptions {
             description = "How many hosts to run at once (default " + RunOptions.DEFAULT_FORKS + ").")
     int forks = RunOptions.DEFAULT_FORKS;
 
+    @Option(names = "--allow-sysctl-path", paramLabel = "PATH",
+            description = "Also manage this file (or, with a trailing '/', the files directly in this directory); "
+                    + "by default only /etc/sysctl.conf and *.conf in /etc/sysctl.d/, /run/sysctl.d/, "
+                    + "/usr/lib/sysctl.d/. Repeatable.")
+    List<String> allowSysctlPaths = new java.util.ArrayList<>();
+
     @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
     Path reportJson;
 
@@ -86,8 +92,15 @@ final class FleetOptions {
         if (forks < 1 || forks > 500) {
             throw usage("--forks must be from 1 to 500, got " + forks);
         }
+        io.sysfleet.plan.SysctlPaths paths;
+        try {
+            paths = io.sysfleet.plan.SysctlPaths.allowing(allowSysctlPaths);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         return new RunOptions(playbook, inventory, limit, check, offline, stateDir(env, home), knownHosts, policy,
-                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks, serial, maxFailPercent);
+                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), forks, serial, maxFailPercent,
+                paths);
     }
 
     Path stateDir(Map<String, String> env, Path home) {

@@ -11,6 +11,7 @@ import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.plan.Preflight;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.RunReport;
 import io.sysfleet.report.TextReport;
@@ -64,6 +65,7 @@ abstract class PlaybookCommand extends FleetCommand {
             throw fleet.usage("--max-fail-percentage must be from 0 to 100");
         }
         RunOptions options = fleet.runOptions(playbook, checkMode(), offline(), env, home, serial, maxFailPercentage);
+        Preflight.check(pb, inv, options.limit(), options.sysctlPaths());
         String runId = newRunId(clock);
         TextReport text = fleet.text(out());
         Progress bar = fleet.progress(text, err());

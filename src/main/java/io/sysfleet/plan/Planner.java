@@ -4,6 +4,7 @@ import io.sysfleet.catalog.KernelKey;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.KeyResolution;
 import io.sysfleet.catalog.Platform;
+import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
@@ -37,9 +38,16 @@ import java.util.Set;
  */
 public final class Planner {
     private final KeyCatalog catalog;
+    private final SysctlPaths paths;
 
     public Planner(KeyCatalog catalog) {
+        this(catalog, SysctlPaths.defaults());
+    }
+
+    /** A planner that refuses every sysctl_file {@code paths} does not allow. */
+    public Planner(KeyCatalog catalog, SysctlPaths paths) {
         this.catalog = catalog;
+        this.paths = paths;
     }
 
     /** The variables a host's tasks see: inventory vars, then facts (when gathered), then play vars. */
@@ -76,7 +84,10 @@ public final class Planner {
         Map<String, Object> vars = variables(host, play, null);
         for (SysctlTask task : play.tasks()) {
             try {
-                files.add(task.resolve(vars).sysctlFile());
+                String file = task.resolve(vars).sysctlFile();
+                if (paths.refusal(file).isEmpty()) {
+                    files.add(file); // a refused path is never read: plan() reports it
+                }
             } catch (SysfleetException e) {
                 // reported by plan()
             }
@@ -98,6 +109,10 @@ public final class Planner {
                     continue;
                 }
                 ResolvedTask r = task.resolve(vars);
+                Optional<String> refused = paths.refusal(r.sysctlFile());
+                if (refused.isPresent()) {
+                    throw new ConfigException(task.locationOf("sysctl_file"), refused.get());
+                }
                 KeyResolution res = catalog.resolve(r.key(), platform);
                 if (res.availability() == KeyResolution.Availability.UNKNOWN_KEY) {
                     warnings.add(r.location() + ": " + res.name() + " is not in sysfleet's key catalog");

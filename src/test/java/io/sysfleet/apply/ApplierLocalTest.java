@@ -58,7 +58,7 @@ class ApplierLocalTest {
         files.put(conf.toString(), f.sysctlFile().exists() ? Applier.text(f.sysctlFile().content()) : null);
         Map<String, String> live = new HashMap<>();
         live.put("net.ipv4.tcp_fin_timeout", f.live().get("net.ipv4.tcp_fin_timeout").value());
-        return new Planner(KeyCatalog.load()).plan(new Host("local", Map.of()),
+        return new Planner(KeyCatalog.load(), io.sysfleet.plan.SysctlPaths.allowing(List.of(dir + "/"))).plan(new Host("local", Map.of()),
                 PlaybookLoader.load(pb).plays().get(0), new HostState(Platform.unknown(), files, live));
     }
 

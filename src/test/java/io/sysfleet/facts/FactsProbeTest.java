@@ -21,6 +21,37 @@ class FactsProbeTest {
     private static final Duration T = Duration.ofSeconds(20);
 
     @Test
+    void filesThatAreNoSysctlFilesAreReportedNotSent(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.conf");
+        byte[] line = "net.core.somaxconn = 1024\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (var out = Files.newOutputStream(big)) {
+            for (long n = 0; n <= FactsProbe.MAX_FILE_BYTES / line.length; n++) {
+                out.write(line);
+            }
+        }
+        Path fifo = dir.resolve("fifo.conf");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path binary = dir.resolve("binary.conf");
+        Files.write(binary, new byte[] {'a', '=', '1', '\n', 0, 1, 2});
+        Path text = dir.resolve("ok.conf");
+        Files.write(text, "# caf\u00e9\nnet.core.somaxconn = 1024\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        try (LocalTransport t = new LocalTransport()) {
+            FileFact b = FactsProbe.gather(t, big.toString(), List.of(), T).sysctlFile();
+            assertTrue(b.problem().startsWith("is " + Files.size(big) + " bytes, larger than the 4194304 bytes"), b.problem());
+            assertEquals(null, b.content(), "the content of a too large file is not sent");
+            assertTrue(FactsProbe.gather(t, fifo.toString(), List.of(), T).sysctlFile().problem()
+                    .startsWith("is not a regular file"));
+            assertTrue(FactsProbe.gather(t, dir.toString(), List.of(), T).sysctlFile().problem()
+                    .startsWith("is not a regular file"));
+            assertTrue(FactsProbe.gather(t, binary.toString(), List.of(), T).sysctlFile().problem()
+                    .startsWith("contains NUL bytes"));
+            FileFact ok = FactsProbe.gather(t, text.toString(), List.of(), T).sysctlFile();
+            assertEquals(null, ok.problem(), "Latin-1 bytes (not UTF-8) are a sysctl file: handled byte for byte");
+            assertArrayEquals(Files.readAllBytes(text), ok.content());
+        }
+    }
+
+    @Test
     void gathersFactsFromThisMachine(@TempDir Path dir) throws IOException {
         byte[] content = new byte[512];
         for (int i = 0; i < content.length; i++) {
