@@ -1,5 +1,6 @@
 package io.sysfleet.inventory;
 
+import io.sysfleet.config.InputFiles;
 import io.sysfleet.config.YNode;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.ConfigException;
@@ -101,17 +102,14 @@ final class VarsFiles {
     }
 
     private void read(Path file, VarMap into) {
+        YNode root;
         try {
-            if (Files.size(file) >= 14 && Files.readString(file).startsWith("$ANSIBLE_VAULT")) {
+            String text = InputFiles.readText(file);
+            if (text.startsWith("$ANSIBLE_VAULT")) {
                 problems.add(SourceLocation.file(file), "vault-encrypted variable files are not supported");
                 return;
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // YamlLoader reports unreadable or non-UTF-8 files below.
-        }
-        YNode root;
-        try {
-            root = YamlLoader.load(file);
+            root = YamlLoader.parse(text, file.toString());
         } catch (ConfigException e) {
             problems.addAll(e.problems());
             return;
