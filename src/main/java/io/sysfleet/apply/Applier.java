@@ -148,10 +148,10 @@ public final class Applier {
                 backupPath(fp.path()),
                 exists ? fact.mode() : "0644", exists ? fact.owner() : "root", exists ? fact.group() : "root",
                 fp.changed() ? "1" : "0", reload ? "1" : "0", ignore ? "1" : "0",
-                sha256(fp.newText().getBytes(StandardCharsets.ISO_8859_1)), String.valueOf(paths.size())));
-        args.addAll(paths);
+                sha256(bytes(fp.newText())), String.valueOf(paths.size())));
         args.addAll(setPairs);
-        byte[] stdin = fp.changed() ? fp.newText().getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+        byte[] content = fp.changed() ? bytes(fp.newText()) : new byte[0];
+        byte[] stdin = concat(lines(paths), content);
 
         // Write ahead: the original bytes and every live value the change can touch are on the controller's
         // disk before the host is changed.
@@ -159,7 +159,7 @@ public final class Applier {
         if (exists) {
             localCopy = backups.runDir().relativize(backups.saveOriginal(host, fp.path(), fact.content())).toString();
         }
-        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.copyOf(paths)), timeout);
+        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.of()).withStdin(lines(paths)), timeout);
         ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
         if (!before.complete()) {
             return new FileOutcome(planned(keys), false, "apply", "cannot read live values before the change: "
@@ -167,7 +167,7 @@ public final class Applier {
         }
         String shaBefore = exists ? fact.sha256() : "absent";
         journal.intent(new Intent(host, fp.path(), exists, exists ? fact.mode() : null, exists ? fact.owner() : null,
-                exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(stdin) : shaBefore,
+                exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(content) : shaBefore,
                 exists ? backupPath(fp.path()) : null, localCopy, privilege.become(), privilege.becomeUser(),
                 before.before(), clock.instant().toString()));
 
@@ -178,6 +178,33 @@ public final class Applier {
                 : result.undone ? "undone" : out.conflict() != null ? "conflict" : "failed",
                 out.written() != null ? out.written() : null, out.after(), result.error, clock.instant().toString()));
         return result;
+    }
+
+    /**
+     * The bytes of a file text (one char per byte, see {@link #text}). A char above U+00FF would mean a value was
+     * put in without {@link io.sysfleet.plan.Planner}'s UTF-8 step: refused, never written as '?'.
+     */
+    static byte[] bytes(String fileText) {
+        for (int i = 0; i < fileText.length(); i++) {
+            if (fileText.charAt(i) > 0xff) {
+                throw new IllegalStateException("file text holds U+" + Integer.toHexString(fileText.charAt(i))
+                        + ": not one char per byte");
+            }
+        }
+        return fileText.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Each item on its own line (UTF-8), for the scripts' lists on stdin. */
+    private static byte[] lines(java.util.Collection<String> items) {
+        StringBuilder sb = new StringBuilder();
+        items.forEach(i -> sb.append(i).append('\n'));
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     /** The remote backup's path: beside the file, named with the run id. */
@@ -257,19 +284,19 @@ public final class Applier {
     private FileOutcome undo(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ApplyOutput out,
                              String phase, String why) {
         boolean existed = fact != null && fact.exists();
-        List<String> args = new ArrayList<>(List.of(fp.path(), existed ? "1" : "0",
-                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
-                existed ? fact.sha256() : "absent"));
+        List<String> pairs = new ArrayList<>();
         for (Map.Entry<String, String> e : out.before().entrySet()) {
             String now = out.after().get(e.getKey());
             if (e.getValue() != null && (now == null || !SysctlFile.normalizeValue(now)
                     .equals(SysctlFile.normalizeValue(e.getValue())))) {
-                args.add(e.getKey());
-                args.add(e.getValue());
+                pairs.add(e.getKey() + "\t" + e.getValue()); // live values have no tab or newline (the scripts fold them)
             }
         }
+        List<String> args = List.of(fp.path(), existed ? "1" : "0",
+                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
+                existed ? fact.sha256() : "absent", String.valueOf(pairs.size()));
         byte[] original = existed ? fact.content() : new byte[0];
-        ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(original), timeout);
+        ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(concat(lines(pairs), original)), timeout);
         ApplyOutput u = ApplyOutput.parse(r.stdoutText());
         String wantSha = existed ? fact.sha256() : "absent";
         List<String> problems = new ArrayList<>();

@@ -37,7 +37,21 @@ public record FilePlan(String path, String oldText, String newText, List<Change>
         String old = oldText == null ? "" : oldText;
         String label = host + ":" + path;
         return UnifiedDiff.of((oldText == null ? "/dev/null (" + label + ")" : label + " (before)"),
-                label + " (after)", old, newText, maxChars);
+                label + " (after)", readable(old), readable(newText), maxChars);
+    }
+
+    /**
+     * A file text (one char per byte) as a person reads it: its bytes decoded as UTF-8, where bytes that are not
+     * UTF-8 show as U+FFFD. Only for display; the file itself is written byte for byte.
+     */
+    static String readable(String fileText) {
+        for (int i = 0; i < fileText.length(); i++) {
+            if (fileText.charAt(i) > 0xff) {
+                return fileText; // not a file text: already characters
+            }
+        }
+        return new String(fileText.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -168,7 +168,7 @@ public final class Planner {
             if (s.res.availability() == KeyResolution.Availability.REMOVED || s.task.state() == State.ABSENT) {
                 file.put(name, Desired.absent(name));
             } else {
-                file.put(name, Desired.present(name, s.task.value()));
+                file.put(name, Desired.present(name, fileChars(s.task.value())));
             }
         }
         // 2. Edit each file.
@@ -257,6 +257,16 @@ public final class Planner {
         }
         return new KeyPlan(t, s.name, name, t.value(), live,
                 fileChanges || liveChanges ? KeyPlan.Outcome.CHANGE : KeyPlan.Outcome.OK, note);
+    }
+
+    /**
+     * A task's value as it goes into a file text: its UTF-8 bytes, one char per byte, the form files are edited in
+     * ({@link io.sysfleet.apply.Applier#text}). So "\u6771\u4eac" is written as the 6 bytes E6 9D B1 E4 BA AC, never
+     * as '?'; values are compared with the file's bytes in the same form.
+     */
+    static String fileChars(String value) {
+        return new String(value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static KeyPlan skipped(Step s) {

@@ -266,7 +266,10 @@ public final class Rollback {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        ExecResult r = t.exec(Command.script(RemoteScripts.SNAPSHOT, paths), options.timeout());
+        // the paths go on stdin, one per line (a long list would exceed the argument size limit)
+        ExecResult r = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.of())
+                .withStdin((String.join("\n", paths) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                options.timeout());
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
         if (!out.complete()) {
             throw new SysfleetException(io.sysfleet.core.ExitCode.HOST_FAILED, "rollback", t.host(),

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +40,28 @@ public final class LocalTransport extends ShellTransport {
 
     @Override
     protected ExecResult run(Command cmd, Duration timeout) {
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", cmd.toShell());
+        // The shell line goes to /bin/sh as a file of its UTF-8 bytes, as SSH sends it, not as an argument: Java
+        // encodes arguments in the JVM's locale (US-ASCII under LANG=C), which turned every non-ASCII byte into '?',
+        // and one argument may not exceed 128 KiB. The file is the caller's alone (0600) and holds no secret.
+        Path script;
+        try {
+            script = Files.createTempFile("sysfleet-", ".sh");
+            Files.write(script, cmd.toShell().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new TransportException(Phase.EXEC, host(), "cannot write the command file: " + e.getMessage(), e);
+        }
+        try {
+            return run(cmd, new ProcessBuilder("/bin/sh", script.toString()), timeout);
+        } finally {
+            try {
+                Files.deleteIfExists(script);
+            } catch (IOException e) {
+                // best effort: the file holds no secret
+            }
+        }
+    }
+
+    private ExecResult run(Command cmd, ProcessBuilder pb, Duration timeout) {
         Process p;
         try {
             p = pb.start();

@@ -168,12 +168,12 @@ class ApplierLocalTest {
         try (LocalTransport t = new LocalTransport()) {
             byte[] original = "original\n".getBytes(StandardCharsets.UTF_8);
             ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "1", "0640", owner, owner,
-                    Applier.sha256(original))).withStdin(original), T);
+                    Applier.sha256(original), "0")).withStdin(original), T);
             ApplyOutput out = ApplyOutput.parse(r.stdoutText());
             assertTrue(out.complete(), r.stderrText());
             assertEquals("original\n", Files.readString(conf));
             assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
-            r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "0", "0644", owner, owner, "absent")), T);
+            r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "0", "0644", owner, owner, "absent", "0")), T);
             assertEquals("absent", ApplyOutput.parse(r.stdoutText()).restored());
             assertTrue(Files.notExists(conf));
         }
