@@ -240,6 +240,11 @@ public final class YamlLoader {
             } catch (YAMLException e) {
                 String tag = s.getTag() == null ? "" : s.getTag().getValue();
                 throw new ConfigException(where, "unsupported YAML tag '" + tag + "'");
+            } catch (RuntimeException e) {
+                // e.g. !!binary with bad base64, !!int out of range: snakeyaml's constructors throw plain exceptions
+                String tag = s.getTag() == null ? "" : s.getTag().getValue();
+                throw new ConfigException(where, "the value is not a valid " + tag.replace("tag:yaml.org,2002:", "!!")
+                        + ": " + oneLine(e.getMessage()));
             }
             if (value instanceof java.util.Date || value instanceof byte[]) {
                 value = s.getValue();
