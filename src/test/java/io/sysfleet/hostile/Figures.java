@@ -61,7 +61,16 @@ public final class Figures {
         if (sums.isEmpty()) {
             System.out.println("  none recorded (run the tests first)");
         }
-        sums.forEach((kind, s) -> System.out.printf("  %-14s tried %,d: rejected %,d, handled %,d, failed %,d%n",
-                kind, s[0], s[1], s[2], s[3]));
+        long[] all = new long[4];
+        sums.forEach((kind, s) -> {
+            System.out.printf("  %-14s tried %,d: rejected %,d, handled %,d, failed %,d%n", kind, s[0], s[1], s[2], s[3]);
+            for (int i = 0; i < 4; i++) {
+                all[i] += s[i];
+            }
+        });
+        if (!sums.isEmpty()) {
+            System.out.printf("  %-14s tried %,d: %,d ended as documented (rejected with their error or handled), "
+                    + "%,d did not%n", "all", all[0], all[1] + all[2], all[3]);
+        }
     }
 }
