@@ -68,8 +68,8 @@ public final class LocalTransport extends ShellTransport {
         } catch (IOException e) {
             throw new TransportException(Phase.EXEC, host(), "cannot start /bin/sh: " + e.getMessage(), e);
         }
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), pumps);
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), pumps);
+        CompletableFuture<BoundedOutput> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), pumps);
+        CompletableFuture<BoundedOutput> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), pumps);
         byte[] in = cmd.wireStdin();
         CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> {
             try (OutputStream os = p.getOutputStream()) {
@@ -87,7 +87,9 @@ public final class LocalTransport extends ShellTransport {
                         "command timed out after " + timeout.toMillis() + " ms and was killed: " + cmd);
             }
             feed.get(5, TimeUnit.SECONDS);
-            return new ExecResult(p.exitValue(), out.get(), err.get());
+            out.get().check(host(), "stdout", cmd);
+            err.get().check(host(), "stderr", cmd);
+            return new ExecResult(p.exitValue(), out.get().toByteArray(), err.get().toByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -98,9 +100,9 @@ public final class LocalTransport extends ShellTransport {
         }
     }
 
-    private static byte[] readAll(InputStream is) {
+    private static BoundedOutput readAll(InputStream is) {
         try (is) {
-            return is.readAllBytes();
+            return BoundedOutput.drain(is);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
