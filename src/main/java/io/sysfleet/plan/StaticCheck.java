@@ -56,7 +56,15 @@ public final class StaticCheck {
                 continue;
             }
             for (Host h : hosts) {
-                for (Problem p : planner.plan(h, play, null).problems()) {
+                List<Problem> problems;
+                try {
+                    problems = planner.plan(h, play, null).problems();
+                } catch (Throwable e) {
+                    // Not a problem of the input as written but of this host's data (a value the engine cannot
+                    // handle): left for the host's own run, where it becomes that host's result.
+                    continue;
+                }
+                for (Problem p : problems) {
                     found.computeIfAbsent(p, k -> new LinkedHashSet<>()).add(h.name());
                 }
             }
