@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,12 +30,27 @@ final class FleetOptions extends ConnectionOptions {
                     + "~/.local/state/sysfleet).")
     Path stateDir;
 
+    @Option(names = "--allow-sysctl-path", paramLabel = "PATH",
+            description = "Also manage this file (or, with a trailing '/', the files directly in this directory); "
+                    + "by default only /etc/sysctl.conf and *.conf in /etc/sysctl.d/, /run/sysctl.d/, "
+                    + "/usr/lib/sysctl.d/. Repeatable.")
+    List<String> allowSysctlPaths = new java.util.ArrayList<>();
+
     @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
     Path reportJson;
 
     @Option(names = "--report-junit", paramLabel = "FILE",
             description = "Write a JUnit XML report: a test case per host and task; failures carry the kernel's words.")
     Path reportJunit;
+
+    /** The sysctl files a run may manage: the defaults and each {@code --allow-sysctl-path}, checked. */
+    io.sysfleet.plan.SysctlPaths sysctlPaths() {
+        try {
+            return io.sysfleet.plan.SysctlPaths.allowing(allowSysctlPaths);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
 
     Engine.Reports reports() {
         return new Engine.Reports(reportJson, reportJunit, reportHtml, reportMarkdown);

@@ -135,7 +135,7 @@ public final class Scheduler implements AutoCloseable {
             try {
                 r = work.apply(host);
             } catch (Throwable e) { // a host's failure of any kind is that host's result
-                r = failure.apply(host, "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                r = failure.apply(host, internalError(e));
             }
         }
         r = elapsed.apply(r, Duration.between(start, clock.instant()));
@@ -146,9 +146,20 @@ public final class Scheduler implements AutoCloseable {
     private static <T> void tell(Consumer<T> listener, T r) {
         try {
             listener.accept(r);
-        } catch (RuntimeException e) {
-            // a listener that cannot print does not change the host's result
+        } catch (Throwable e) {
+            // a listener that cannot print (even with an Error) does not change the host's result
         }
+    }
+
+    /** What a host's work threw, in one line, as {@link HostRunner#internalError} words it. */
+    private static String internalError(Throwable e) {
+        String message;
+        try {
+            message = e.getMessage();
+        } catch (Throwable again) {
+            message = null;
+        }
+        return "internal error: " + e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static <T> T await(String host, Future<T> f, BiFunction<String, String, T> failure) {

@@ -29,6 +29,12 @@ import java.util.Set;
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
+    /**
+     * The largest sysctl file sysfleet reads and edits: 4 MiB (procps reads any size, but no real sysctl.conf comes
+     * near it). A larger file is reported by size only; its content is never sent.
+     */
+    public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
 
@@ -38,7 +44,7 @@ public final class FactsProbe {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
               else printf '%s 0\\n' "$1"; fi
             }
-            f=$1; shift
+            f=$1; max=$2; shift 2
             fh=$(printf '%s' "$f" | hex)
             echo 'sysfleet-facts 1'
             opt os-release /etc/os-release
@@ -48,7 +54,11 @@ public final class FactsProbe {
               m=$(stat -L -c '%a' -- "$f")
               o=$(stat -L -c '%U' -- "$f" | tr -d '\\n' | hex)
               g=$(stat -L -c '%G' -- "$f" | tr -d '\\n' | hex)
-              if [ -f "$f" ] && [ -r "$f" ]; then
+              if [ ! -f "$f" ]; then
+                printf 'file x%s 4 %s x%s x%s\\n' "$fh" "$m" "$o" "$g"
+              elif [ -r "$f" ] && [ "$(stat -L -c '%s' -- "$f")" -gt "$max" ]; then
+                printf 'file x%s 3 %s x%s x%s %s\\n' "$fh" "$m" "$o" "$g" "$(stat -L -c '%s' -- "$f")"
+              elif [ -r "$f" ]; then
                 if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f" | cut -d' ' -f1); else s=-; fi
                 printf 'file x%s 1 %s x%s x%s %s x%s\\n' "$fh" "$m" "$o" "$g" "$s" "$(hex < "$f")"
               else
@@ -57,7 +67,7 @@ public final class FactsProbe {
             else
               printf 'file x%s 0\\n' "$fh"
             fi
-            for key in "$@"; do
+            while IFS= read -r key; do
               k=$(printf '%s' "$key" | hex)
               p=$proc/$key
               case "$p/" in
@@ -88,12 +98,13 @@ public final class FactsProbe {
         if (sysctlFile == null || !sysctlFile.startsWith("/")) {
             throw new IllegalArgumentException("sysctl file must be an absolute path: '" + sysctlFile + "'");
         }
-        Set<String> args = new LinkedHashSet<>();
+        List<String> args = new ArrayList<>();
         args.add(sysctlFile);
-        for (SysctlKey k : keys) {
-            args.add(k.path());
-        }
-        return Command.script(SCRIPT, List.copyOf(args));
+        args.add(String.valueOf(MAX_FILE_BYTES));
+        // The keys go on stdin, one path per line: a play's list is not bounded by the argument size limit.
+        List<String> paths = new ArrayList<>(new LinkedHashSet<>(keys.stream().map(SysctlKey::path).toList()));
+        return Command.script(SCRIPT, List.copyOf(args)).withStdin(RemoteShell.stdin(paths,
+                new byte[0]));
     }
 
     /**
@@ -153,7 +164,7 @@ public final class FactsProbe {
         }
         String script = SCRIPT + "bootfiles() {\n" + BootFiles.SCRIPT + "}\nbootfiles " + String.join(" ", words)
                 + "\n";
-        return Command.script(script, probe.scriptArgs());
+        return Command.script(script, probe.scriptArgs()).withStdin(probe.stdin());
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
