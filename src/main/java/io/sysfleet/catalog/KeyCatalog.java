@@ -226,6 +226,17 @@ public final class KeyCatalog {
         return Optional.of(tag == null ? key.module() : names.getOrDefault(tag, key.module()));
     }
 
+    /** Every name the key's module has on any platform ({@code nf_conntrack}, {@code ip_conntrack}), or none. */
+    public List<String> allModuleNames(KernelKey key) {
+        if (key.module() == null) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        out.add(key.module());
+        out.addAll(moduleNames.getOrDefault(key.module(), Map.of()).values());
+        return List.copyOf(out);
+    }
+
     private static KernelKey key(YNode item, Problems problems) {
         if (!(item instanceof YMap m)) {
             problems.add(item.location(), "each key must be a mapping, not " + item.kind());

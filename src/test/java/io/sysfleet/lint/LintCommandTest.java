@@ -58,7 +58,8 @@ class LintCommandTest {
         assertEquals(4, rc);
         assertEquals(List.of(
                 "sysfleet: " + LinterTest.DIR + "broken.yml:3:7: unsupported task keyword or module 'shell'; "
-                        + "sysfleet supports: name, tags, when and the module ansible.posix.sysctl (alias sysctl)",
+                        + "sysfleet supports: name, tags, when and the modules ansible.posix.sysctl (alias sysctl) and "
+                        + "community.general.modprobe (alias modprobe)",
                 LinterTest.DIR + "missing.yml: no such file"), err.toString().lines().toList());
         assertEquals("", out.toString());
     }

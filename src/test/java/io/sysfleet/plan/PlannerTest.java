@@ -159,7 +159,9 @@ class PlannerTest {
         HostPlan plan = planner.plan(host, play(task("net.netfilter.nf_conntrack_max", "655350")),
                 state(DEBIAN12, "", Map.of()));
         assertTrue(plan.failed());
-        assertTrue(plan.error().contains("modprobe nf_conntrack"), plan.error());
+        assertTrue(plan.error().contains("it needs the nf_conntrack module, which is not loaded; add before this task: "
+                + "'- community.general.modprobe: {name: nf_conntrack, state: present, persistent: present}'"),
+                plan.error());
         assertTrue(plan.error().startsWith(dir.resolve("p.yml") + ":"), plan.error());
     }
 
