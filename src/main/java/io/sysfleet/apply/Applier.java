@@ -208,32 +208,7 @@ public final class Applier {
         if (m.action() == ModulePlan.Action.LOAD) {
             args.addAll(m.task().paramList());
         }
-        ExecResult r = t.exec(Command.script(RemoteScripts.MODPROBE, args), timeout);
-        String after = null;
-        String rc = null;
-        List<String> words = new ArrayList<>();
-        boolean done = false;
-        for (String line : r.stdoutText().split("\n", -1)) {
-            String[] f = line.split("\t", 2);
-            switch (f[0]) {
-                case "module-after" -> after = f.length > 1 ? f[1] : null;
-                case "modprobe" -> rc = f.length > 1 ? f[1] : null;
-                case "stderr" -> words.add(f.length > 1 ? f[1] : "");
-                case "done" -> done = true;
-                default -> {
-                    // module-before, blank lines, login noise
-                }
-            }
-        }
-        String want = m.action() == ModulePlan.Action.LOAD ? "loaded" : "absent";
-        String error = null;
-        if (!done) {
-            error = "modprobe script stopped early (exit " + r.exitCode() + "): " + r.stderrText().strip();
-        } else if (!"0".equals(rc) || !want.equals(after)) {
-            error = "modprobe " + (m.action() == ModulePlan.Action.LOAD ? "" : "-r ") + m.module() + " failed"
-                    + ("0".equals(rc) ? "" : " (exit " + rc + ")") + ": " + (words.isEmpty()
-                    ? "the module is " + after + " afterwards" : String.join("; ", words));
-        }
+        String error = Modprobe.run(t, m.module(), action, args.subList(2, args.size()), timeout);
         journal.module(new ModuleChange(host, m.module(), action, params, error == null ? "applied" : "failed",
                 become != null, become == null ? null : become.user(), error, clock.instant().toString()));
         return error == null ? null : m.task().location() + ": " + error;

@@ -99,7 +99,8 @@ public final class RemoteScripts {
             """;
 
     /**
-     * Modprobe: {@code MODULE ACTION [PARAM]*}, ACTION {@code load} or {@code unload}: prints the module's state
+     * Modprobe: {@code MODULE ACTION [PARAM]*}, ACTION {@code load}, {@code unload} or {@code status} (change
+     * nothing): prints the module's state
      * before and after ({@code loaded}: in /proc/modules or under /sys/module; {@code absent}), modprobe's exit
      * code and its stderr lines. The module name was checked by the controller (letters, digits, '_', '-').
      */
@@ -112,6 +113,7 @@ public final class RemoteScripts {
               else echo absent; fi
             }
             printf 'module-before\\t%s\\n' "$(modstate)"
+            if [ "$action" = status ]; then printf 'done\\n'; exit 0; fi
             if [ "$action" = load ]; then err=$(LANG=C LC_ALL=C modprobe -- "$m" "$@" 2>&1 >/dev/null); rc=$?
             else err=$(LANG=C LC_ALL=C modprobe -r -- "$m" 2>&1 >/dev/null); rc=$?; fi
             printf 'modprobe\\t%s\\n' "$rc"; errlines "$err"

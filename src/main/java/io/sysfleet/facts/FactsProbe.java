@@ -56,7 +56,7 @@ public final class FactsProbe {
             printf 'container x%s\\n' "$(printf '%s' "$ct" | hex)"
             if [ -e "$proc/net/core/netdev_max_backlog" ]; then ns=initial; elif [ -d "$proc/net/core" ]; then ns=other; else ns=-; fi
             printf 'netns %s\\n' "$ns"
-            if [ -r /proc/modules ]; then ms=1; else ms=0; fi
+            if [ -r /proc/modules ] || [ -e "$proc/kernel/modprobe" ]; then ms=1; else ms=0; fi
             if command -v modprobe >/dev/null 2>&1; then mp=1; else mp=0; fi
             printf 'modules %s %s\\n' "$ms" "$mp"
             builtin=/lib/modules/$(uname -r)/modules.builtin

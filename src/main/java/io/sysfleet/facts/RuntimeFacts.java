@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * @param initialNetns  whether the host is in the initial network namespace. {@code net.core.netdev_max_backlog}
  *                      is registered only there (the kernel's {@code net_core_table}; src/catalog/live-snapshot.tsv
  *                      shows it absent in a new namespace), so its presence answers without any privilege
- * @param moduleSupport whether the kernel loads modules at all ({@code /proc/modules} exists)
+ * @param moduleSupport whether the kernel loads modules at all: {@code /proc/modules} or the
+ *                      {@code kernel.modprobe} key exists (both only with CONFIG_MODULES)
  * @param modprobe      whether a {@code modprobe} command is on the host's PATH
  * @param modules       each kernel module asked about, by name, with its state
  * @param readOnly      the /proc/sys paths of the probed keys that exist but that the kernel offers without write

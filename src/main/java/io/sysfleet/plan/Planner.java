@@ -224,7 +224,8 @@ public final class Planner {
                         + ": there is no modprobe command on this host (install kmod / module-init-tools)");
             } else if (Boolean.FALSE.equals(rt.moduleSupport())) {
                 return new ModulePlan(m, ModulePlan.Action.ERROR, at + "cannot load " + m.module() + ": the kernel "
-                        + "loads no modules (no /proc/modules) and " + m.module() + " is not built in");
+                        + "loads no modules (no /proc/modules, no kernel.modprobe) and " + m.module()
+                        + " is not built in");
             } else {
                 action = ModulePlan.Action.LOAD;
                 note = "modprobe " + m.module() + (m.params().isEmpty() ? "" : " " + m.params());
@@ -290,11 +291,13 @@ public final class Planner {
             Optional<KernelKey> kk = catalog.find(res.name());
             String error = null;
             if (r.state() == State.PRESENT && kk.isPresent()) {
-                Optional<String> bad = kk.get().checkValue(r.value());
-                if (bad.isPresent()) {
-                    Problem p = new Problem(task.locationOf("value"), res.name() + " " + bad.get());
+                Optional<KernelKey.ValueProblem> bad = kk.get().problem(r.value());
+                if (bad.isPresent() && bad.get().error()) {
+                    Problem p = new Problem(task.locationOf("value"), res.name() + " " + bad.get().message());
                     problems.add(p);
                     error = p.toString();
+                } else if (bad.isPresent()) {
+                    warnings.add(task.locationOf("value") + ": " + res.name() + " " + bad.get().message());
                 }
             }
             Step s = new Step(r, r.name(), res, kk.orElse(null), error, null);
@@ -486,8 +489,8 @@ public final class Planner {
         String fix = ": it needs the " + module + " module, which is not loaded; add before this task: "
                 + "'- community.general.modprobe: {name: " + module + ", state: present, persistent: present}'";
         if (Boolean.FALSE.equals(rt.moduleSupport()) && st != null) {
-            return fix + " (this kernel loads no modules: /proc/modules is missing, so " + module
-                    + " must be built in)";
+            return fix + " (this kernel loads no modules: /proc/modules and kernel.modprobe are missing, so "
+                    + module + " must be built in)";
         }
         return fix;
     }
