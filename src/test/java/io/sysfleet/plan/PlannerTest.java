@@ -190,7 +190,7 @@ class PlannerTest {
         assertFalse(planner.plan(host, play(task("net.ipv4.tcp_syncookies", "3")),
                 state(DEBIAN12, "", Map.of("net.ipv4.tcp_syncookies", "1"))).failed());
         // A type error stays an error whatever the range.
-        assertTrue(planner.plan(host, play(task("kernel.panic_on_oops", "yes")),
+        assertTrue(planner.plan(host, play(task("kernel.panic_on_oops", "sixty")),
                 state(DEBIAN12, "", Map.of("kernel.panic_on_oops", "0"))).failed());
     }
 
