@@ -19,9 +19,8 @@ import java.util.Set;
 
 /**
  * The one remote command that gathers a host's facts in one round trip: release files, kernel release, the
- * sysctl file (existence, mode, owner, group, sha256, content), the {@link RuntimeFacts} (MemTotal, TIME_WAIT
- * sockets, container, network namespace, module support and the state of each module asked about) and, for every
- * key, whether {@code /proc/sys/<path>} exists, its live value and whether the kernel offers it read-only. Keys travel as their {@link SysctlKey#path() paths} (the
+ * sysctl file (existence, mode, owner, group, sha256, content) and, for every key, whether
+ * {@code /proc/sys/<path>} exists and its live value. Keys travel as their {@link SysctlKey#path() paths} (the
  * key type has already decided the spelling and refused anything that could leave /proc/sys); the output names
  * each value by the path it was asked for. It needs only POSIX sh and coreutils ({@code od},
  * {@code tr}, {@code stat}; {@code sha256sum} when present), so it runs on dash, minbase Debian and CentOS 5.
@@ -30,6 +29,12 @@ import java.util.Set;
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
+    /**
+     * The largest sysctl file sysfleet reads and edits: 4 MiB (procps reads any size, but no real sysctl.conf comes
+     * near it). A larger file is reported by size only; its content is never sent.
+     */
+    public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
 
@@ -39,7 +44,7 @@ public final class FactsProbe {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
               else printf '%s 0\\n' "$1"; fi
             }
-            f=$1; shift
+            f=$1; max=$2; shift 2
             fh=$(printf '%s' "$f" | hex)
             echo 'sysfleet-facts 1'
             opt os-release /etc/os-release
@@ -64,7 +69,11 @@ public final class FactsProbe {
               m=$(stat -L -c '%a' -- "$f")
               o=$(stat -L -c '%U' -- "$f" | tr -d '\\n' | hex)
               g=$(stat -L -c '%G' -- "$f" | tr -d '\\n' | hex)
-              if [ -f "$f" ] && [ -r "$f" ]; then
+              if [ ! -f "$f" ]; then
+                printf 'file x%s 4 %s x%s x%s\\n' "$fh" "$m" "$o" "$g"
+              elif [ -r "$f" ] && [ "$(stat -L -c '%s' -- "$f")" -gt "$max" ]; then
+                printf 'file x%s 3 %s x%s x%s %s\\n' "$fh" "$m" "$o" "$g" "$(stat -L -c '%s' -- "$f")"
+              elif [ -r "$f" ]; then
                 if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f" | cut -d' ' -f1); else s=-; fi
                 printf 'file x%s 1 %s x%s x%s %s x%s\\n' "$fh" "$m" "$o" "$g" "$s" "$(hex < "$f")"
               else
@@ -73,7 +82,7 @@ public final class FactsProbe {
             else
               printf 'file x%s 0\\n' "$fh"
             fi
-            for key in "$@"; do
+            while IFS= read -r key; do
               k=$(printf '%s' "$key" | hex)
               case "$key" in
                 module=*)
@@ -117,7 +126,7 @@ public final class FactsProbe {
 
     /**
      * The probe, also asking for the state of each kernel module in {@code modules}. A module travels as the
-     * argument {@code module=NAME}, which no key path can be ({@link SysctlKey} has no '=').
+     * line {@code module=NAME}, which no key path can be ({@link SysctlKey} has no '=').
      *
      * @throws IllegalArgumentException for a relative file path or a module name that is not one
      */
@@ -125,18 +134,20 @@ public final class FactsProbe {
         if (sysctlFile == null || !sysctlFile.startsWith("/")) {
             throw new IllegalArgumentException("sysctl file must be an absolute path: '" + sysctlFile + "'");
         }
-        Set<String> args = new LinkedHashSet<>();
+        List<String> args = new ArrayList<>();
         args.add(sysctlFile);
-        for (String m : modules) {
+        args.add(String.valueOf(MAX_FILE_BYTES));
+        // The keys go on stdin, one path per line: a play's list is not bounded by the argument size limit.
+        List<String> lines = new ArrayList<>();
+        for (String m : new LinkedHashSet<>(modules)) {
             if (m == null || !RuntimeFacts.MODULE_NAME.matcher(m).matches()) {
                 throw new IllegalArgumentException("not a kernel module name: '" + m + "'");
             }
-            args.add("module=" + m);
+            lines.add("module=" + m);
         }
-        for (SysctlKey k : keys) {
-            args.add(k.path());
-        }
-        return Command.script(SCRIPT, List.copyOf(args));
+        lines.addAll(new LinkedHashSet<>(keys.stream().map(SysctlKey::path).toList()));
+        return Command.script(SCRIPT, List.copyOf(args)).withStdin(RemoteShell.stdin(lines,
+                new byte[0]));
     }
 
     /**
@@ -208,7 +219,7 @@ public final class FactsProbe {
         }
         String script = SCRIPT + "bootfiles() {\n" + BootFiles.SCRIPT + "}\nbootfiles " + String.join(" ", words)
                 + "\n";
-        return Command.script(script, probe.scriptArgs());
+        return Command.script(script, probe.scriptArgs()).withStdin(probe.stdin());
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {

@@ -14,7 +14,6 @@ import com.jcraft.jsch.Session;
 import com.jcraft.jsch.UnixDomainSocketFactory;
 import io.sysfleet.result.Phase;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -207,8 +206,8 @@ public final class SshTransport extends ShellTransport {
             throw new TransportException(Phase.CONNECT, host(), "connection to " + target + " was lost");
         }
         ChannelExec ch;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BoundedOutput out = new BoundedOutput();
+        BoundedOutput err = new BoundedOutput();
         try {
             ch = (ChannelExec) session.openChannel("exec");
             ch.setCommand(cmd.toShell().getBytes(StandardCharsets.UTF_8));
@@ -235,6 +234,8 @@ public final class SshTransport extends ShellTransport {
                 throw new TransportException(Phase.CONNECT, host(), "connection to " + target
                         + " was lost while running " + cmd);
             }
+            out.check(host(), "stdout", cmd);
+            err.check(host(), "stderr", cmd);
             return new ExecResult(exitCode(ch), out.toByteArray(), err.toByteArray());
         } finally {
             ch.disconnect();
