@@ -3,6 +3,8 @@ package io.sysfleet.apply;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
+import io.sysfleet.journal.ModuleChange;
+import io.sysfleet.plan.ModulePlan;
 import io.sysfleet.journal.Outcome;
 import io.sysfleet.plan.FilePlan;
 import io.sysfleet.plan.HostPlan;
@@ -59,6 +61,10 @@ public final class Applier {
     /** The plan as a result without touching the host (check mode, or nothing to do, or a plan error). */
     public static HostResult withoutApplying(HostPlan plan, boolean check) {
         List<KeyResult> keys = new ArrayList<>();
+        for (ModulePlan m : plan.modules()) {
+            keys.add(moduleResult(m, m.changes(), !m.changes() && m.action() == ModulePlan.Action.NONE,
+                    m.action() == ModulePlan.Action.ERROR ? m.note() : null));
+        }
         for (KeyPlan k : plan.keys()) {
             boolean verified = verifiedByFacts(k);
             String error = k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null;
@@ -85,6 +91,19 @@ public final class Applier {
         List<KeyResult> results = new ArrayList<>();
         List<FilePlan> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
+        // Modules first: the sysctl keys they bring must exist before sysctl -p.
+        for (ModulePlan m : plan.modules()) {
+            if (!m.changes()) {
+                results.add(moduleResult(m, false, m.action() == ModulePlan.Action.NONE, null));
+                continue;
+            }
+            String error = applyModule(t, host, m, become);
+            results.add(moduleResult(m, error == null, error == null, error));
+            if (error != null) {
+                return new HostResult(host, HostResult.Status.FAILED, results, List.of(), warnings, Phase.APPLY, error,
+                        false);
+            }
+        }
         for (FilePlan fp : plan.files()) {
             List<KeyPlan> keys = plan.keys().stream()
                     .filter(k -> k.task() != null && k.task().sysctlFile().equals(fp.path())).toList();
@@ -180,6 +199,28 @@ public final class Applier {
                 : result.undone ? "undone" : out.conflict() != null ? "conflict" : "failed",
                 out.written() != null ? out.written() : null, out.after(), result.error, clock.instant().toString()));
         return result;
+    }
+
+    /** Loads or unloads one module, journaled before and after; returns the error, or null. */
+    private String applyModule(Transport t, String host, ModulePlan m, Become become) {
+        String action = m.action() == ModulePlan.Action.LOAD ? "load" : "unload";
+        String params = m.action() == ModulePlan.Action.LOAD ? m.task().params() : "";
+        journal.module(new ModuleChange(host, m.module(), action, params, "intent", become != null,
+                become == null ? null : become.user(), null, clock.instant().toString()));
+        List<String> args = new ArrayList<>(List.of(m.module(), action));
+        if (m.action() == ModulePlan.Action.LOAD) {
+            args.addAll(m.task().paramList());
+        }
+        String error = Modprobe.run(t, m.module(), action, args.subList(2, args.size()), timeout);
+        journal.module(new ModuleChange(host, m.module(), action, params, error == null ? "applied" : "failed",
+                become != null, become == null ? null : become.user(), error, clock.instant().toString()));
+        return error == null ? null : m.task().location() + ": " + error;
+    }
+
+    private static KeyResult moduleResult(ModulePlan m, boolean changed, boolean verified, String error) {
+        return new KeyResult(m.task().name(), null, m.task().state() == io.sysfleet.playbook.State.PRESENT
+                ? "loaded" : "absent", null, null, changed, verified, m.action() == ModulePlan.Action.SKIPPED,
+                "module " + m.module() + ": " + m.note(), error);
     }
 
     /**

@@ -105,6 +105,29 @@ public final class RemoteScripts {
             """;
 
     /**
+     * Modprobe: {@code MODULE ACTION [PARAM]*}, ACTION {@code load}, {@code unload} or {@code status} (change
+     * nothing): prints the module's state
+     * before and after ({@code loaded}: in /proc/modules or under /sys/module; {@code absent}), modprobe's exit
+     * code and its stderr lines. The module name was checked by the controller (letters, digits, '_', '-').
+     */
+    public static final String MODPROBE = LIB + """
+            m=$1; action=$2; shift 2
+            mu=$(printf '%s' "$m" | tr - _)
+            modstate() {
+              if [ -r /proc/modules ] && grep -q -e "^$mu " /proc/modules; then echo loaded
+              elif [ -d "/sys/module/$mu" ]; then echo loaded
+              else echo absent; fi
+            }
+            printf 'module-before\\t%s\\n' "$(modstate)"
+            if [ "$action" = status ]; then printf 'done\\n'; exit 0; fi
+            if [ "$action" = load ]; then err=$(LANG=C LC_ALL=C modprobe -- "$m" "$@" 2>&1 >/dev/null); rc=$?
+            else err=$(LANG=C LC_ALL=C modprobe -r -- "$m" 2>&1 >/dev/null); rc=$?; fi
+            printf 'modprobe\\t%s\\n' "$rc"; errlines "$err"
+            printf 'module-after\\t%s\\n' "$(modstate)"
+            printf 'done\\n'
+            """;
+
+    /**
      * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA N}, stdin = N lines {@code PROC_PATH<TAB>VALUE}, then
      * the original file content.
      * Puts the original bytes back (or removes a file the run created), writes back previous live values, then

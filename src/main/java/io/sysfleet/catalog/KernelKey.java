@@ -42,11 +42,15 @@ import java.util.regex.Pattern;
  *                      {@code net.netfilter.nf_conntrack_count})
  * @param source        where the facts come from: the kernel document ({@code networking/ip-sysctl.rst}) or
  *                      {@code overrides} for keys the documentation no longer has
+ * @param minEnforced   whether the kernel refuses a value below {@code min} (found by src/catalog/range-probe.tsv);
+ *                      otherwise the bound is what the documents say, and the kernel takes a value beyond it
+ *                      ({@code kernel.panic_on_oops = 60}), so going beyond it is worth a warning only
+ * @param maxEnforced   the same for a value above {@code max}
  */
 public record KernelKey(String name, ValueType type, Long min, Long max, int fields, String removedIn,
                         String module, Map<String, SysctlKey> platformNames, String defaultValue, String notes,
                         List<String> values, String unit, String addedIn, Scope scope, boolean readOnly,
-                        String source) {
+                        String source, boolean minEnforced, boolean maxEnforced) {
 
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -83,6 +87,14 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
         }
         notes = notes == null ? "" : notes;
         source = source == null ? "" : source;
+    }
+
+    /** A key whose range, if it has one, is documented only. */
+    public KernelKey(String name, ValueType type, Long min, Long max, int fields, String removedIn,
+                     String module, Map<String, SysctlKey> platformNames, String defaultValue, String notes,
+                     List<String> values, String unit, String addedIn, Scope scope, boolean readOnly, String source) {
+        this(name, type, min, max, fields, removedIn, module, platformNames, defaultValue, notes, values, unit,
+                addedIn, scope, readOnly, source, false, false);
     }
 
     /** A key as the first catalog described it: no enum values, unit, version added, scope or source. */
@@ -212,6 +224,42 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
                 return ok ? Optional.empty() : Optional.of(expectation() + ", got " + shown);
             }
         }
+    }
+
+    /**
+     * A value's problem and how much it matters: {@code error} when the kernel refuses such a value (a wrong
+     * type or shape, or a range the kernel enforces), else the value is only outside the documented range.
+     */
+    public record ValueProblem(String message, boolean error) {
+    }
+
+    /**
+     * Checks a value as {@link #checkValue} does, telling a value the kernel refuses from one that is only outside
+     * the documented range (an error only where {@link #rangeEnforced}). Never throws.
+     */
+    public Optional<ValueProblem> problem(String value) {
+        Optional<String> bad = checkValue(value);
+        if (bad.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean ranged = type == ValueType.INT || type == ValueType.BOOL || type == ValueType.INT_VECTOR
+                || type == ValueType.RANGE_LIST;
+        if (!ranged || min == null && max == null || minEnforced && maxEnforced) {
+            return Optional.of(new ValueProblem(bad.get(), true));
+        }
+        // Without the bounds the kernel does not enforce, is the value still wrong? A bound at the limit of a
+        // 32-bit int is the kernel's storage (proc_dointvec refuses what does not fit), so it always holds.
+        boolean minHolds = minEnforced || min != null && min == Integer.MIN_VALUE;
+        boolean maxHolds = maxEnforced || max != null && max == Integer.MAX_VALUE;
+        KernelKey enforcedOnly = new KernelKey(name, type == ValueType.BOOL ? ValueType.INT : type,
+                minHolds ? min : null, maxHolds ? max : null, fields, removedIn, module, platformNames,
+                defaultValue, notes, values, unit, addedIn, scope, readOnly, source);
+        if (enforcedOnly.checkValue(value).isPresent()) {
+            return Optional.of(new ValueProblem(bad.get(), true));
+        }
+        return Optional.of(new ValueProblem(bad.get().replaceFirst("^must be ", "is documented as ")
+                + "; the kernel is not known to refuse it (src/catalog/range-probe.tsv has it refuse no value "
+                + "beyond that bound), so it may take it", false));
     }
 
     /** What the key accepts, as a phrase: {@code an integer from 0 to 2}, {@code one of 0, 1, 2, 3, 8}. */

@@ -34,7 +34,7 @@ public final class KeyCatalog {
 
     private static final Set<String> KEY_FIELDS = Set.of("name", "type", "min", "max", "fields", "removed_in",
             "module", "platform_names", "default", "notes", "values", "unit", "added_in", "scope", "read_only",
-            "source");
+            "source", "range");
     private static final Set<String> TOP_FIELDS = Set.of("about", "module_names", "keys");
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
@@ -226,6 +226,17 @@ public final class KeyCatalog {
         return Optional.of(tag == null ? key.module() : names.getOrDefault(tag, key.module()));
     }
 
+    /** Every name the key's module has on any platform ({@code nf_conntrack}, {@code ip_conntrack}), or none. */
+    public List<String> allModuleNames(KernelKey key) {
+        if (key.module() == null) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        out.add(key.module());
+        out.addAll(moduleNames.getOrDefault(key.module(), Map.of()).values());
+        return List.copyOf(out);
+    }
+
     private static KernelKey key(YNode item, Problems problems) {
         if (!(item instanceof YMap m)) {
             problems.add(item.location(), "each key must be a mapping, not " + item.kind());
@@ -317,11 +328,17 @@ public final class KeyCatalog {
         }
         String defaultValue = text(m, "default", false, problems);
         String notes = text(m, "notes", false, problems);
+        String range = text(m, "range", false, problems);
+        if (range != null && !java.util.Set.of("enforced", "min", "max").contains(range)) {
+            problems.add(m.get("range").location(), name + ": range must be enforced, min or max (the bounds the "
+                    + "kernel enforces) when given, not '" + range + "'");
+        }
         if (problems.list().size() > before) {
             return null;
         }
         KernelKey k = new KernelKey(name, type, min, max, fields, removedIn, module, platformNames, defaultValue,
-                notes, values, unit, addedIn, scope, Boolean.TRUE.equals(readOnly), source);
+                notes, values, unit, addedIn, scope, Boolean.TRUE.equals(readOnly), source,
+                "enforced".equals(range) || "min".equals(range), "enforced".equals(range) || "max".equals(range));
         if (defaultValue != null) {
             k.checkValue(defaultValue).ifPresent(msg -> problems.add(m.get("default").location(),
                     name + ": default " + msg));

@@ -343,6 +343,11 @@ public final class Engine {
             throw new SysfleetException(ExitCode.USAGE, "--serial must be 0 or more");
         }
         Map<String, List<RestoreTarget>> targets = new LinkedHashMap<>(RestoreTarget.of(view));
+        for (io.sysfleet.journal.ModuleChange m : view.modules()) {
+            if (!view.moduleChanges(m.host()).isEmpty()) {
+                targets.putIfAbsent(m.host(), new ArrayList<>()); // a host whose only change was a module
+            }
+        }
         if (selected != null) {
             targets.keySet().retainAll(selected);
         }
@@ -373,10 +378,17 @@ public final class Engine {
             return HostResult.failure(name, HostResult.Status.FAILED, Phase.INVENTORY,
                     name + " is in run " + view.record().id() + " but not in the inventory");
         }
-        RestoreTarget first = targets.get(0);
-        Become become = first.become()
-                ? new Become(first.becomeUser() == null ? Become.ROOT : first.becomeUser(), ctx.becomePassword())
-                : null;
+        boolean sudo;
+        String sudoUser;
+        if (!targets.isEmpty()) {
+            sudo = targets.get(0).become();
+            sudoUser = targets.get(0).becomeUser();
+        } else {
+            io.sysfleet.journal.ModuleChange m = view.moduleChanges(name).get(0);
+            sudo = m.become();
+            sudoUser = m.becomeUser();
+        }
+        Become become = sudo ? new Become(sudoUser == null ? Become.ROOT : sudoUser, ctx.becomePassword()) : null;
         try (Transport t = ctx.connections().open(host, become)) {
             return restorer.restore(t, name, targets);
         } catch (TransportException e) {

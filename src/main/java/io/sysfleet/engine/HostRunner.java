@@ -109,11 +109,12 @@ final class HostRunner {
             Transport t = sessions.get(host, become);
             phase = Phase.FACTS;
             List<SysctlKey> keys = List.copyOf(planner.probeKeys(play, host));
+            List<String> modules = List.copyOf(planner.probeModules(play, host));
             Set<String> paths = planner.files(play, host);
             Map<String, FileFact> files = new LinkedHashMap<>();
             HostFacts first = null;
             for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
-                HostFacts f = first == null ? FactsProbe.gather(t, path, keys, settings.boot(), settings.timeout())
+                HostFacts f = first == null ? FactsProbe.gather(t, path, keys, modules, settings.boot(), settings.timeout())
                         : FactsProbe.gather(t, path, List.of(), settings.timeout());
                 if (f.sysctlFile().problem() != null) {
                     return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
@@ -137,7 +138,7 @@ final class HostRunner {
                 }
             }
             phase = Phase.PLAN;
-            HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
+            HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live, first.runtime()));
             if (settings.check()) {
                 return persistence(Applier.withoutApplying(plan, true), plan, first.bootFiles(), true);
             }

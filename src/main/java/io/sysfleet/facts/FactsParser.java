@@ -45,6 +45,14 @@ public final class FactsParser {
         boolean sawRh = false;
         boolean end = false;
         Map<String, LiveValue> live = new LinkedHashMap<>();
+        Long memTotal = null;
+        Long timeWait = null;
+        String container = null;
+        Boolean initialNetns = null;
+        Boolean moduleSupport = null;
+        Boolean modprobe = null;
+        Map<String, RuntimeFacts.ModuleState> modules = new LinkedHashMap<>();
+        java.util.Set<String> readOnly = new java.util.LinkedHashSet<>();
         for (int i = 1; i < lines.length; i++) {
             int no = i + 1;
             String line = lines[i];
@@ -68,6 +76,47 @@ public final class FactsParser {
                     kernel = text(f[1], no).strip();
                 }
                 case "file" -> file = file(f, no);
+                case "memtotal" -> memTotal = count(f, no);
+                case "timewait" -> timeWait = count(f, no);
+                case "container" -> {
+                    fields(f, 2, no);
+                    container = text(f[1], no).strip();
+                }
+                case "netns" -> {
+                    fields(f, 2, no);
+                    initialNetns = switch (f[1]) {
+                        case "initial" -> Boolean.TRUE;
+                        case "other" -> Boolean.FALSE;
+                        case "-" -> null;
+                        default -> throw bad(no, "unknown network namespace '" + shorten(f[1]) + "'");
+                    };
+                }
+                case "modules" -> {
+                    fields(f, 3, no);
+                    moduleSupport = flag(f[1], no);
+                    modprobe = flag(f[2], no);
+                }
+                case "module" -> {
+                    fields(f, 3, no);
+                    String name = text(f[1], no);
+                    RuntimeFacts.ModuleState st = switch (f[2]) {
+                        case "loaded" -> RuntimeFacts.ModuleState.LOADED;
+                        case "builtin" -> RuntimeFacts.ModuleState.BUILTIN;
+                        case "absent" -> RuntimeFacts.ModuleState.ABSENT;
+                        default -> throw bad(no, "unknown module state '" + shorten(f[2]) + "'");
+                    };
+                    if (modules.put(name, st) != null) {
+                        throw bad(no, "module reported twice: " + name);
+                    }
+                }
+                case "ro" -> {
+                    fields(f, 2, no);
+                    String key = text(f[1], no);
+                    if (!live.containsKey(key) || !live.get(key).present()) {
+                        throw bad(no, "read-only mark for a key not reported present: " + key);
+                    }
+                    readOnly.add(key);
+                }
                 case "live" -> {
                     if (f.length != 3 && f.length != 4) {
                         throw bad(no, "malformed live line");
@@ -102,7 +151,8 @@ public final class FactsParser {
             throw new FactsFormatException("facts output is incomplete: missing "
                     + (!sawOs ? "os-release" : !sawRh ? "redhat-release" : kernel == null ? "kernel" : "file"));
         }
-        return new HostFacts(osRelease, redhat, kernel, file, live);
+        return new HostFacts(osRelease, redhat, kernel, file, live, null, new RuntimeFacts(memTotal, timeWait,
+                container, initialNetns, moduleSupport, modprobe, modules, readOnly));
     }
 
     private static FileFact file(String[] f, int no) {
@@ -149,6 +199,25 @@ public final class FactsParser {
             }
             default -> throw bad(no, "bad file state '" + shorten(f[2]) + "'");
         }
+    }
+
+    private static Long count(String[] f, int no) {
+        fields(f, 2, no);
+        if (f[1].equals("-")) {
+            return null;
+        }
+        if (!f[1].matches("[0-9]{1,18}")) {
+            throw bad(no, "bad number '" + shorten(f[1]) + "' in '" + f[0] + "' line");
+        }
+        return Long.parseLong(f[1]);
+    }
+
+    private static boolean flag(String v, int no) {
+        return switch (v) {
+            case "1" -> true;
+            case "0" -> false;
+            default -> throw bad(no, "expected 0 or 1, got '" + shorten(v) + "'");
+        };
     }
 
     private static String mode(String m, int no) {

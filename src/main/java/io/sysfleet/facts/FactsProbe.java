@@ -50,6 +50,21 @@ public final class FactsProbe {
             opt os-release /etc/os-release
             opt redhat-release /etc/redhat-release
             printf 'kernel x%s\\n' "$(uname -r | hex)"
+            mt=$(sed -n 's/^MemTotal:[[:space:]]*\\([0-9][0-9]*\\) kB$/\\1/p' /proc/meminfo 2>/dev/null | head -n 1)
+            printf 'memtotal %s\\n' "${mt:--}"
+            tw=$(sed -n 's/^TCP:.* tw \\([0-9][0-9]*\\).*$/\\1/p' /proc/net/sockstat 2>/dev/null | head -n 1)
+            printf 'timewait %s\\n' "${tw:--}"
+            ct=
+            if [ -r /proc/1/environ ]; then ct=$(tr '\\000' '\\n' < /proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n 1); fi
+            if [ -z "$ct" ] && [ -e /.dockerenv ]; then ct=docker; fi
+            if [ -z "$ct" ] && [ -e /run/.containerenv ]; then ct=podman; fi
+            printf 'container x%s\\n' "$(printf '%s' "$ct" | hex)"
+            if [ -e "$proc/net/core/netdev_max_backlog" ]; then ns=initial; elif [ -d "$proc/net/core" ]; then ns=other; else ns=-; fi
+            printf 'netns %s\\n' "$ns"
+            if [ -r /proc/modules ] || [ -e "$proc/kernel/modprobe" ]; then ms=1; else ms=0; fi
+            if command -v modprobe >/dev/null 2>&1; then mp=1; else mp=0; fi
+            printf 'modules %s %s\\n' "$ms" "$mp"
+            builtin=/lib/modules/$(uname -r)/modules.builtin
             if [ -e "$f" ]; then
               m=$(stat -L -c '%a' -- "$f")
               o=$(stat -L -c '%U' -- "$f" | tr -d '\\n' | hex)
@@ -69,6 +84,15 @@ public final class FactsProbe {
             fi
             while IFS= read -r key; do
               k=$(printf '%s' "$key" | hex)
+              case "$key" in
+                module=*)
+                  m=${key#module=}; mu=$(printf '%s' "$m" | tr - _)
+                  if [ -r /proc/modules ] && grep -q -e "^$mu " /proc/modules; then st=loaded
+                  elif [ -r "$builtin" ] && { grep -q -e "/$m\\.ko\\$" "$builtin" || grep -q -e "/$mu\\.ko\\$" "$builtin"; }; then st=builtin
+                  elif [ -d "/sys/module/$mu" ]; then st=loaded
+                  else st=absent; fi
+                  printf 'module x%s %s\\n' "$(printf '%s' "$m" | hex)" "$st"; continue ;;
+              esac
               p=$proc/$key
               case "$p/" in
                 */../*|*/./*|*//*) printf 'live x%s invalid\\n' "$k"; continue ;;
@@ -76,7 +100,9 @@ public final class FactsProbe {
               if [ -d "$p" ]; then st=dir
               elif [ -e "$p" ]; then
                 if v=$(cat -- "$p" 2>/dev/null); then
-                  printf 'live x%s present x%s\\n' "$k" "$(printf '%s' "$v" | hex)"; continue
+                  printf 'live x%s present x%s\\n' "$k" "$(printf '%s' "$v" | hex)"
+                  case "$(stat -L -c %a -- "$p" 2>/dev/null)" in [2367]??) ;; *) printf 'ro x%s\\n' "$k" ;; esac
+                  continue
                 fi
                 st=unreadable
               else st=absent; fi
@@ -95,6 +121,16 @@ public final class FactsProbe {
      * @throws IllegalArgumentException for a relative file path
      */
     public static Command command(String sysctlFile, Collection<SysctlKey> keys) {
+        return command(sysctlFile, keys, List.of());
+    }
+
+    /**
+     * The probe, also asking for the state of each kernel module in {@code modules}. A module travels as the
+     * line {@code module=NAME}, which no key path can be ({@link SysctlKey} has no '=').
+     *
+     * @throws IllegalArgumentException for a relative file path or a module name that is not one
+     */
+    public static Command command(String sysctlFile, Collection<SysctlKey> keys, Collection<String> modules) {
         if (sysctlFile == null || !sysctlFile.startsWith("/")) {
             throw new IllegalArgumentException("sysctl file must be an absolute path: '" + sysctlFile + "'");
         }
@@ -102,8 +138,15 @@ public final class FactsProbe {
         args.add(sysctlFile);
         args.add(String.valueOf(MAX_FILE_BYTES));
         // The keys go on stdin, one path per line: a play's list is not bounded by the argument size limit.
-        List<String> paths = new ArrayList<>(new LinkedHashSet<>(keys.stream().map(SysctlKey::path).toList()));
-        return Command.script(SCRIPT, List.copyOf(args)).withStdin(RemoteShell.stdin(paths,
+        List<String> lines = new ArrayList<>();
+        for (String m : new LinkedHashSet<>(modules)) {
+            if (m == null || !RuntimeFacts.MODULE_NAME.matcher(m).matches()) {
+                throw new IllegalArgumentException("not a kernel module name: '" + m + "'");
+            }
+            lines.add("module=" + m);
+        }
+        lines.addAll(new LinkedHashSet<>(keys.stream().map(SysctlKey::path).toList()));
+        return Command.script(SCRIPT, List.copyOf(args)).withStdin(RemoteShell.stdin(lines,
                 new byte[0]));
     }
 
@@ -123,7 +166,13 @@ public final class FactsProbe {
      */
     public static HostFacts gather(Transport t, String sysctlFile, Collection<SysctlKey> keys, BootFiles.Layout boot,
                                    Duration timeout) {
-        ExecResult r = t.exec(command(sysctlFile, keys, boot), timeout);
+        return gather(t, sysctlFile, keys, List.of(), boot, timeout);
+    }
+
+    /** As {@link #gather(Transport, String, Collection, BootFiles.Layout, Duration)}, with {@code modules}' states. */
+    public static HostFacts gather(Transport t, String sysctlFile, Collection<SysctlKey> keys,
+                                   Collection<String> modules, BootFiles.Layout boot, Duration timeout) {
+        ExecResult r = t.exec(command(sysctlFile, keys, modules, boot), timeout);
         if (!r.ok()) {
             throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
                     "facts probe failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
@@ -154,7 +203,13 @@ public final class FactsProbe {
      * never user data: they are quoted into the script text by {@link Command#quote}.
      */
     public static Command command(String sysctlFile, Collection<SysctlKey> keys, BootFiles.Layout boot) {
-        Command probe = command(sysctlFile, keys);
+        return command(sysctlFile, keys, List.of(), boot);
+    }
+
+    /** The probe with modules, followed by the boot files listing when {@code boot} is not null. */
+    public static Command command(String sysctlFile, Collection<SysctlKey> keys, Collection<String> modules,
+                                  BootFiles.Layout boot) {
+        Command probe = command(sysctlFile, keys, modules);
         if (boot == null) {
             return probe;
         }

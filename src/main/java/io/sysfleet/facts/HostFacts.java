@@ -8,24 +8,25 @@ import java.util.Map;
  * What one probe learnt about a host. {@code osRelease} and {@code redhatRelease} are the files' text or null
  * when absent; {@code kernelRelease} is {@code uname -r}; {@code live} maps the /proc/sys path of every probed
  * key to its value (see {@link #live(SysctlKey)}); {@code bootFiles} are the files the host reads at boot, when
- * they were asked for, else null.
+ * they were asked for, else null; {@code runtime} is what the running kernel says of itself ({@link RuntimeFacts}).
  */
 public record HostFacts(String osRelease, String redhatRelease, String kernelRelease, FileFact sysctlFile,
-        Map<String, LiveValue> live, BootFiles.Listing bootFiles) {
+        Map<String, LiveValue> live, BootFiles.Listing bootFiles, RuntimeFacts runtime) {
 
     public HostFacts {
         live = Map.copyOf(live);
+        runtime = runtime == null ? RuntimeFacts.unknown() : runtime;
     }
 
-    /** Facts without the boot files. */
+    /** Facts without the boot files and the runtime facts. */
     public HostFacts(String osRelease, String redhatRelease, String kernelRelease, FileFact sysctlFile,
                      Map<String, LiveValue> live) {
-        this(osRelease, redhatRelease, kernelRelease, sysctlFile, live, null);
+        this(osRelease, redhatRelease, kernelRelease, sysctlFile, live, null, null);
     }
 
     /** The same facts with the host's boot files (read in the same round trip). */
     public HostFacts withBootFiles(BootFiles.Listing listing) {
-        return new HostFacts(osRelease, redhatRelease, kernelRelease, sysctlFile, live, listing);
+        return new HostFacts(osRelease, redhatRelease, kernelRelease, sysctlFile, live, listing, runtime);
     }
 
     /** The live value of a probed key, or null when it was not probed. */

@@ -90,6 +90,14 @@ public final class Journal {
         append("outcome", outcome);
     }
 
+    /** A module load or unload: its intent before modprobe runs (counted as an intent), its result after. */
+    public synchronized void module(ModuleChange change) {
+        append("module", change);
+        if (change.status().equals("intent")) {
+            intents++;
+        }
+    }
+
     /** Rewrites the header with the run's end state. */
     public synchronized void finish(RunRecord finished) {
         record = finished;
@@ -138,6 +146,7 @@ public final class Journal {
             RunRecord rec = JSON.readValue(Files.readAllBytes(dir.resolve(HEADER)), RunRecord.class);
             List<Intent> intents = new ArrayList<>();
             List<Outcome> outcomes = new ArrayList<>();
+            List<ModuleChange> modules = new ArrayList<>();
             Path log = dir.resolve(LOG);
             if (Files.exists(log)) {
                 for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
@@ -156,10 +165,19 @@ public final class Journal {
                         intents.add(JSON.treeToValue(n, Intent.class));
                     } else if (type.equals("outcome")) {
                         outcomes.add(JSON.treeToValue(n, Outcome.class));
+                    } else if (type.equals("module")) {
+                        ModuleChange m = JSON.treeToValue(n, ModuleChange.class);
+                        if (m.module() == null || !io.sysfleet.facts.RuntimeFacts.MODULE_NAME.matcher(m.module()).matches()
+                                || !java.util.Set.of("load", "unload").contains(m.action())) {
+                            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, m.host(), "run " + runId
+                                    + ": the journal names an invalid module change: " + m.module() + " " + m.action(),
+                                    null);
+                        }
+                        modules.add(m);
                     }
                 }
             }
-            return new JournalView(dir, rec, intents, outcomes);
+            return new JournalView(dir, rec, intents, outcomes, modules);
         } catch (NoSuchFileException e) {
             throw new SysfleetException(ExitCode.USAGE, "no run '" + runId + "' in " + runsDir(stateDir));
         } catch (IOException e) {

@@ -5,10 +5,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A run as read back from its state directory. */
-public record JournalView(Path dir, RunRecord record, List<Intent> intents, List<Outcome> outcomes) {
+public record JournalView(Path dir, RunRecord record, List<Intent> intents, List<Outcome> outcomes,
+                          List<ModuleChange> modules) {
     public JournalView {
         intents = List.copyOf(intents);
         outcomes = List.copyOf(outcomes);
+        modules = modules == null ? List.of() : List.copyOf(modules);
+    }
+
+    public JournalView(Path dir, RunRecord record, List<Intent> intents, List<Outcome> outcomes) {
+        this(dir, record, intents, outcomes, List.of());
+    }
+
+    /**
+     * The module loads and unloads of {@code host} a rollback must reverse, in the order they were done: each
+     * intent whose result is {@code applied} or unknown (no result after it).
+     */
+    public List<ModuleChange> moduleChanges(String host) {
+        List<ModuleChange> out = new ArrayList<>();
+        for (int i = 0; i < modules.size(); i++) {
+            ModuleChange in = modules.get(i);
+            if (!in.host().equals(host) || !in.status().equals("intent")) {
+                continue;
+            }
+            ModuleChange result = null;
+            for (int j = i + 1; j < modules.size(); j++) {
+                ModuleChange r = modules.get(j);
+                if (r.host().equals(host) && r.module().equals(in.module()) && !r.status().equals("intent")) {
+                    result = r;
+                    break;
+                }
+            }
+            if (result == null || result.status().equals("applied")) {
+                out.add(in);
+            }
+        }
+        return out;
     }
 
     /**

@@ -34,7 +34,10 @@ import java.util.Optional;
  *   a warning, or an error with {@code --kernel} at or above the removal;</li>
  *   <li>{@code added-key} (warning, with {@code --kernel}): a key newer than that kernel;</li>
  *   <li>{@code read-only-key} (error): a key the kernel refuses to write (a counter or a report);</li>
- *   <li>{@code bad-value} (error): a value the catalog says the key does not accept (type, range, enum);</li>
+ *   <li>{@code bad-value} (error): a value the kernel refuses (type, shape, enum, or a range bound the kernel
+ *   enforces: {@code range} in the catalog, from src/catalog/range-probe.tsv);</li>
+ *   <li>{@code documented-range} (warning): a value beyond a documented bound the kernel does not enforce
+ *   ({@code kernel.panic_on_oops = 60}: the kernel takes it);</li>
  *   <li>{@code unknown-key} (warning): a key the catalog does not know, with the key it was probably meant to be;</li>
  *   <li>{@code conflicting-values} (error): one play sets a key to two different values;</li>
  *   <li>{@code fin-timeout-low} (warning): tcp_fin_timeout below the 30 s the table recommends (row 2);</li>
@@ -141,9 +144,12 @@ public final class Linter {
                 if (!recycleError) {
                     versionFindings(k, canonical, task, play, target, keyAt, out);
                 }
-                Optional<String> bad = k.checkValue(value);
-                bad.ifPresent(msg -> out.add(new Finding(Severity.ERROR, at, "bad-value", canonical + " " + msg)));
-                if (bad.isEmpty() && canonical.equals(FIN_TIMEOUT) && Long.parseLong(value) < TABLE_FIN_TIMEOUT) {
+                Optional<KernelKey.ValueProblem> bad = k.problem(value);
+                bad.ifPresent(b -> out.add(b.error()
+                        ? new Finding(Severity.ERROR, at, "bad-value", canonical + " " + b.message())
+                        : new Finding(Severity.WARNING, at, "documented-range", canonical + " " + b.message())));
+                if (bad.map(b -> !b.error()).orElse(true) && canonical.equals(FIN_TIMEOUT)
+                        && Long.parseLong(value) < TABLE_FIN_TIMEOUT) {
                     out.add(new Finding(Severity.WARNING, at, "fin-timeout-low", FIN_TIMEOUT + " = " + value
                             + " is below the " + TABLE_FIN_TIMEOUT + " seconds the troubleshooting table sets (rows "
                             + "2, 3 and 5; row 2: a changed tcp_fin_timeout is the usual cause of peers still "

@@ -20,8 +20,9 @@ public record FilePlan(String path, String oldText, String newText, List<Change>
         changes = List.copyOf(changes);
     }
 
+    /** Whether the file's bytes change (a sysctl edit with changes, or a module file written or edited). */
     public boolean changed() {
-        return !changes.isEmpty();
+        return !changes.isEmpty() || !newText.equals(oldText == null ? "" : oldText);
     }
 
     /** A unified diff of the edit, labelled with the host; empty when nothing changes. */

@@ -13,9 +13,16 @@ import io.sysfleet.sysctl.SysctlKey;
  * @param live     the live value before the run (null: unknown, or no /proc/sys entry)
  * @param outcome  what the run must do about it
  * @param note     a short explanation for humans ("absent on this kernel, already off", the error, ...)
+ * @param afterModuleLoad the key does not exist yet: a modprobe task of the play loads its module first, so the
+ *                 key is set and read back after that
  */
 public record KeyPlan(ResolvedTask task, String taskName, SysctlKey key, String desired, String live,
-                      Outcome outcome, String note) {
+                      Outcome outcome, String note, boolean afterModuleLoad) {
+
+    public KeyPlan(ResolvedTask task, String taskName, SysctlKey key, String desired, String live, Outcome outcome,
+                   String note) {
+        this(task, taskName, key, desired, live, outcome, note, false);
+    }
 
     /** The planned outcome for a key. */
     public enum Outcome {
@@ -39,7 +46,7 @@ public record KeyPlan(ResolvedTask task, String taskName, SysctlKey key, String 
      */
     public boolean verifiesLive() {
         return (outcome == Outcome.OK || outcome == Outcome.CHANGE) && task != null && desired != null
-                && live != null && (task.reload() || task.sysctlSet());
+                && (live != null || afterModuleLoad) && (task.reload() || task.sysctlSet());
     }
 
     /** Whether the apply step must set this key (file, live or both). */

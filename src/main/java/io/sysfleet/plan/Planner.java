@@ -7,6 +7,10 @@ import io.sysfleet.catalog.Platform;
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.catalog.ConntrackSizing;
+import io.sysfleet.catalog.Scope;
+import io.sysfleet.facts.RuntimeFacts;
+import io.sysfleet.playbook.ModprobeTask;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.ResolvedTask;
@@ -41,6 +45,11 @@ import java.util.Set;
  * values are converged when the task has {@code reload} (the default) or {@code sysctl_set}.
  */
 public final class Planner {
+    static final String TW_BUCKETS = "net.ipv4.tcp_max_tw_buckets";
+    static final String CT_MAX = "net.netfilter.nf_conntrack_max";
+    static final String CT_BUCKETS = "net.netfilter.nf_conntrack_buckets";
+    /** A full conntrack table above 1/8 of MemTotal is warned about. */
+    static final int CT_MEMORY_SHARE = 8;
     private final KeyCatalog catalog;
     private final SysctlPaths paths;
 
@@ -78,12 +87,25 @@ public final class Planner {
             keys.add(key);
             keys.addAll(catalog.allNames(key));
         }
+        // The conntrack sizing check needs the host's hash table size.
+        if (keys.stream().anyMatch(k -> catalog.canonicalName(k).orElse(k).dotted().equals(CT_MAX))) {
+            keys.addAll(catalog.allNames(SysctlKey.of(CT_BUCKETS)));
+        }
         return keys;
     }
 
-    /** The sysctl files a play's tasks write for this host (default /etc/sysctl.conf). */
+    /**
+     * The files a play's tasks write for this host: each sysctl file (default /etc/sysctl.conf), then the
+     * modules-load.d and modprobe.d files of each modprobe task with {@code persistent} present or absent.
+     */
     public Set<String> files(Play play, Host host) {
         Set<String> files = new LinkedHashSet<>();
+        for (ModprobeTask m : play.modprobes()) {
+            if (m.persistent() != ModprobeTask.Persistence.DISABLED) {
+                files.add(m.modulesLoadFile());
+                files.add(m.optionsFile());
+            }
+        }
         Map<String, Object> vars = variables(host, play, null);
         for (SysctlTask task : play.tasks()) {
             try {
@@ -96,6 +118,21 @@ public final class Planner {
             }
         }
         return files;
+    }
+
+    /**
+     * The kernel modules whose state the facts must give: each modprobe task's, and every name (on any platform)
+     * of the module each key the play touches needs.
+     */
+    public Set<String> probeModules(Play play, Host host) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ModprobeTask m : play.modprobes()) {
+            out.add(m.module());
+        }
+        for (SysctlKey k : probeKeys(play, host)) {
+            catalog.find(k).ifPresent(kk -> out.addAll(catalog.allModuleNames(kk)));
+        }
+        return out;
     }
 
     /**
@@ -124,15 +161,117 @@ public final class Planner {
         Set<String> pending = state == null ? pendingFacts(play) : Set.of();
         List<String> warnings = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        List<ModulePlan> modules = new ArrayList<>();
+        List<FilePlan> moduleFiles = new ArrayList<>();
+        Set<String> loading = new LinkedHashSet<>();
+        String moduleError = modules(play, vars, pending, state, modules, moduleFiles, loading, warnings);
         List<Step> steps = new ArrayList<>();
         for (SysctlTask task : play.tasks()) {
             steps.add(step(task, vars, pending, platform, warnings, problems));
         }
         markSuperseded(steps);
         HostPlan plan = state == null ? offline(host, play, platform, steps, warnings)
-                : online(host, play, state, steps, warnings);
-        return new HostPlan(plan.host(), plan.play(), plan.platform(), plan.keys(), plan.files(), plan.warnings(),
-                plan.error(), problems);
+                : online(host, play, state, steps, warnings, loading);
+        List<FilePlan> files = new ArrayList<>(moduleFiles);
+        files.addAll(plan.files());
+        String error = moduleError != null ? moduleError : plan.error();
+        return new HostPlan(plan.host(), plan.play(), plan.platform(), plan.keys(), files, plan.warnings(),
+                error, problems, modules);
+    }
+
+    /**
+     * Plans the play's modprobe tasks (Ansible's semantics; see {@link ModprobeTask}): what each does to the running
+     * kernel and to its persistence files. Fills {@code loading} with the modules the run loads, so the sysctl keys
+     * they bring are planned as set after the load. Returns the first error, or null.
+     */
+    private String modules(Play play, Map<String, Object> vars, Set<String> pending, HostState state,
+                           List<ModulePlan> out, List<FilePlan> files, Set<String> loading, List<String> warnings) {
+        String error = null;
+        for (ModprobeTask m : play.modprobes()) {
+            ModulePlan mp = module(m, vars, pending, state, files, warnings);
+            out.add(mp);
+            if (mp.action() == ModulePlan.Action.LOAD) {
+                loading.add(m.module());
+            }
+            if (mp.action() == ModulePlan.Action.ERROR && error == null) {
+                error = mp.note();
+            }
+        }
+        return error;
+    }
+
+    private ModulePlan module(ModprobeTask m, Map<String, Object> vars, Set<String> pending, HostState state,
+                              List<FilePlan> files, List<String> warnings) {
+        Set<String> whenNeeds = needs(m.when().variables(), pending);
+        try {
+            if (whenNeeds.isEmpty() && !m.when().evaluate(vars)) {
+                return new ModulePlan(m, ModulePlan.Action.SKIPPED, "when: " + m.when() + " is false");
+            }
+        } catch (ConfigException e) {
+            return new ModulePlan(m, ModulePlan.Action.ERROR, e.oneLine());
+        }
+        if (state == null) {
+            return new ModulePlan(m, ModulePlan.Action.UNKNOWN, whenNeeds.isEmpty() ? "offline: facts not gathered"
+                    : unknownOffline(whenNeeds));
+        }
+        RuntimeFacts rt = state.runtime();
+        RuntimeFacts.ModuleState st = rt.module(m.module());
+        String at = m.location() + ": ";
+        ModulePlan.Action action;
+        String note;
+        if (st == null) {
+            return new ModulePlan(m, ModulePlan.Action.ERROR, at + "the facts do not say whether " + m.module()
+                    + " is loaded");
+        }
+        if (m.state() == State.PRESENT) {
+            if (st.available()) {
+                action = ModulePlan.Action.NONE;
+                note = st == RuntimeFacts.ModuleState.BUILTIN ? m.module() + " is built into the kernel"
+                        : m.module() + " is loaded" + (m.params().isEmpty() ? ""
+                        : " (its parameters are not changed while it is loaded, as with Ansible)");
+            } else if (!Boolean.TRUE.equals(rt.modprobe())) {
+                return new ModulePlan(m, ModulePlan.Action.ERROR, at + "cannot load " + m.module()
+                        + ": there is no modprobe command on this host (install kmod / module-init-tools)");
+            } else if (Boolean.FALSE.equals(rt.moduleSupport())) {
+                return new ModulePlan(m, ModulePlan.Action.ERROR, at + "cannot load " + m.module() + ": the kernel "
+                        + "loads no modules (no /proc/modules, no kernel.modprobe) and " + m.module()
+                        + " is not built in");
+            } else {
+                action = ModulePlan.Action.LOAD;
+                note = "modprobe " + m.module() + (m.params().isEmpty() ? "" : " " + m.params());
+            }
+        } else {
+            if (st == RuntimeFacts.ModuleState.BUILTIN) {
+                return new ModulePlan(m, ModulePlan.Action.ERROR, at + "cannot unload " + m.module()
+                        + ": it is built into the kernel");
+            }
+            if (st == RuntimeFacts.ModuleState.LOADED && !Boolean.TRUE.equals(rt.modprobe())) {
+                return new ModulePlan(m, ModulePlan.Action.ERROR, at + "cannot unload " + m.module()
+                        + ": there is no modprobe command on this host");
+            }
+            action = st == RuntimeFacts.ModuleState.LOADED ? ModulePlan.Action.UNLOAD : ModulePlan.Action.NONE;
+            note = action == ModulePlan.Action.UNLOAD ? "modprobe -r " + m.module() : m.module() + " is not loaded";
+        }
+        if (m.persistent() != ModprobeTask.Persistence.DISABLED) {
+            for (String path : List.of(m.modulesLoadFile(), m.optionsFile())) {
+                if (!state.files().containsKey(path)) {
+                    return new ModulePlan(m, ModulePlan.Action.ERROR, "facts: " + path + " was not read");
+                }
+                String old = state.files().get(path);
+                String text = path.equals(m.modulesLoadFile())
+                        ? ModuleFiles.modulesLoad(old, m.module(), m.persistent())
+                        : ModuleFiles.options(old, m.module(), m.paramList(), m.persistent());
+                FilePlan fp = new FilePlan(path, old, text, List.of(), false);
+                if (fp.changed()) {
+                    files.add(fp);
+                }
+            }
+            if (m.persistent() == ModprobeTask.Persistence.PRESENT && st.available() && !m.params().isEmpty()) {
+                warnings.add(m.location() + ": " + m.module() + " is already loaded: its parameters ("
+                        + m.params() + ") take effect when it is next loaded (at boot)");
+            }
+        }
+        return new ModulePlan(m, action, note);
     }
 
     /** One task for one host, as far as the variables known allow: skipped, unknown, an error, or resolved. */
@@ -166,11 +305,13 @@ public final class Planner {
             Optional<KernelKey> kk = catalog.find(res.name());
             String error = null;
             if (r.state() == State.PRESENT && kk.isPresent()) {
-                Optional<String> bad = kk.get().checkValue(r.value());
-                if (bad.isPresent()) {
-                    Problem p = new Problem(task.locationOf("value"), res.name() + " " + bad.get());
+                Optional<KernelKey.ValueProblem> bad = kk.get().problem(r.value());
+                if (bad.isPresent() && bad.get().error()) {
+                    Problem p = new Problem(task.locationOf("value"), res.name() + " " + bad.get().message());
                     problems.add(p);
                     error = p.toString();
+                } else if (bad.isPresent()) {
+                    warnings.add(task.locationOf("value") + ": " + res.name() + " " + bad.get().message());
                 }
             }
             Step s = new Step(r, r.name(), res, kk.orElse(null), error, null);
@@ -213,13 +354,31 @@ public final class Planner {
         return "unknown offline (needs " + String.join(", ", needs) + ")";
     }
 
-    private HostPlan online(Host host, Play play, HostState state, List<Step> steps, List<String> warnings) {
+    private HostPlan online(Host host, Play play, HostState state, List<Step> steps, List<String> warnings,
+                            Set<String> loading) {
         Platform platform = state.platform();
+        // 0. Keys this host cannot set from where it runs: refused before anything changes.
+        for (Step s : steps) {
+            if (s.task == null || s.superseded || s.error != null || s.kernelKey == null
+                    || s.task.state() != State.PRESENT) {
+                continue;
+            }
+            String why = refusal(s, state);
+            if (why != null) {
+                if (s.task.ignoreErrors()) {
+                    warnings.add(s.task.location() + ": " + why + " (ignoreerrors: left alone)");
+                    s.ignoredRefusal = why;
+                } else {
+                    s.error = s.task.location() + ": " + why;
+                }
+            }
+        }
+        expertWarnings(steps, state, warnings);
         // 1. What each file must say.
         Map<String, Map<String, Desired>> wanted = new LinkedHashMap<>();
         Map<String, Boolean> reload = new LinkedHashMap<>();
         for (Step s : steps) {
-            if (s.task == null || s.superseded || s.error != null) {
+            if (s.task == null || s.superseded || s.error != null || s.ignoredRefusal != null) {
                 continue;
             }
             String path = s.task.sysctlFile();
@@ -258,7 +417,7 @@ public final class Planner {
         List<KeyPlan> keys = new ArrayList<>();
         String error = null;
         for (Step s : steps) {
-            KeyPlan kp = outcome(s, state, platform, changesByKey);
+            KeyPlan kp = outcome(s, state, platform, changesByKey, loading);
             keys.add(kp);
             if (kp.outcome() == KeyPlan.Outcome.ERROR && error == null) {
                 error = kp.note();
@@ -267,9 +426,14 @@ public final class Planner {
         return new HostPlan(host, play, platform, keys, files, warnings, error);
     }
 
-    private KeyPlan outcome(Step s, HostState state, Platform platform, Map<String, List<Change>> changesByKey) {
+    private KeyPlan outcome(Step s, HostState state, Platform platform, Map<String, List<Change>> changesByKey,
+                            Set<String> loading) {
         if (s.task == null && s.error != null) {
             return new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.ERROR, s.error);
+        }
+        if (s.ignoredRefusal != null) {
+            return new KeyPlan(s.task, s.name, s.res.name(), desired(s.task), state.live().get(s.res.name()),
+                    KeyPlan.Outcome.SKIPPED, "refused, ignored (ignoreerrors): " + s.ignoredRefusal);
         }
         if (s.task == null || s.superseded) {
             return skipped(s);
@@ -301,9 +465,13 @@ public final class Planner {
                     fileChanges ? "commented out in " + t.sysctlFile() : "not set in " + t.sysctlFile());
         }
         if (live == null) {
-            String why = name.procPath() + " does not exist on this host"
-                    + (s.kernelKey == null ? "" : catalog.moduleFor(s.kernelKey, platform)
-                    .map(m -> " (is the " + m + " module loaded? try: modprobe " + m + ")").orElse(""));
+            Optional<String> module = s.kernelKey == null ? Optional.empty() : catalog.moduleFor(s.kernelKey, platform);
+            if (module.isPresent() && loading.contains(module.get())) {
+                return new KeyPlan(t, s.name, name, t.value(), null, KeyPlan.Outcome.CHANGE,
+                        "set after modprobe " + module.get() + " (the key does not exist before)", true);
+            }
+            String why = name.procPath() + " does not exist on this host" + module.map(m -> missingModule(m,
+                    state.runtime())).orElse("");
             if (!t.ignoreErrors()) {
                 return new KeyPlan(t, s.name, name, t.value(), null, KeyPlan.Outcome.ERROR, t.location() + ": " + why);
             }
@@ -324,6 +492,115 @@ public final class Planner {
         }
         return new KeyPlan(t, s.name, name, t.value(), live,
                 fileChanges || liveChanges ? KeyPlan.Outcome.CHANGE : KeyPlan.Outcome.OK, note);
+    }
+
+    /** Why a key's module is missing and the exact fix, for a key that does not exist. */
+    private static String missingModule(String module, RuntimeFacts rt) {
+        RuntimeFacts.ModuleState st = rt.module(module);
+        if (st != null && st.available()) {
+            return " (although " + module + " is loaded)";
+        }
+        String fix = ": it needs the " + module + " module, which is not loaded; add before this task: "
+                + "'- community.general.modprobe: {name: " + module + ", state: present, persistent: present}'";
+        if (Boolean.FALSE.equals(rt.moduleSupport()) && st != null) {
+            return fix + " (this kernel loads no modules: /proc/modules and kernel.modprobe are missing, so "
+                    + module + " must be built in)";
+        }
+        return fix;
+    }
+
+    /**
+     * Why this host cannot set the key from where it runs, or null: a key the kernel offers read-only here (a
+     * global key seen from a container's network namespace: nf_conntrack_max), or a global key outside
+     * {@code net.*} on a container, whose one value belongs to the machine that runs every container. Only a
+     * value that differs from the live one is refused: writing the live value again changes nothing.
+     */
+    private String refusal(Step s, HostState state) {
+        KernelKey k = s.kernelKey;
+        SysctlKey name = s.res.name();
+        RuntimeFacts rt = state.runtime();
+        String live = state.live().get(name);
+        if (live == null || SysctlValue.same(live, s.task.value()) || k.readOnly()) {
+            return null; // a key that does not exist or is a counter: reported on its own terms
+        }
+        String where = "this host: " + rt.describe();
+        if (rt.readOnly().contains(name.path())) {
+            return "cannot set " + name + " = " + s.task.value() + ": the kernel offers it read-only here ("
+                    + where + "); it is " + (k.scope() == null ? "not settable here" : k.scope().description())
+                    + (k.scope() == Scope.GLOBAL && name.dotted().startsWith("net.")
+                    ? ", so only the initial network namespace (the machine that runs this container) can set it"
+                    : "") + "; nothing was changed";
+        }
+        if (k.scope() == Scope.GLOBAL && rt.inContainer() && !name.dotted().startsWith("net.")) {
+            return "refusing to set " + name + " = " + s.task.value() + " from a container (" + where + "): it is "
+                    + Scope.GLOBAL.description() + ", one value for the whole kernel, so the write would change "
+                    + "the machine that runs this container and every container on it; set it there";
+        }
+        return null;
+    }
+
+    /**
+     * Checks with this host's numbers (warnings, not errors): tcp_max_tw_buckets below the TIME_WAIT sockets the
+     * host has now (troubleshooting table row 6: the kernel destroys the excess and logs "time wait bucket table
+     * overflow"), and a conntrack table whose full size takes a large share of the host's memory.
+     */
+    private void expertWarnings(List<Step> steps, HostState state, List<String> warnings) {
+        RuntimeFacts rt = state.runtime();
+        Map<String, Step> byKey = new LinkedHashMap<>();
+        for (Step s : steps) {
+            if (s.task != null && !s.superseded && s.error == null && s.task.state() == State.PRESENT
+                    && s.kernelKey != null) {
+                byKey.put(s.kernelKey.name(), s);
+            }
+        }
+        Step tw = byKey.get(TW_BUCKETS);
+        Long twMax = tw == null ? null : number(tw.task.value());
+        if (twMax != null && rt.timeWait() != null && rt.timeWait() > twMax) {
+            warnings.add(tw.task.location() + ": " + TW_BUCKETS + " = " + twMax + " is below the " + rt.timeWait()
+                    + " sockets in TIME_WAIT on this host now (/proc/net/sockstat): the kernel would destroy "
+                    + (rt.timeWait() - twMax) + " of them and log \"TCP: time wait bucket table overflow\" "
+                    + "(troubleshooting table row 6); raise it above the measured count");
+        }
+        Step ct = byKey.get(CT_MAX);
+        Long ctMax = ct == null ? null : number(ct.task.value());
+        if (ctMax != null && rt.memTotalKb() != null) {
+            Step b = byKey.get(CT_BUCKETS);
+            Long buckets = b == null ? null : number(b.task.value());
+            if (buckets == null) {
+                buckets = number(state.live().get(catalog.resolve(SysctlKey.of(CT_BUCKETS), state.platform()).name()));
+            }
+            ConntrackSizing size = new ConntrackSizing(ctMax, buckets == null || buckets < 1
+                    ? ConntrackSizing.MAX_DEFAULT_BUCKETS : buckets);
+            long mem = rt.memTotalKb() * 1024;
+            if (size.memoryBytes() * CT_MEMORY_SHARE > mem) {
+                warnings.add(ct.task.location() + ": " + ct.res.name() + " = " + ctMax + ": a full table takes about "
+                        + ConntrackSizing.human(size.memoryBytes()) + " of kernel memory (" + ctMax + " x "
+                        + ConntrackSizing.ENTRY_BYTES + " B + " + size.buckets() + " buckets x "
+                        + ConntrackSizing.BUCKET_BYTES + " B), " + String.format(java.util.Locale.ROOT, "%.0f%%",
+                        100.0 * size.memoryBytes() / mem) + " of this host's MemTotal of "
+                        + ConntrackSizing.human(mem) + " (more than 1/" + CT_MEMORY_SHARE + "); the kernel's own "
+                        + "default sizes the table from memory (networking/nf_conntrack-sysctl.rst)");
+            }
+            if (size.undersized() && b == null && buckets != null) {
+                warnings.add(ct.task.location() + ": " + ct.res.name() + " = " + ctMax + " with this host's "
+                        + CT_BUCKETS + " = " + buckets + " puts " + String.format(java.util.Locale.ROOT, "%.0f",
+                        size.entriesPerBucket()) + " entries in each hash bucket when the table fills (more than "
+                        + String.format(java.util.Locale.ROOT, "%.0f", ConntrackSizing.MAX_ENTRIES_PER_BUCKET)
+                        + "); set " + CT_BUCKETS + " or the nf_conntrack hashsize parameter to at least "
+                        + size.bucketsNeeded() + " (networking/nf_conntrack-sysctl.rst)");
+            }
+        }
+    }
+
+    private static Long number(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(SysctlValue.normalise(v).strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /**
@@ -365,7 +642,9 @@ public final class Planner {
         final String name;
         final KeyResolution res;
         final KernelKey kernelKey;
-        final String error;
+        String error;
+        /** Why the host cannot set the key, when the task ignores errors (the key is left alone). */
+        String ignoredRefusal;
         final String skipNote;
         boolean superseded;
         /** Fact variables the task's {@code when} needs that the plan does not have (offline plans only). */

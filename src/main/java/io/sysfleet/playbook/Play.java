@@ -11,15 +11,27 @@ import java.util.Map;
 /**
  * One play. {@code name} defaults to the hosts pattern (as ansible-playbook shows it); {@code hosts} is the
  * pattern, list items joined with ','; {@code become} is null when not set; {@code serial} is kept as written
- * ("2", "30%"), empty when not set; {@code maxFailPercentage} is null when not set.
+ * ("2", "30%"), empty when not set; {@code maxFailPercentage} is null when not set. {@code tasks} are the
+ * sysctl tasks and {@code modprobes} the modprobe tasks, each in play order: sysfleet loads (and persists) the
+ * modules before it edits the sysctl files, so a modprobe task written before the sysctl tasks that need its
+ * module means what it means to ansible-playbook.
  */
 public record Play(String name, String hosts, Map<String, Object> vars, Boolean become, String becomeUser,
                    boolean gatherFacts, List<String> serial, Double maxFailPercentage, boolean anyErrorsFatal,
-                   List<SysctlTask> tasks, SourceLocation location) {
+                   List<SysctlTask> tasks, SourceLocation location, List<ModprobeTask> modprobes) {
     public Play {
         vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
         serial = List.copyOf(serial);
         tasks = List.copyOf(tasks);
+        modprobes = modprobes == null ? List.of() : List.copyOf(modprobes);
+    }
+
+    /** A play of sysctl tasks only. */
+    public Play(String name, String hosts, Map<String, Object> vars, Boolean become, String becomeUser,
+                boolean gatherFacts, List<String> serial, Double maxFailPercentage, boolean anyErrorsFatal,
+                List<SysctlTask> tasks, SourceLocation location) {
+        this(name, hosts, vars, become, becomeUser, gatherFacts, serial, maxFailPercentage, anyErrorsFatal, tasks,
+                location, List.of());
     }
 
     /**

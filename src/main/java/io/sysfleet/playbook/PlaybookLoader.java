@@ -32,10 +32,14 @@ import java.util.stream.Collectors;
 public final class PlaybookLoader {
     static final String PLAY_KEYS = "name, hosts, vars, become, become_user, gather_facts, serial, "
             + "max_fail_percentage, any_errors_fatal, tasks";
-    static final String TASK_KEYS = "name, tags, when and the module ansible.posix.sysctl (alias sysctl)";
+    static final String TASK_KEYS = "name, tags, when and the modules ansible.posix.sysctl (alias sysctl) and "
+            + "community.general.modprobe (alias modprobe)";
     static final String ARG_KEYS = "name, value, state, sysctl_file, reload, sysctl_set, ignoreerrors";
     private static final Set<String> PLAY_KEY_SET = Set.of(PLAY_KEYS.split(", "));
     private static final Set<String> MODULES = Set.of("ansible.posix.sysctl", "sysctl");
+    private static final Set<String> MODPROBE = Set.of("community.general.modprobe",
+            "community.general.system.modprobe", "modprobe");
+    static final String MODPROBE_ARGS = "name, state, params, persistent";
     private static final Set<String> IMPORTS = Set.of("import_playbook", "ansible.builtin.import_playbook");
     private static final Pattern PERCENT = Pattern.compile("\\d+%?");
     private static final int MAX_IMPORT_DEPTH = 20;
@@ -197,12 +201,13 @@ public final class PlaybookLoader {
         List<String> serial = serial(map.get("serial"));
         Double maxFail = maxFail(map.get("max_fail_percentage"));
         Boolean fatal = bool(map, "any_errors_fatal");
-        List<SysctlTask> tasks = tasks(map.get("tasks"));
+        List<ModprobeTask> modprobes = new ArrayList<>();
+        List<SysctlTask> tasks = tasks(map.get("tasks"), modprobes);
         if (problems.list().size() > before) {
             return null;
         }
         return new Play(name != null ? name : hosts, hosts, vars, become, becomeUser,
-                gather == null || gather, serial, maxFail, fatal != null && fatal, tasks, map.location());
+                gather == null || gather, serial, maxFail, fatal != null && fatal, tasks, map.location(), modprobes);
     }
 
     private String hosts(YMap map) {
@@ -297,7 +302,7 @@ public final class PlaybookLoader {
 
     // ---- tasks ----
 
-    private List<SysctlTask> tasks(YNode node) {
+    private List<SysctlTask> tasks(YNode node, List<ModprobeTask> modprobes) {
         List<SysctlTask> out = new ArrayList<>();
         if (node == null || node instanceof YScalar s && s.isNull()) {
             return out;
@@ -309,6 +314,13 @@ public final class PlaybookLoader {
         for (YNode item : seq.items()) {
             if (!(item instanceof YMap map)) {
                 problems.add(item.location(), "a task must be a mapping, not " + item.kind());
+                continue;
+            }
+            if (map.entries().stream().anyMatch(e -> MODPROBE.contains(e.key()))) {
+                ModprobeTask m = modprobeTask(map);
+                if (m != null) {
+                    modprobes.add(m);
+                }
                 continue;
             }
             SysctlTask t = task(map);
@@ -376,6 +388,100 @@ public final class PlaybookLoader {
         }
         return new SysctlTask(name != null ? name : module.key(), tags, when, key, value, state, file,
                 reload == null || reload, sysctlSet != null && sysctlSet, ignore != null && ignore,
+                map.location(), locs);
+    }
+
+    private ModprobeTask modprobeTask(YMap map) {
+        int before = problems.list().size();
+        YNode.Entry module = null;
+        for (YNode.Entry e : map.entries()) {
+            if (MODPROBE.contains(e.key()) || MODULES.contains(e.key())) {
+                if (module != null) {
+                    problems.add(e.keyLocation(), "task has both '" + module.key() + "' and '" + e.key()
+                            + "'; a task runs one module");
+                }
+                module = e;
+            } else if (!Set.of("name", "tags", "when").contains(e.key())) {
+                problems.add(e.keyLocation(), "unsupported task keyword or module '" + e.key()
+                        + "'; sysfleet supports: " + TASK_KEYS);
+            }
+        }
+        String name = text(map, "name");
+        Set<String> tags = tags(map.get("tags"));
+        Condition when = when(map.get("when"));
+        YMap args = args(module);
+        if (args == null) {
+            return null;
+        }
+        Map<String, SourceLocation> locs = new HashMap<>();
+        for (YNode.Entry e : args.entries()) {
+            locs.put(e.key(), e.value().location());
+            if (!Set.of(MODPROBE_ARGS.split(", ")).contains(e.key())) {
+                problems.add(e.keyLocation(), "unsupported modprobe argument '" + e.key() + "'; supported: "
+                        + MODPROBE_ARGS);
+            }
+        }
+        String moduleName = null;
+        YNode nameNode = args.get("name");
+        if (nameNode == null) {
+            problems.add(args.location(), "modprobe argument 'name' is required");
+        } else if (!(nameNode instanceof YScalar s) || !(s.value() instanceof String str)
+                || !io.sysfleet.facts.RuntimeFacts.MODULE_NAME.matcher(str.strip()).matches()) {
+            String shown = nameNode instanceof YScalar s ? "'" + s.text() + "'" : nameNode.kind();
+            problems.add(nameNode.location(), "modprobe 'name' must be a kernel module name such as nf_conntrack "
+                    + "(letters, digits, '_' and '-'; no templates), not " + shown);
+        } else {
+            moduleName = ((String) ((YScalar) nameNode).value()).strip();
+        }
+        State state = State.PRESENT;
+        YNode stateNode = args.get("state");
+        if (stateNode != null) {
+            Object v = stateNode instanceof YScalar s ? s.value() : null;
+            if ("absent".equals(v)) {
+                state = State.ABSENT;
+            } else if (!"present".equals(v)) {
+                problems.add(stateNode.location(), "modprobe state must be present or absent, not "
+                        + (v instanceof String str ? "'" + str + "'" : stateNode.kind()));
+            }
+        }
+        String params = "";
+        YNode paramsNode = args.get("params");
+        if (paramsNode != null && !(paramsNode instanceof YScalar ps && ps.isNull())) {
+            Object v = paramsNode instanceof YScalar ps ? ps.value() : null;
+            if (!(v instanceof String str)) {
+                problems.add(paramsNode.location(), "modprobe 'params' must be a string such as 'hashsize=131072', not "
+                        + paramsNode.kind());
+            } else {
+                params = str.strip();
+                for (String p : params.isEmpty() ? new String[0] : params.split("\\s+")) {
+                    if (!ModprobeTask.PARAM.matcher(p).matches()) {
+                        problems.add(paramsNode.location(), "modprobe parameter '" + p + "' is not NAME=VALUE "
+                                + "(letters, digits and '_' before '=', no quotes, spaces or shell characters; "
+                                + "no templates)");
+                    }
+                }
+            }
+        }
+        ModprobeTask.Persistence persistent = ModprobeTask.Persistence.DISABLED;
+        YNode persistNode = args.get("persistent");
+        if (persistNode != null) {
+            Object v = persistNode instanceof YScalar ps ? ps.value() : null;
+            persistent = switch (v instanceof String str ? str : "?") {
+                case "disabled" -> ModprobeTask.Persistence.DISABLED;
+                case "present" -> ModprobeTask.Persistence.PRESENT;
+                case "absent" -> ModprobeTask.Persistence.ABSENT;
+                default -> {
+                    problems.add(persistNode.location(), "modprobe persistent must be disabled, present or absent, not "
+                            + (v instanceof String str ? "'" + str + "'" : persistNode.kind()));
+                    yield ModprobeTask.Persistence.DISABLED;
+                }
+            };
+        }
+        checkTemplate(name, map.get("name"));
+        if (problems.list().size() > before) {
+            return null;
+        }
+        return new ModprobeTask(name != null ? name : module.key(), tags, when, moduleName, state, params, persistent,
                 map.location(), locs);
     }
 

@@ -11,6 +11,8 @@ import io.sysfleet.facts.FileFact;
 import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
+import io.sysfleet.journal.ModuleChange;
+import io.sysfleet.apply.Modprobe;
 import io.sysfleet.journal.Outcome;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.result.KeyResult;
@@ -93,6 +95,18 @@ public final class HostRollback {
                     return new HostResult(name, HostResult.Status.FAILED, keys, diffs, List.of(), fr.phase, fr.error, false);
                 }
             }
+            // Then the modules, last change first: the files no longer load them at boot, the keys are back.
+            List<ModuleChange> modules = new ArrayList<>(view.moduleChanges(name));
+            java.util.Collections.reverse(modules);
+            for (ModuleChange m : modules) {
+                ModuleResult mr = module(t, name, m);
+                keys.add(mr.key);
+                changed |= mr.key.changed();
+                if (mr.error != null) {
+                    return new HostResult(name, HostResult.Status.FAILED, keys, diffs, List.of(), Phase.ROLLBACK,
+                            mr.error, false);
+                }
+            }
             return new HostResult(name, changed ? HostResult.Status.CHANGED : HostResult.Status.OK, keys, diffs,
                     List.of(), null, null, false);
         } catch (TransportException e) {
@@ -105,6 +119,37 @@ public final class HostRollback {
             return HostResult.failure(name, HostResult.Status.FAILED, Phase.ROLLBACK,
                     "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private record ModuleResult(KeyResult key, String error) {
+    }
+
+    /** Reverses one module load (unload) or unload (load again, with the parameters it had), journaled. */
+    private ModuleResult module(Transport t, String host, ModuleChange done) {
+        boolean wasLoad = done.action().equals("load");
+        String reverse = wasLoad ? "unload" : "load";
+        String task = "rollback: modprobe " + (wasLoad ? "-r " : "") + done.module();
+        boolean loaded = Modprobe.loaded(t, done.module(), options.timeout());
+        if (loaded != wasLoad) {
+            return new ModuleResult(new KeyResult(task, null, wasLoad ? "absent" : "loaded", null, null, false, true,
+                    false, "module " + done.module() + " is already " + (loaded ? "loaded" : "not loaded")
+                    + " as before run " + view.record().id(), null), null);
+        }
+        if (options.check()) {
+            return new ModuleResult(new KeyResult(task, null, wasLoad ? "absent" : "loaded", null, null, true, false,
+                    false, "module " + done.module() + ": would " + reverse + " it", null), null);
+        }
+        List<String> params = wasLoad || done.params() == null || done.params().isBlank() ? List.of()
+                : List.of(done.params().strip().split("\\s+"));
+        journal.module(new ModuleChange(host, done.module(), reverse, String.join(" ", params), "intent",
+                done.become(), done.becomeUser(), null, clock.instant().toString()));
+        String error = Modprobe.run(t, done.module(), reverse, params, options.timeout());
+        journal.module(new ModuleChange(host, done.module(), reverse, String.join(" ", params),
+                error == null ? "applied" : "failed", done.become(), done.becomeUser(), error,
+                clock.instant().toString()));
+        return new ModuleResult(new KeyResult(task, null, wasLoad ? "absent" : "loaded", null, null, error == null,
+                error == null, false, "module " + done.module() + (error == null ? (wasLoad ? " unloaded" : " loaded")
+                + " as before run " + view.record().id() : ": not reversed"), error), error);
     }
 
     private record FileResult(List<KeyResult> keys, String diff, boolean changed, Phase phase, String error) {

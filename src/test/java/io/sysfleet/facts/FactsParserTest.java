@@ -1,6 +1,7 @@
 package io.sysfleet.facts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,6 +124,43 @@ end
         FileFact empty = parse(head + "file x2f78 1 644 x61 x62 - x\nend\n").sysctlFile();
         assertEquals(0, empty.content().length);
         assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", empty.sha256());
+    }
+
+    @Test
+    void parsesTheRuntimeFacts() {
+        String head = "sysfleet-facts 1\nos-release 0\nredhat-release 0\nkernel x360a\n";
+        // "docker" = 646f636b6572; key net/netfilter/nf_conntrack_max; module nf_conntrack = 6e665f636f6e6e747261636b
+        String key = java.util.HexFormat.of().formatHex("net/netfilter/nf_conntrack_max".getBytes());
+        HostFacts f = parse(head + "memtotal 2048000\ntimewait 17\ncontainer x646f636b6572\nnetns other\n"
+                + "modules 0 1\nfile x2f78 0\nmodule x6e665f636f6e6e747261636b loaded\nmodule x6970 absent\n"
+                + "live x" + key + " present x323632313434\nro x" + key + "\nend\n");
+        RuntimeFacts rt = f.runtime();
+        assertEquals(2048000L, rt.memTotalKb());
+        assertEquals(17L, rt.timeWait());
+        assertTrue(rt.inContainer());
+        assertEquals("docker", rt.container());
+        assertTrue(rt.otherNetns());
+        assertEquals(false, rt.moduleSupport());
+        assertEquals(true, rt.modprobe());
+        assertEquals(RuntimeFacts.ModuleState.LOADED, rt.module("nf_conntrack"));
+        assertEquals(RuntimeFacts.ModuleState.LOADED, rt.module("nf-conntrack"), "modprobe treats - and _ as one");
+        assertEquals(RuntimeFacts.ModuleState.ABSENT, rt.module("ip"));
+        assertEquals(java.util.Set.of("net/netfilter/nf_conntrack_max"), rt.readOnly());
+        // Unknown parts stay unknown, not zero.
+        RuntimeFacts none = parse(head + "memtotal -\ntimewait -\ncontainer x\nnetns -\nfile x2f78 0\nend\n")
+                .runtime();
+        assertNull(none.memTotalKb());
+        assertNull(none.timeWait());
+        assertFalse(none.inContainer());
+        assertNull(none.initialNetns());
+        assertFalse(none.otherNetns());
+        String file = "file x2f78 0\n";
+        assertMalformed(head + "memtotal 12kB\n" + file + "end\n", "bad number '12kB' in 'memtotal' line");
+        assertMalformed(head + "netns maybe\n" + file + "end\n", "unknown network namespace 'maybe'");
+        assertMalformed(head + "modules 2 1\n" + file + "end\n", "expected 0 or 1, got '2'");
+        assertMalformed(head + file + "module x6970 sleeping\nend\n", "unknown module state 'sleeping'");
+        assertMalformed(head + file + "module x6970 loaded\nmodule x6970 absent\nend\n", "module reported twice");
+        assertMalformed(head + file + "ro x" + key + "\nend\n", "read-only mark for a key not reported present");
     }
 
     private static void assertMalformed(String output, String expected) {

@@ -92,6 +92,38 @@ class FactsProbeTest {
         }
     }
 
+    @Test
+    void gathersTheRuntimeFactsOfThisMachine(@TempDir Path dir) throws IOException {
+        try (LocalTransport t = new LocalTransport()) {
+            HostFacts facts = FactsProbe.gather(t, dir.resolve("none.conf").toString(),
+                    List.of(SysctlKey.of("net.ipv4.tcp_fin_timeout"), SysctlKey.of("kernel.osrelease")),
+                    List.of("nf_conntrack", "no_such_module_x"), null, T);
+            RuntimeFacts rt = facts.runtime();
+            long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+            assertEquals(memKb, rt.memTotalKb());
+            String tcp = Files.readAllLines(Path.of("/proc/net/sockstat")).stream().filter(l -> l.startsWith("TCP:"))
+                    .findFirst().orElseThrow();
+            long tw = Long.parseLong(tcp.replaceAll(".* tw ([0-9]+).*", "$1"));
+            assertTrue(Math.abs(rt.timeWait() - tw) <= 50, "TIME_WAIT count of this namespace: " + rt.timeWait()
+                    + " vs " + tw);
+            assertEquals(Files.exists(Path.of("/proc/sys/net/core/netdev_max_backlog")), rt.initialNetns());
+            assertEquals(Files.exists(Path.of("/proc/modules")) || Files.exists(Path.of("/proc/sys/kernel/modprobe")),
+                    rt.moduleSupport());
+            assertEquals(Files.isDirectory(Path.of("/sys/module/nf_conntrack"))
+                            || Files.exists(Path.of("/proc/modules")) && Files.readString(Path.of("/proc/modules"))
+                            .contains("\nnf_conntrack ") ? RuntimeFacts.ModuleState.LOADED : RuntimeFacts.ModuleState.ABSENT,
+                    rt.module("nf_conntrack") == RuntimeFacts.ModuleState.BUILTIN ? RuntimeFacts.ModuleState.LOADED
+                            : rt.module("nf_conntrack"));
+            assertEquals(RuntimeFacts.ModuleState.ABSENT, rt.module("no_such_module_x"));
+            // kernel.osrelease is read-only for everyone (0444), tcp_fin_timeout is not.
+            assertEquals(java.util.Set.of("kernel/osrelease"), rt.readOnly());
+        }
+        assertThrows(IllegalArgumentException.class, () -> FactsProbe.command("/f", List.of(), List.of("x;id")));
+        assertThrows(IllegalArgumentException.class, () -> FactsProbe.command("/f", List.of(), List.of("-r")));
+        assertFalse(FactsProbe.SCRIPT.contains("nf_conntrack"), "module names travel as arguments");
+    }
+
     /** Reads a /proc/sys file with a stream (Files.readString trusts the size procfs reports, 0). */
     private static String proc(String path) throws IOException {
         try (var in = Files.newInputStream(Path.of("/proc/sys", path))) {

@@ -110,7 +110,7 @@ class PlaybookLoaderTest {
                 f + "6:24: max_fail_percentage must be a number from 0 to 100",
                 f + "8:5: 'bad-name' is not a valid variable name (letters, digits and '_', not starting with a digit)",
                 f + "11:7: unsupported task keyword or module 'shell'; sysfleet supports: name, tags, when and the "
-                        + "module ansible.posix.sysctl (alias sysctl)",
+                        + "modules ansible.posix.sysctl (alias sysctl) and community.general.modprobe (alias modprobe)",
                 f + "12:15: module arguments as 'key=value' text are not supported; write them as a mapping "
                         + "(name: ..., value: ...)",
                 f + "14:9: sysctl argument 'value' is required when state is present",
@@ -121,7 +121,7 @@ class PlaybookLoaderTest {
                 f + "19:16: state must be present or absent, not 'gone'",
                 f + "23:13: when 'a = 1': syntax error: unexpected '=' (use '==' to compare)",
                 f + "24:7: unsupported task keyword or module 'register'; sysfleet supports: name, tags, when and "
-                        + "the module ansible.posix.sysctl (alias sysctl)",
+                        + "the modules ansible.posix.sysctl (alias sysctl) and community.general.modprobe (alias modprobe)",
                 f + "25:7: task has no module; sysfleet supports ansible.posix.sysctl (alias sysctl)",
                 f + "27:7: task has both 'sysctl' and 'ansible.posix.sysctl'; a task runs one module",
                 f + "30:16: value for 'net.ipv4.tcp_syncookies' contains a control character (U+000A); a value "
@@ -144,7 +144,7 @@ class PlaybookLoaderTest {
                         + "the imported plays or tasks",
                 f + "5:20: import_playbook needs a plain file name, not a template: '{{ file }}'",
                 DIR + "imported/broken.yml:3:7: unsupported task keyword or module 'command'; sysfleet supports: "
-                        + "name, tags, when and the module ansible.posix.sysctl (alias sysctl)"),
+                        + "name, tags, when and the modules ansible.posix.sysctl (alias sysctl) and community.general.modprobe (alias modprobe)"),
                 problems("import-errors.yml"));
     }
 

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  *   scripts/gen-catalog             # regenerate keys.yml, print a report of what came from where
  *   scripts/gen-catalog --check     # exit 1 if keys.yml is not what the inputs give
  *   scripts/gen-catalog snapshot    # (root) rewrite the live snapshot from this machine's /proc/sys
+ *   scripts/gen-catalog probe-ranges  # (root) rewrite src/catalog/range-probe.tsv (see RangeProbe)
  * </pre>
  */
 public final class CatalogGenerator {
@@ -56,6 +57,10 @@ public final class CatalogGenerator {
     public static Result generate(Path docs, Path overridesFile, Path snapshotFile) throws IOException {
         Overrides o = Overrides.parse(Files.readString(overridesFile), overridesFile.toString());
         LiveSnapshot live = LiveSnapshot.parse(Files.readString(snapshotFile));
+        // The range probe lives beside the snapshot; without it every range is documented only.
+        Path probeFile = snapshotFile.resolveSibling(RangeProbe.FILE.getFileName());
+        Map<String, List<RangeProbe.Try>> probe = Files.exists(probeFile)
+                ? RangeProbe.parse(Files.readString(probeFile)) : Map.of();
         List<String> report = new ArrayList<>();
         Map<String, String> hashes = new LinkedHashMap<>();
         Map<String, KeyDraft> drafts = new TreeMap<>();
@@ -101,6 +106,14 @@ public final class CatalogGenerator {
                 Overrides.apply(d, own, "overrides.yml", false);
             }
             checkShape(d, live, report);
+            List<RangeProbe.Try> tries = probe.getOrDefault(d.name, List.of());
+            KernelKey bounds = d.build(); // a boolean's 0..1 is set by build()
+            d.minEnforced = RangeProbe.refused(tries, bounds.min() == null ? null : bounds.min() - 1);
+            d.maxEnforced = RangeProbe.refused(tries, bounds.max() == null ? null : bounds.max() + 1);
+            if (d.minEnforced || d.maxEnforced) {
+                d.why.put("range", "range probe: refused " + (d.minEnforced ? "below the minimum" : "")
+                        + (d.minEnforced && d.maxEnforced ? " and " : "") + (d.maxEnforced ? "above the maximum" : ""));
+            }
             KernelKey k;
             try {
                 k = d.build();
@@ -378,6 +391,8 @@ public final class CatalogGenerator {
             case "view" -> System.out.print(LiveSnapshot.of(List.copyOf(LiveSnapshot.view(Path.of("/proc/sys")).values()),
                     Map.of()).format());
             case "snapshot" -> Snapshotter.write(snapshot);
+            case "probe-ranges" -> RangeProbe.write(snapshot.resolveSibling(RangeProbe.FILE.getFileName()));
+            case "probe-ranges-here" -> System.out.print(RangeProbe.here(io.sysfleet.catalog.KeyCatalog.load()));
             case "generate" -> {
                 Result r = generate(docs, overrides, snapshot);
                 boolean explainAll = explain;
@@ -399,7 +414,7 @@ public final class CatalogGenerator {
                 }
             }
             default -> {
-                System.err.println("gen-catalog: unknown mode " + mode + " (generate, snapshot)");
+                System.err.println("gen-catalog: unknown mode " + mode + " (generate, snapshot, probe-ranges)");
                 System.exit(5);
             }
         }

@@ -83,6 +83,13 @@ final class CatalogWriter {
         if (k.readOnly()) {
             f.add("read_only: true");
         }
+        if (k.minEnforced() && k.maxEnforced()) {
+            f.add("range: enforced");
+        } else if (k.minEnforced()) {
+            f.add("range: min");
+        } else if (k.maxEnforced()) {
+            f.add("range: max");
+        }
         if (!k.platformNames().isEmpty()) {
             List<String> p = new ArrayList<>();
             k.platformNames().forEach((tag, n) -> p.add(tag + ": " + scalar(n.dotted())));

@@ -29,6 +29,9 @@ final class KeyDraft {
     String module;
     Scope scope;
     Boolean readOnly;
+    /** Whether the range probe saw the kernel refuse a value below the minimum, above the maximum. */
+    boolean minEnforced;
+    boolean maxEnforced;
     Map<String, String> platformNames = new LinkedHashMap<>();
     String notes;
     String source;
@@ -75,6 +78,7 @@ final class KeyDraft {
         Map<String, SysctlKey> platformKeys = new LinkedHashMap<>();
         platformNames.forEach((tag, n) -> platformKeys.put(tag, SysctlKey.of(n)));
         return new KernelKey(name, t, lo, hi, f, removedIn, module, platformKeys, defaultValue, notes,
-                t == ValueType.ENUM ? values : List.of(), unit, addedIn, scope, Boolean.TRUE.equals(readOnly), source);
+                t == ValueType.ENUM ? values : List.of(), unit, addedIn, scope, Boolean.TRUE.equals(readOnly), source,
+                minEnforced && lo != null, maxEnforced && hi != null);
     }
 }
