@@ -278,8 +278,10 @@ class FleetIT {
         try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
+        // vegas: a congestion control this kernel lacks, so sysctl -p fails on it and sysfleet undoes host0
+        // (nf_conntrack_max, the key this test used, is now refused before any change in a container).
         Path inv = inventory("    closed-port:\n      ansible_port: " + closedPort + "\n",
-                "k: net.netfilter.nf_conntrack_max\n      v: '655350'");
+                "k: net.ipv4.tcp_congestion_control\n      v: vegas");
         Path json = tmp.resolve("out/report.json");
         Path junit = tmp.resolve("out/report.xml");
         Run r = sysfleet(args("run", playbook(""), inv, "--forks", "5", "--report-json", json.toString(),
@@ -308,7 +310,8 @@ class FleetIT {
         }
         assertTrue(failed != null && failed.get("undone").asBoolean(), String.valueOf(failed));
         assertEquals("failed", failed.get("status").asText());
-        assertTrue(failed.get("keys").get(0).get("error").asText().contains("Invalid argument"), failed.toString());
+        assertTrue(failed.get("keys").get(0).get("error").asText().contains("No such file or directory"),
+                failed.toString());
         assertTrue(failed.get("keys").get(0).get("old").isTextual(), "the live value before: " + failed);
         assertEquals(false, failed.get("keys").get(0).get("changed").asBoolean(), "undone: nothing changed");
 

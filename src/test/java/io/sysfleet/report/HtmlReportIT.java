@@ -121,7 +121,7 @@ class HtmlReportIT {
                     kernel);
             assertTrue(browser.eval("document.querySelector(\"" + failed + "td.undo\").textContent").asText()
                     .startsWith("Undone"));
-            assertEquals("655350", browser.eval("document.querySelector(\"" + failed + "tr.k-failed td:nth-child(3)\")"
+            assertEquals("vegas", browser.eval("document.querySelector(\"" + failed + "tr.k-failed td:nth-child(3)\")"
                     + ".textContent").asText(), "planned value");
 
             // The changed host: values, verified, the diff.
