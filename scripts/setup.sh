@@ -11,6 +11,7 @@ command -v ansible-playbook >/dev/null || need+=(ansible)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v sudo >/dev/null || need+=(sudo)   # the local transport's become tests run for real with it
+[[ -x /usr/bin/time ]] || need+=(time)      # GNU time: CPU and peak RSS of each tool in scripts/bench
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: missing ${need[*]}; run as root or install them" >&2

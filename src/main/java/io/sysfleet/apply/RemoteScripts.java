@@ -47,7 +47,7 @@ public final class RemoteScripts {
      * is 1 and {@code sysctl -w KEY=VALUE} for each pair (sysctl_set); snapshots the N live values before and
      * after.
      */
-    static final String APPLY = LIB + """
+    public static final String APPLY = LIB + """
             f=$1; want=$2; bak=$3; mode=$4; owner=$5; group=$6; write=$7; reload=$8; ignore=$9; shift 9
             newsha=$1; n=$2; shift 2
             snap() { tag=$1; k=$2; shift 2; while [ "$k" -gt 0 ]; do
@@ -117,7 +117,7 @@ public final class RemoteScripts {
      * Puts the original bytes back (or removes a file the run created), writes back previous live values, then
      * prints what is there now.
      */
-    static final String UNDO = LIB + """
+    public static final String UNDO = LIB + """
             f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; shift 6
             if [ "$existed" = 1 ]; then
               if ! put "$f" "$mode" "$owner" "$group" "$wantsha"; then printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
