@@ -86,6 +86,11 @@ public final class LabBench implements Callable<Integer> {
             description = "Starts per client for the start-to-first-SSH-packet probe (default 5; 0: skip).")
     int startupSamples = 5;
 
+    @Option(names = "--baseline", paramLabel = "DIR",
+            description = "Also measure the sysfleet of another source tree (its DIR/sysfleet launcher, built), "
+                    + "interleaved with this one: before/after numbers from one run.")
+    Path baseline;
+
     @Option(names = "--startup-only", description = "Only measure start to first SSH packet (no lab).")
     boolean startupOnly;
 
@@ -104,7 +109,7 @@ public final class LabBench implements Callable<Integer> {
         System.exit(new CommandLine(new LabBench()).execute(args));
     }
 
-    private enum Group { FLOOR, SYSFLEET, ANSIBLE }
+    private enum Group { FLOOR, SYSFLEET, ANSIBLE, BASELINE }
 
     @Override
     public Integer call() throws Exception {
@@ -163,6 +168,10 @@ public final class LabBench implements Callable<Integer> {
         if (repeat < 1 || repeat > 50 || forks != null && (forks < 1 || forks > 500)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be 1-50 and --forks 1-500");
         }
+        if (baseline != null && !Files.isExecutable(baseline.resolve("sysfleet"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--baseline " + baseline
+                    + " has no sysfleet launcher");
+        }
         for (String o : only) {
             if (!List.of("floor", "sysfleet", "ansible").contains(o)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--only takes floor, sysfleet, ansible");
@@ -216,6 +225,9 @@ public final class LabBench implements Callable<Integer> {
         if (only.contains("ansible") && n <= ansibleUpTo) {
             groups.add(Group.ANSIBLE);
         }
+        if (baseline != null) {
+            groups.add(Group.BASELINE);
+        }
         for (int rep = 1; rep <= repeat; rep++) {
             List<Group> order = new ArrayList<>(groups);
             Collections.rotate(order, -(rep - 1));
@@ -223,7 +235,8 @@ public final class LabBench implements Callable<Integer> {
             for (Group g : order) {
                 switch (g) {
                     case FLOOR -> results.add(floor(ctx, rep));
-                    case SYSFLEET -> sysfleet(ctx, rep, results);
+                    case SYSFLEET -> sysfleet(ctx, rep, results, false);
+                    case BASELINE -> sysfleet(ctx, rep, results, true);
                     case ANSIBLE -> results.add(ansible(ctx, rep));
                 }
             }
@@ -269,36 +282,38 @@ public final class LabBench implements Callable<Integer> {
         return m.sample(problems);
     }
 
-    private void sysfleet(Ctx c, int rep, Results results) throws IOException {
-        boolean record = jfr && rep == repeat;
-        Measured check = measure(c, rep, Results.Scenario.CHECK, sysfleetArgs(c, "check"), jfrEnv(c, "check",
-                record), null);
+    private void sysfleet(Ctx c, int rep, Results results, boolean base) throws IOException {
+        boolean record = jfr && rep == repeat && !base;
+        Measured check = measure(c, rep, base ? Results.Scenario.BASE_CHECK : Results.Scenario.CHECK,
+                sysfleetArgs(c, "check", base), jfrEnv(c, "check", record), null);
         List<String> p = expectReport(check, 7, "changed");
         p.addAll(stillDrifted(c, false));
         results.add(check.sample(p));
 
-        Measured run = measure(c, rep, Results.Scenario.RUN, sysfleetArgs(c, "run"), jfrEnv(c, "run", record),
-                null);
+        Measured run = measure(c, rep, base ? Results.Scenario.BASE_RUN : Results.Scenario.RUN,
+                sysfleetArgs(c, "run", base), jfrEnv(c, "run", record), null);
         p = expectReport(run, 0, "changed");
         p.addAll(afterConverge(c, false));
         results.add(run.sample(p));
 
-        Measured rerun = measure(c, rep, Results.Scenario.RERUN, sysfleetArgs(c, "run"), Map.of(), null);
+        Measured rerun = measure(c, rep, base ? Results.Scenario.BASE_RERUN : Results.Scenario.RERUN,
+                sysfleetArgs(c, "run", base), Map.of(), null);
         p = expectReport(rerun, 0, "ok");
         p.addAll(afterConverge(c, false));
         results.add(rerun.sample(p));
 
-        Measured rollback = measure(c, rep, Results.Scenario.ROLLBACK, sysfleetArgs(c, "rollback"), Map.of(),
-                null);
+        Measured rollback = measure(c, rep, base ? Results.Scenario.BASE_ROLLBACK : Results.Scenario.ROLLBACK,
+                sysfleetArgs(c, "rollback", base), Map.of(), null);
         p = expectReport(rollback, 0, "changed");
         p.addAll(stillDrifted(c, true));
         results.add(rollback.sample(p));
     }
 
-    private List<String> sysfleetArgs(Ctx c, String command) {
-        List<String> argv = new ArrayList<>(List.of(root.resolve("sysfleet").toString(), command));
+    private List<String> sysfleetArgs(Ctx c, String command, boolean base) {
+        Path launcher = (base ? baseline.toAbsolutePath() : root).resolve("sysfleet");
+        List<String> argv = new ArrayList<>(List.of(launcher.toString(), command));
         if (!command.equals("rollback")) {
-            argv.add(PLAYBOOK);
+            argv.add(root.resolve(PLAYBOOK).toString());
         } else {
             argv.add("--last");
         }
@@ -306,7 +321,7 @@ public final class LabBench implements Callable<Integer> {
                 "--forks", Integer.toString(c.forks()), "--progress", "never", "--timeout", "120",
                 "--report-json", "REPORT.json", "--report-junit", "REPORT.xml"));
         if (!command.equals("check")) {
-            argv.addAll(List.of("--state-dir", c.stateDir().toString()));
+            argv.addAll(List.of("--state-dir", c.stateDir().resolve(base ? "baseline" : "this").toString()));
         }
         return argv;
     }

@@ -23,7 +23,12 @@ final class Results {
         RERUN("rerun", "sysfleet", "no-change rerun"),
         CHECK("check", "sysfleet", "check"),
         ROLLBACK("rollback", "sysfleet", "rollback --last"),
-        ANSIBLE("apply", "ansible-playbook", "ansible-playbook");
+        ANSIBLE("apply", "ansible-playbook", "ansible-playbook"),
+        /** The same four with another sysfleet build ({@code --baseline}): before/after in one run. */
+        BASE_RUN("apply", "sysfleet-baseline", "baseline run"),
+        BASE_RERUN("rerun", "sysfleet-baseline", "baseline rerun"),
+        BASE_CHECK("check", "sysfleet-baseline", "baseline check"),
+        BASE_ROLLBACK("rollback", "sysfleet-baseline", "baseline rollback");
 
         final String scenario;
         final String tool;
@@ -37,7 +42,7 @@ final class Results {
 
         /** The line's name in the chart. */
         String chartName() {
-            return this == RUN || this == FLOOR || this == ANSIBLE ? tool : tool + " " + scenario;
+            return scenario.equals("apply") ? tool : tool + " " + scenario;
         }
     }
 
@@ -164,7 +169,8 @@ final class Results {
     /** The chart's CSV: one line per tool and scenario ({@code tool,hosts,median_wall_s}, no scenario column). */
     String chartCsv() {
         StringBuilder sb = new StringBuilder("tool,hosts,median_wall_s\n");
-        for (Scenario sc : List.of(Scenario.FLOOR, Scenario.RUN, Scenario.RERUN, Scenario.CHECK, Scenario.ANSIBLE)) {
+        for (Scenario sc : List.of(Scenario.FLOOR, Scenario.RUN, Scenario.RERUN, Scenario.CHECK, Scenario.ANSIBLE,
+                Scenario.BASE_RUN, Scenario.BASE_RERUN, Scenario.BASE_CHECK)) {
             for (Summary s : summaries()) {
                 if (s.scenario() == sc && s.ok()) {
                     sb.append(sc.chartName()).append(',').append(s.hosts()).append(',').append(num(s.wall())).append('\n');
@@ -205,27 +211,36 @@ final class Results {
         return sb.toString();
     }
 
-    private static final List<Scenario> COLUMNS = List.of(Scenario.FLOOR, Scenario.RUN, Scenario.RERUN, Scenario.CHECK,
-            Scenario.ROLLBACK, Scenario.ANSIBLE);
+    /** The columns: the six of the table, then any baseline scenarios that were measured. */
+    private List<Scenario> columns() {
+        List<Scenario> c = new ArrayList<>(List.of(Scenario.FLOOR, Scenario.RUN, Scenario.RERUN, Scenario.CHECK,
+                Scenario.ROLLBACK, Scenario.ANSIBLE));
+        for (Scenario s : List.of(Scenario.BASE_RUN, Scenario.BASE_RERUN, Scenario.BASE_CHECK, Scenario.BASE_ROLLBACK)) {
+            if (samples.stream().anyMatch(x -> x.scenario() == s)) {
+                c.add(s);
+            }
+        }
+        return c;
+    }
 
-    private static void header(StringBuilder sb, boolean withLoad) {
+    private void header(StringBuilder sb, boolean withLoad) {
         sb.append("| hosts |");
-        COLUMNS.forEach(c -> sb.append(' ').append(c.title).append(" |"));
+        columns().forEach(c -> sb.append(' ').append(c.title).append(" |"));
         if (withLoad) {
             sb.append(" load (1 min) |");
         }
         sb.append("\n|---|");
-        COLUMNS.forEach(c -> sb.append("---|"));
+        columns().forEach(c -> sb.append("---|"));
         sb.append(withLoad ? "---|\n" : "\n");
     }
 
-    private static void table(StringBuilder sb, Map<Integer, Map<Scenario, Summary>> by, Map<Integer, Double> load,
-                              ToDoubleFunction<Summary> f, boolean withLoad) {
+    private void table(StringBuilder sb, Map<Integer, Map<Scenario, Summary>> by, Map<Integer, Double> load,
+                       ToDoubleFunction<Summary> f, boolean withLoad) {
         header(sb, withLoad);
         by.forEach((n, row) -> {
             Summary floor = row.get(Scenario.FLOOR);
             sb.append("| ").append(n).append(" |");
-            for (Scenario c : COLUMNS) {
+            for (Scenario c : columns()) {
                 sb.append(' ').append(cell(row.get(c), floor, f)).append(" |");
             }
             if (withLoad) {
@@ -235,12 +250,12 @@ final class Results {
         });
     }
 
-    private static void tableCpu(StringBuilder sb, Map<Integer, Map<Scenario, Summary>> by) {
+    private void tableCpu(StringBuilder sb, Map<Integer, Map<Scenario, Summary>> by) {
         header(sb, false);
         by.forEach((n, row) -> {
             Summary floor = row.get(Scenario.FLOOR);
             sb.append("| ").append(n).append(" |");
-            for (Scenario c : COLUMNS) {
+            for (Scenario c : columns()) {
                 Summary s = row.get(c);
                 String cell = cell(s, floor, Summary::cpu);
                 if (s != null && s.ok() && floor != null && floor.ok()) {
@@ -252,11 +267,11 @@ final class Results {
         });
     }
 
-    private static void tableRss(StringBuilder sb, Map<Integer, Map<Scenario, Summary>> by) {
+    private void tableRss(StringBuilder sb, Map<Integer, Map<Scenario, Summary>> by) {
         header(sb, false);
         by.forEach((n, row) -> {
             sb.append("| ").append(n).append(" |");
-            for (Scenario c : COLUMNS) {
+            for (Scenario c : columns()) {
                 Summary s = row.get(c);
                 sb.append(' ').append(s == null ? "-" : !s.ok() ? failed(s)
                         : String.format(Locale.ROOT, "%.0f", s.peakRssMb())).append(" |");
