@@ -59,9 +59,12 @@ public final class ControllerBench implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default .sysfleet/bench-controller/<time>).")
     Path out;
 
+    /** The JVM options the ./sysfleet launcher gives every run (a test keeps the two the same). */
+    static final String LAUNCHER_JVM_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
     @Option(names = "--java-opts", paramLabel = "OPTS",
-            description = "JVM options of each size's JVM (default: $SYSFLEET_JAVA_OPTS, as the launcher).")
-    String javaOpts = System.getenv().getOrDefault("SYSFLEET_JAVA_OPTS", "");
+            description = "JVM options of each size's JVM (default: the launcher's, then $SYSFLEET_JAVA_OPTS).")
+    String javaOpts = (LAUNCHER_JVM_OPTS + " " + System.getenv().getOrDefault("SYSFLEET_JAVA_OPTS", "")).strip();
 
     @Option(names = "--one", hidden = true, description = "Measure one size in this JVM (used by the parent).")
     Integer one;

@@ -89,6 +89,13 @@ class HostDoubleTest {
     }
 
     @Test
+    void theControllerBenchmarkStartsItsJvmsLikeTheLauncher() throws Exception {
+        String launcher = java.nio.file.Files.readString(Path.of("sysfleet"));
+        String opts = ControllerBench.LAUNCHER_JVM_OPTS;
+        assertTrue(launcher.contains("jvm=(" + opts + ")"), "./sysfleet must run with " + opts);
+    }
+
+    @Test
     void wordsUndoTheOneQuotingFunction() {
         List<String> words = List.of("sh", "-c", "it's a \"script\" with $HOME and\nnewlines", "", "'", "a'b'");
         String line = String.join(" ", words.stream().map(Command::quote).toList());
