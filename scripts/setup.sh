@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts everything the tests and the lab need: JDK/Maven check, Docker engine, Ansible,
-# debootstrap, and the test host image. Idempotent and quick when everything is there. Needs root for installs.
+# debootstrap, Chromium, the kernel documentation (linux-doc-6.1), and the test host image. Idempotent and quick
+# when everything is there. Needs root for installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -12,6 +13,13 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v sudo >/dev/null || need+=(sudo)   # the local transport's become tests run for real with it
 [[ -x /usr/bin/time ]] || need+=(time)      # GNU time: CPU and peak RSS of each tool in scripts/bench
+command -v chattr >/dev/null || need+=(e2fsprogs)   # LocalTransportTest: a read-only directory for root
+# diagnose --prometheus output is parsed by the official Python client's parser in the tests (the oracle)
+[[ -d /usr/lib/python3/dist-packages/prometheus_client ]] || need+=(python3-prometheus-client)
+command -v chromium >/dev/null || need+=(chromium)   # the HTML report is tested in a real browser
+[[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)   # text in charts
+# The kernel's sysctl documentation: scripts/gen-catalog reads it, a unit test checks keys.yml against it.
+[[ -f /usr/share/doc/linux-doc-6.1/Documentation/networking/ip-sysctl.rst.gz ]] || need+=(linux-doc-6.1)
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: missing ${need[*]}; run as root or install them" >&2

@@ -3,33 +3,19 @@ package io.sysfleet.apply;
 import io.sysfleet.transport.RemoteShell;
 
 /**
- * The two trusted shell scripts the apply step runs on a host. User data never becomes part of a script: it
- * arrives as positional arguments and on stdin. Each script prints tab-separated records the controller parses
- * ({@link ApplyOutput}); values read from /proc/sys have tabs and newlines folded to spaces.
+ * The trusted shell scripts that change hosts: snapshot, apply, undo (after a failed apply) and restore
+ * (rollback). User data never becomes part of a script: it arrives as positional arguments and on stdin. Each
+ * script prints tab-separated records the controller parses ({@link ApplyOutput}); values read from /proc/sys have
+ * tabs and newlines folded to spaces. Files are written only by {@link RemoteShell#LIB}'s {@code put}, which the
+ * transport contract suite runs on every transport (symlinks, modes, missing files, hash mismatches, read-only
+ * directories).
  */
 public final class RemoteScripts {
     private RemoteScripts() {
     }
 
-    /** Shared shell functions. */
-    private static final String LIB = RemoteShell.PROC + """
-            set -u
-            umask 077
-            # Finish even if the controller dies mid-command: a change is never left half-done on its account.
-            trap '' HUP PIPE
-            sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
-            val() { if [ -r "$proc/$1" ]; then printf '%s' "$(cat "$proc/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
-            errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
-            put() { # put FILE MODE OWNER GROUP SHA: stdin to FILE atomically (same directory, fsync, rename), only
-                    # if the bytes received have the expected sha256: a controller that dies mid-send leaves no torn file
-              tmp=$(mktemp "$1.sysfleet.XXXXXX") || return 1
-              if ! { cat > "$tmp" && [ "$(sha "$tmp")" = "$5" ] && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" \\
-                  && { sync "$tmp" 2>/dev/null || sync; } && mv -f "$tmp" "$1"; }; then
-                rm -f "$tmp"; return 1
-              fi
-              sync "$(dirname "$1")" 2>/dev/null || true
-            }
-            """;
+    /** The shared functions, the file writer {@code put} among them. */
+    private static final String LIB = RemoteShell.LIB;
 
     /** Snapshot: {@code [PROC_PATH]*}: prints the live value of each path (before-absent when missing). */
     public static final String SNAPSHOT = LIB + """

@@ -2,6 +2,7 @@ package io.sysfleet.bench;
 
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.engine.Engine;
+import io.sysfleet.engine.InventorySources;
 import io.sysfleet.engine.RunIds;
 import io.sysfleet.facts.BootFiles;
 import io.sysfleet.report.TextReport;
@@ -207,10 +208,10 @@ public final class ControllerBench implements Callable<Integer> {
                 Duration timeout = Duration.ofSeconds(60);
                 try {
                     if (phase == Phase.ROLLBACK) {
-                        outcome = engine.rollback(new Engine.RollbackRequest(null, inventory, null, false, false, forks,
+                        outcome = engine.rollback(new Engine.RollbackRequest(null, InventorySources.of(inventory), null, false, false, forks,
                                 0, timeout, reports), listener);
                     } else {
-                        outcome = engine.run(new Engine.RunRequest(playbook, inventory, null, phase == Phase.CHECK,
+                        outcome = engine.run(new Engine.RunRequest(playbook, InventorySources.of(inventory), null, phase == Phase.CHECK,
                                 false, forks, List.of(), null, timeout, false, reports), listener);
                     }
                 } catch (RuntimeException e) {

@@ -47,6 +47,9 @@ final class HostDouble implements Transport {
     private static final HexFormat HEX = HexFormat.of();
     static final String FACTS = scriptOf(FactsProbe.command("/etc/sysctl.conf", List.of()));
     static final String BOOT_FILES = scriptOf(BootFiles.command());
+    /** The facts probe with the boot files listing in the same command ({@link FactsProbe#command(String,
+     * java.util.Collection, BootFiles.Layout)}): the listing runs as a function, its arguments quoted in. */
+    private static final String FACTS_WITH_BOOT = FACTS + "bootfiles() {\n" + BOOT_FILES + "}\nbootfiles ";
 
     /** A file on the double: its bytes (shared between hosts with the same content) and metadata. */
     record File(byte[] content, String sha256, String mode, String owner, String group) {
@@ -100,6 +103,9 @@ final class HostDouble implements Transport {
             synchronized (this) {
                 if (script.equals(FACTS)) {
                     return ok(facts(args));
+                } else if (script.startsWith(FACTS_WITH_BOOT) && script.endsWith("\n")) {
+                    List<String> boot = words(script.substring(FACTS_WITH_BOOT.length(), script.length() - 1));
+                    return ok(facts(args) + bootFiles(boot));
                 } else if (script.equals(BOOT_FILES)) {
                     return ok(bootFiles(args));
                 } else if (script.equals(RemoteScripts.SNAPSHOT)) {
@@ -332,26 +338,6 @@ final class HostDouble implements Transport {
     }
 
     // ------------------------------------------------------------------------------------------------ plumbing
-
-    @Override
-    public byte[] readFile(String path) {
-        synchronized (this) {
-            File f = files.get(path);
-            if (f == null) {
-                throw new TransportException(Phase.READ, name, "cannot read " + path + ": no such file: " + path);
-            }
-            return f.content().clone();
-        }
-    }
-
-    @Override
-    public void writeFileAtomic(String path, byte[] content, String mode, String owner, String group) {
-        synchronized (this) {
-            File old = files.get(path);
-            files.put(path, fleet.file(content.clone(), Applier.sha256(content), mode != null ? mode
-                    : old != null ? old.mode() : "644", owner != null ? owner : "root", group != null ? group : "root"));
-        }
-    }
 
     @Override
     public void close() {

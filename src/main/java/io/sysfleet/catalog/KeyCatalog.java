@@ -1,9 +1,9 @@
 package io.sysfleet.catalog;
 
+import io.sysfleet.config.YNode;
 import io.sysfleet.config.YNode.YMap;
 import io.sysfleet.config.YNode.YScalar;
 import io.sysfleet.config.YNode.YSeq;
-import io.sysfleet.config.YNode;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
@@ -21,32 +21,47 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The kernel keys sysfleet knows, loaded from data ({@code keys.yml} next to this class), and their
- * translation to the names each platform uses. Immutable.
+ * The kernel keys sysfleet knows, loaded from data ({@code keys.yml} next to this class, generated from the
+ * kernel's documentation by {@code scripts/gen-catalog}), and their translation to the names each platform
+ * uses. Immutable.
  */
 public final class KeyCatalog {
     /** The bundled catalog's resource name, relative to this class. */
     public static final String RESOURCE = "keys.yml";
 
     private static final Set<String> KEY_FIELDS = Set.of("name", "type", "min", "max", "fields", "removed_in",
-            "module", "platform_names", "default", "notes");
+            "module", "platform_names", "default", "notes", "values", "unit", "added_in", "scope", "read_only",
+            "source");
+    private static final Set<String> TOP_FIELDS = Set.of("about", "module_names", "keys");
+    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
     private final List<KernelKey> keys;
     private final Map<SysctlKey, KernelKey> byName;
+    /** Per-interface patterns by their last name segment ({@code rp_filter}), for a quick lookup. */
+    private final Map<String, List<KernelKey>> patternsByLeaf;
     private final Map<String, Map<String, String>> moduleNames;
+    private final Map<String, String> about;
 
-    private KeyCatalog(List<KernelKey> keys, Map<String, Map<String, String>> moduleNames) {
+    private KeyCatalog(List<KernelKey> keys, Map<String, Map<String, String>> moduleNames, Map<String, String> about) {
         this.keys = List.copyOf(keys);
         Map<SysctlKey, KernelKey> index = new LinkedHashMap<>();
+        Map<String, List<KernelKey>> patterns = new LinkedHashMap<>();
         for (KernelKey k : keys) {
+            if (k.isPattern()) {
+                patterns.computeIfAbsent(leaf(k.name()), x -> new ArrayList<>()).add(k);
+            }
             for (SysctlKey n : k.allNames()) {
                 index.put(n, k);
             }
         }
+        patterns.replaceAll((leaf, list) -> List.copyOf(list));
         this.byName = Collections.unmodifiableMap(index);
+        this.patternsByLeaf = Collections.unmodifiableMap(patterns);
         this.moduleNames = Collections.unmodifiableMap(new LinkedHashMap<>(moduleNames));
+        this.about = Collections.unmodifiableMap(new LinkedHashMap<>(about));
     }
 
     /** The catalog bundled with sysfleet. */
@@ -76,10 +91,12 @@ public final class KeyCatalog {
             throw new AssertionError();
         }
         for (YNode.Entry e : top.entries()) {
-            if (!e.key().equals("keys") && !e.key().equals("module_names")) {
-                problems.add(e.keyLocation(), "unknown catalog entry '" + e.key() + "' (expected keys, module_names)");
+            if (!TOP_FIELDS.contains(e.key())) {
+                problems.add(e.keyLocation(), "unknown catalog entry '" + e.key() + "' (expected about, keys, module_names)");
             }
         }
+        Map<String, String> about = top.get("about") == null ? Map.of()
+                : stringMap(top.get("about"), "about", problems);
         Map<String, Map<String, String>> modules = new LinkedHashMap<>();
         YNode mods = top.get("module_names");
         if (mods != null) {
@@ -92,7 +109,7 @@ public final class KeyCatalog {
             }
         }
         List<KernelKey> keys = new ArrayList<>();
-        Map<SysctlKey, SourceLocation> seen = new LinkedHashMap<>();
+        Map<String, SourceLocation> seen = new LinkedHashMap<>();
         YNode list = top.get("keys");
         if (!(list instanceof YSeq seq)) {
             problems.add(list == null ? top.location() : list.location(), "'keys' must be a list of keys");
@@ -102,7 +119,8 @@ public final class KeyCatalog {
                 if (k == null) {
                     continue;
                 }
-                for (SysctlKey n : k.allNames()) {
+                for (String n : k.isPattern() ? List.of(k.name())
+                        : k.allNames().stream().map(SysctlKey::dotted).toList()) {
                     SourceLocation first = seen.putIfAbsent(n, item.location());
                     if (first != null) {
                         problems.add(item.location(), "duplicate key name '" + n + "' (first at " + first + ")");
@@ -112,17 +130,57 @@ public final class KeyCatalog {
             }
         }
         problems.throwIfAny();
-        return new KeyCatalog(keys, modules);
+        return new KeyCatalog(keys, modules, about);
     }
 
-    /** The key with this modern or platform-specific name. */
+    /**
+     * The key with this modern or platform-specific name; a per-interface key is found by any interface name
+     * ({@code net.ipv4.conf.all.rp_filter}, {@code net.ipv4.conf.eth0.rp_filter}).
+     */
     public Optional<KernelKey> find(SysctlKey key) {
-        return Optional.ofNullable(byName.get(key));
+        if (key == null) {
+            return Optional.empty();
+        }
+        KernelKey exact = byName.get(key);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        for (KernelKey k : patternsByLeaf.getOrDefault(leaf(key.dotted()), List.of())) {
+            if (k.matches(key.dotted())) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The key with this modern or platform-specific name in any spelling; empty for text that is no key. */
     public Optional<KernelKey> find(String anySpelling) {
         return SysctlKey.parse(anySpelling).flatMap(this::find);
+    }
+
+    /**
+     * The modern name of a key the catalog knows: the platform-specific name replaced by the modern one
+     * ({@code net.ipv4.netfilter.ip_conntrack_max} becomes {@code net.netfilter.nf_conntrack_max}); a
+     * per-interface key keeps its interface ({@code net.ipv4.conf.eth0.rp_filter}).
+     */
+    public Optional<SysctlKey> canonicalName(SysctlKey key) {
+        return find(key).map(k -> k.isPattern() ? key : k.key());
+    }
+
+    /**
+     * Every name the key may have on some platform, modern name first (to probe them all before the platform
+     * is known); just the key itself when the catalog does not know it or it is a per-interface key.
+     */
+    public List<SysctlKey> allNames(SysctlKey key) {
+        return find(key).filter(k -> !k.isPattern()).map(KernelKey::allNames).orElse(List.of(key));
+    }
+
+    /**
+     * What the catalog was generated from: {@code kernel_docs} (the documentation's package and version),
+     * {@code generator}, {@code live_snapshot}; empty for a hand-written catalog.
+     */
+    public Map<String, String> about() {
+        return about;
     }
 
     /** Every key, in catalog order. */
@@ -146,13 +204,14 @@ public final class KeyCatalog {
         KernelKey k = found.get();
         Platform p = platform == null ? Platform.unknown() : platform;
         String tag = p.tag();
-        SysctlKey name = tag == null ? k.name() : k.platformNames().getOrDefault(tag, k.name());
+        SysctlKey modern = k.isPattern() ? requested : k.key();
+        SysctlKey name = tag == null ? modern : k.platformNames().getOrDefault(tag, modern);
         if (k.removedIn() != null && p.kernelAtLeast(k.removedIn())) {
             return new KeyResolution(key, name, KeyResolution.Availability.REMOVED,
                     "removed in Linux " + k.removedIn());
         }
         String reason = name.equals(requested) ? "known key"
-                : name.equals(k.name()) ? "modern name of " + requested
+                : name.equals(modern) ? "modern name of " + requested
                 : "name of " + k.name() + " on " + tag;
         return new KeyResolution(key, name, KeyResolution.Availability.AVAILABLE, reason);
     }
@@ -192,6 +251,24 @@ public final class KeyCatalog {
         Long min = number(m, "min", problems);
         Long max = number(m, "max", problems);
         Long fieldsValue = number(m, "fields", problems);
+        List<String> values = new ArrayList<>();
+        YNode valuesNode = m.get("values");
+        if (valuesNode instanceof YSeq vs) {
+            for (YNode v : vs.items()) {
+                if (v instanceof YScalar sc && !sc.isNull()) {
+                    values.add(sc.value() instanceof String str ? str : sc.text());
+                } else {
+                    problems.add(v.location(), "each of 'values' must be a plain value");
+                }
+            }
+        } else if (valuesNode != null) {
+            problems.add(valuesNode.location(), "'values' must be a list");
+        }
+        if (type == ValueType.ENUM && values.isEmpty()) {
+            problems.add(m.location(), name + ": an enum needs 'values'");
+        } else if (type != null && type != ValueType.ENUM && !values.isEmpty()) {
+            problems.add(valuesNode.location(), name + ": only an enum has 'values'");
+        }
         if (type == ValueType.BOOL) {
             if ((min != null && min != 0) || (max != null && max != 1)) {
                 problems.add(m.location(), name + ": a bool is 0 or 1; use type int for other ranges");
@@ -199,21 +276,36 @@ public final class KeyCatalog {
             min = 0L;
             max = 1L;
         }
-        int fields = fieldsValue == null ? 1 : (int) Math.max(0, Math.min(fieldsValue, 64));
-        if (type == ValueType.INT_VECTOR && fields < 2) {
-            problems.add(m.location(), name + ": an int_vector needs fields of 2 or more");
+        int fields = fieldsValue == null ? 1 : (int) Math.max(-1, Math.min(fieldsValue, 64));
+        if (type == ValueType.INT_VECTOR && (fieldsValue == null || (fields != 0 && fields < 2))) {
+            problems.add(m.location(), name + ": an int_vector needs fields of 2 or more (0: one or more)");
         } else if (type != null && type != ValueType.INT_VECTOR && fieldsValue != null && fieldsValue != 1) {
             problems.add(m.get("fields").location(), name + ": only an int_vector has more than one field");
         }
         if (min != null && max != null && min > max) {
             problems.add(m.location(), name + ": min " + min + " is above max " + max);
         }
-        String removedIn = text(m, "removed_in", false, problems);
-        if (removedIn != null && !removedIn.matches("[0-9]+(\\.[0-9]+)*")) {
-            problems.add(m.get("removed_in").location(), name + ": removed_in must be a kernel version like \"4.12\"");
+        String removedIn = version(m, "removed_in", name, problems);
+        String addedIn = version(m, "added_in", name, problems);
+        String unit = text(m, "unit", false, problems);
+        String scopeText = text(m, "scope", false, problems);
+        Scope scope = null;
+        if (scopeText != null) {
+            scope = Scope.fromDataName(scopeText).orElse(null);
+            if (scope == null) {
+                problems.add(m.get("scope").location(), name + ": unknown scope '" + scopeText
+                        + "' (expected netns, ipcns, utsns, userns, pidns, global)");
+            }
         }
+        Boolean readOnly = bool(m, "read_only", problems);
+        String source = text(m, "source", false, problems);
         String module = text(m, "module", false, problems);
-        SysctlKey key = name == null ? null : sysctlKey(name, m.get("name").location(), problems);
+        if (name != null && m.get("name") != null) {
+            String why = KernelKey.nameProblem(name);
+            if (why != null) {
+                problems.add(m.get("name").location(), why);
+            }
+        }
         Map<String, SysctlKey> platformNames = new LinkedHashMap<>();
         if (m.get("platform_names") != null) {
             stringMap(m.get("platform_names"), "platform_names", problems).forEach((tag, n) -> {
@@ -224,11 +316,12 @@ public final class KeyCatalog {
             });
         }
         String defaultValue = text(m, "default", false, problems);
-        String notes = text(m, "notes", true, problems);
+        String notes = text(m, "notes", false, problems);
         if (problems.list().size() > before) {
             return null;
         }
-        KernelKey k = new KernelKey(key, type, min, max, fields, removedIn, module, platformNames, defaultValue, notes);
+        KernelKey k = new KernelKey(name, type, min, max, fields, removedIn, module, platformNames, defaultValue,
+                notes, values, unit, addedIn, scope, Boolean.TRUE.equals(readOnly), source);
         if (defaultValue != null) {
             k.checkValue(defaultValue).ifPresent(msg -> problems.add(m.get("default").location(),
                     name + ": default " + msg));
@@ -253,6 +346,32 @@ public final class KeyCatalog {
             return null;
         }
         return s.value() instanceof String str ? str : s.text();
+    }
+
+    private static String version(YMap m, String field, String name, Problems problems) {
+        String v = text(m, field, false, problems);
+        if (v != null && !VERSION.matcher(v).matches()) {
+            problems.add(m.get(field).location(), name + ": " + field + " must be a kernel version like \"4.12\"");
+            return null;
+        }
+        return v;
+    }
+
+    private static Boolean bool(YMap m, String field, Problems problems) {
+        YNode n = m.get(field);
+        if (n == null || (n instanceof YScalar s && s.isNull())) {
+            return null;
+        }
+        if (n instanceof YScalar s && s.value() instanceof Boolean b) {
+            return b;
+        }
+        problems.add(n.location(), "'" + field + "' must be true or false");
+        return null;
+    }
+
+    /** The last dotted segment of a key ({@code rp_filter} of {@code net.ipv4.conf.*.rp_filter}). */
+    private static String leaf(String key) {
+        return key.substring(key.lastIndexOf('.') + 1);
     }
 
     private static Long number(YMap m, String field, Problems problems) {

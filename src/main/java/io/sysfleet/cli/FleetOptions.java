@@ -9,29 +9,19 @@ import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.result.RunListener;
 import io.sysfleet.transport.Become;
-import io.sysfleet.transport.HostKeyPolicy;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
-/** The options every command that reaches hosts shares (run, check, rollback): a picocli mixin. */
-final class FleetOptions {
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec mixee;
-
-    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "FILE", description = "The YAML inventory.")
-    Path inventory;
-
-    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts (Ansible pattern).")
-    String limit;
+/**
+ * The options of the commands that run playbooks or rollbacks (run, check, rollback): a picocli mixin. The
+ * connection options (inventory, limit, host keys, timeouts, forks) come from {@link ConnectionOptions}, which
+ * diagnose shares.
+ */
+final class FleetOptions extends ConnectionOptions {
 
     @Option(names = {"-D", "--diff"}, description = "Show a unified diff of each file change.")
     boolean diff;
@@ -44,27 +34,20 @@ final class FleetOptions {
                     + "~/.local/state/sysfleet).")
     Path stateDir;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default ~/.ssh/known_hosts).")
-    Path knownHosts;
+    /** When to draw the live status line. */
+    enum ProgressMode {
+        AUTO, ALWAYS, NEVER;
 
-    @Option(names = "--host-key-policy", paramLabel = "POLICY",
-            description = "strict (default): unknown or changed host keys are refused; accept-new: record unknown "
-                    + "keys, still refuse changed ones.")
-    String hostKeyPolicy = "strict";
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "SSH connect timeout (default 10).")
-    int connectTimeout = 10;
-
-    @Option(names = {"-T", "--timeout"}, paramLabel = "SECONDS", description = "Timeout of one remote command (default 60).")
-    int commandTimeout = 60;
-
-    @Option(names = "--progress", paramLabel = "WHEN",
-            description = "Live status line on stderr: auto (default: when on a terminal), always, never.")
-    String progress = "auto";
-
-    @Option(names = {"-f", "--forks"}, paramLabel = "N",
-            description = "How many hosts to run at once (default " + Engine.DEFAULT_FORKS + ").")
-    int forks = Engine.DEFAULT_FORKS;
+    @Option(names = "--progress", paramLabel = "WHEN", converter = EnumWords.ProgressModes.class,
+            completionCandidates = EnumWords.ProgressModes.class,
+            description = "Live status line on stderr: ${COMPLETION-CANDIDATES} (default: auto, when on a terminal).")
+    ProgressMode progress = ProgressMode.AUTO;
 
     @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
     Path reportJson;
@@ -73,34 +56,18 @@ final class FleetOptions {
             description = "Write a JUnit XML report: a test case per host and task; failures carry the kernel's words.")
     Path reportJunit;
 
-    /** How to reach hosts, checked. */
-    SshConnections.Settings connectionSettings() {
-        HostKeyPolicy policy = switch (hostKeyPolicy) {
-            case "strict" -> HostKeyPolicy.STRICT;
-            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
-            default -> throw usage("--host-key-policy must be strict or accept-new, got '" + hostKeyPolicy + "'");
-        };
-        return new SshConnections.Settings(knownHosts, policy, Duration.ofSeconds(connectTimeout), commandTimeout());
-    }
+    @Option(names = "--report-html", paramLabel = "FILE",
+            description = "Write an HTML report for people: one self-contained page (opens offline) with the summary, "
+                    + "a filterable fleet overview and each host's values, diffs, errors and undo.")
+    Path reportHtml;
 
-    /** The timeout of one remote command, checked. */
-    Duration commandTimeout() {
-        if (connectTimeout <= 0 || commandTimeout <= 0) {
-            throw usage("timeouts must be positive");
-        }
-        return Duration.ofSeconds(commandTimeout);
-    }
-
-    /** {@code --forks}, checked. */
-    int forks() {
-        if (forks < 1 || forks > 500) {
-            throw usage("--forks must be from 1 to 500, got " + forks);
-        }
-        return forks;
-    }
+    @Option(names = "--report-markdown", paramLabel = "FILE",
+            description = "Write a short Markdown summary (counts, failed and changed hosts, drift) for "
+                    + "$GITHUB_STEP_SUMMARY or a merge-request comment.")
+    Path reportMarkdown;
 
     Engine.Reports reports() {
-        return new Engine.Reports(reportJson, reportJunit);
+        return new Engine.Reports(reportJson, reportJunit, reportHtml, reportMarkdown);
     }
 
     /** The engine for this command line: SSH connections with these options, the state directory, the catalog. */
@@ -134,14 +101,9 @@ final class FleetOptions {
     RunListener listener(PrintWriter out, PrintWriter err) {
         TextReport text = new TextReport(out, err, diff, verbosity.length);
         return switch (progress) {
-            case "always" -> new Progress(text, err);
-            case "never" -> text;
-            case "auto" -> System.console() != null ? new Progress(text, err) : text;
-            default -> throw usage("--progress must be auto, always or never, got '" + progress + "'");
+            case ALWAYS -> new Progress(text, err);
+            case NEVER -> text;
+            case AUTO -> System.console() != null ? new Progress(text, err) : text;
         };
-    }
-
-    ParameterException usage(String message) {
-        return new ParameterException(mixee.commandLine(), message);
     }
 }

@@ -1,18 +1,15 @@
 package io.sysfleet.cli;
 
 import io.sysfleet.core.ExitCode;
-import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
-import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.inventory.InventoryOutput;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,12 +17,12 @@ import java.util.function.Predicate;
 
 /** {@code sysfleet inventory}: shows an inventory the way {@code ansible-inventory} does. */
 @Command(name = "inventory",
-        description = "Show a YAML inventory as ansible-inventory does (--list, --graph, --host).")
+        description = "Show an inventory (YAML, INI, directories, several -i) as ansible-inventory does "
+                + "(--list, --graph, --host).")
 public final class InventoryCommand extends BaseCommand {
 
-    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "FILE",
-            description = "The YAML inventory file (group_vars/ and host_vars/ beside it are read too).")
-    List<Path> inventories;
+    @Mixin
+    InventoryOptions inventory;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Action action;
@@ -48,14 +45,8 @@ public final class InventoryCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (inventories.size() != 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "only one -i/--inventory file is supported, got " + inventories.size());
-        }
-        Inventory inv = InventoryLoader.load(inventories.get(0));
-        for (Problem w : inv.warnings()) {
-            err().println("[WARNING]: " + w);
-        }
+        // --graph, like ansible-inventory, needs no variables (no vault password either)
+        Inventory inv = inventory.load(System.getenv(), action.graph == null, err());
         Predicate<Host> only = limitFilter(inv);
         String output;
         if (action.list) {

@@ -14,8 +14,8 @@ abstract class PlaybookCommand extends FleetCommand {
     Path playbook;
 
     @Option(names = "--serial", split = ",", paramLabel = "N|N%",
-            description = "Batches for plays that set no serial, like the play keyword: 1,25% = one host, then 25%% "
-                    + "at a time.")
+            description = "Batches for plays that set no serial, like the play keyword: 1,25%% = one host, then "
+                    + "25%% at a time.")
     List<String> serial = List.of();
 
     @Option(names = "--max-fail-percentage", paramLabel = "PCT",
@@ -43,7 +43,7 @@ abstract class PlaybookCommand extends FleetCommand {
         if (maxFailPercentage != null && (maxFailPercentage < 0 || maxFailPercentage > 100)) {
             throw fleet.usage("--max-fail-percentage must be from 0 to 100");
         }
-        Engine.RunRequest request = new Engine.RunRequest(playbook, fleet.inventory, fleet.limit, checkMode(),
+        Engine.RunRequest request = new Engine.RunRequest(playbook, fleet.inventory.sources(System.getenv()), fleet.limit, checkMode(),
                 offline(), fleet.forks(), serial, maxFailPercentage, fleet.commandTimeout(), rollbackOnAbort(),
                 fleet.reports());
         return withEngine(engine -> engine.run(request, fleet.listener(out(), err())).exitCode());

@@ -36,7 +36,7 @@ public final class RollbackCommand extends FleetCommand {
         if (serial < 0) {
             throw fleet.usage("--serial must be 0 or more");
         }
-        Engine.RollbackRequest request = new Engine.RollbackRequest(which.last ? null : which.run, fleet.inventory,
+        Engine.RollbackRequest request = new Engine.RollbackRequest(which.last ? null : which.run, fleet.inventory.sources(System.getenv()),
                 fleet.limit, check, force, fleet.forks(), serial, fleet.commandTimeout(), fleet.reports());
         return withEngine(engine -> engine.rollback(request, fleet.listener(out(), err())).exitCode());
     }

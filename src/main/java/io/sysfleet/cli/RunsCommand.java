@@ -19,13 +19,10 @@ import java.util.TreeMap;
 /** {@code sysfleet runs list|show|prune}: the journaled runs in the state directory. */
 @Command(name = "runs", description = "List, show and prune the journaled runs (their backups are what rollback uses).",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Prune.class})
-public final class RunsCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+public final class RunsCommand extends BaseCommand {
 
     @Override
-    public void run() {
+    public Integer call() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, show or prune");
     }
 
@@ -43,18 +40,24 @@ public final class RunsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "One line per run: id, kind, status, start, user, playbook, host outcomes.")
+    @Command(name = "list", description = {"One line per run: id, kind, status, start, user, playbook (or the run "
+            + "a rollback rolls back), host outcomes, and the rollbacks of it."})
     static final class ListRuns extends StateCommand {
         @Override
         public Integer call() {
             Engine engine = engine();
-            List<RunRecord> runs = engine.runs();
+            List<Engine.RunEntry> runs = engine.runs();
             if (runs.isEmpty()) {
                 out().println("no runs in " + engine.runsDir());
             }
-            for (RunRecord r : runs) {
-                out().println(String.join("  ", r.id(), r.kind(), r.status(), r.startedAt(), r.user(),
-                        r.playbook() != null ? r.playbook() : "of " + r.rollbackOf(), counts(r.hosts())));
+            for (Engine.RunEntry e : runs) {
+                RunRecord r = e.record();
+                String line = String.join("  ", r.id(), r.kind(), r.status(), r.startedAt(), r.user(),
+                        r.playbook() != null ? r.playbook() : "rolls back " + r.rollbackOf(), counts(r.hosts()));
+                if (!e.rolledBackBy().isEmpty()) {
+                    line += "  rolled back by " + String.join(", ", e.rolledBackBy());
+                }
+                out().println(line);
             }
             out().flush();
             return ExitCode.OK.code();
@@ -68,9 +71,19 @@ public final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JournalView v = engine().show(id);
+            Engine engine = engine();
+            JournalView v = engine.show(id);
             RunRecord r = v.record();
-            out().println("run " + r.id() + " (" + r.kind() + (r.rollbackOf() != null ? " of " + r.rollbackOf() : "") + ")");
+            out().println("run " + r.id() + " (" + r.kind() + ")");
+            if (r.rollbackOf() != null) {
+                out().println("  rolls back:     " + r.rollbackOf());
+            }
+            for (Engine.RunEntry e : engine.runs()) {
+                if (r.id().equals(e.record().rollbackOf())) {
+                    out().println("  rolled back by: " + e.record().id() + " (" + e.record().status() + ", "
+                            + counts(e.record().hosts()) + ")");
+                }
+            }
             out().println("  status:    " + r.status() + (r.exitCode() != null ? ", exit " + r.exitCode() : ""));
             out().println("  started:   " + r.startedAt() + " by " + r.user() + " on " + r.controller());
             out().println("  finished:  " + (r.finishedAt() != null ? r.finishedAt() : "(not recorded: killed?)"));

@@ -18,7 +18,10 @@ public sealed interface YNode permits YNode.YMap, YNode.YSeq, YNode.YScalar {
     /** A short name of the node's kind for error messages: "a mapping", "a list", "a string", ... */
     String kind();
 
-    /** The node as plain Java values: Map (ordered), List, String, Integer/Long/BigInteger, Double, Boolean, null. */
+    /**
+     * The node as plain Java values: Map (ordered), List, String, Integer/Long/BigInteger, Double, Boolean, null,
+     * and {@link io.sysfleet.vault.Vaulted} for a {@code !vault} value.
+     */
     Object toJava();
 
     /** One key of a mapping, with the location of the key itself. */
@@ -104,6 +107,9 @@ public sealed interface YNode permits YNode.YMap, YNode.YSeq, YNode.YScalar {
             }
             if (value instanceof Number) {
                 return "a number";
+            }
+            if (value instanceof io.sysfleet.vault.Vaulted) {
+                return "a vaulted value";
             }
             return "a " + value.getClass().getSimpleName();
         }

@@ -2,6 +2,9 @@ package io.sysfleet.config;
 
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.vault.VaultEnvelope;
+import io.sysfleet.vault.VaultSecrets;
+import io.sysfleet.vault.Vaulted;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -41,18 +44,30 @@ public final class YamlLoader {
     public static final long MAX_BYTES = 8L * 1024 * 1024;
     private static final int MAX_ALIASES = 100;
     private static final int MAX_DEPTH = 64;
+    private static final String VAULT_TAG = "!vault";
 
     private YamlLoader() {
     }
 
     /** Loads a file of one YAML document; an empty file gives null. */
     public static YNode load(Path file) {
-        String text = read(file);
+        String text = readText(file);
         return parse(text, file.toString());
     }
 
     /** Parses YAML text; {@code name} is used in locations. An empty document gives null. */
     public static YNode parse(String text, String name) {
+        return parse(text, name, null);
+    }
+
+    /**
+     * Parses YAML text in which {@code !vault} values are allowed (inventories and their variable files): each
+     * becomes a {@link Vaulted} scalar value, decrypted with {@code vault} only when it is used.
+     *
+     * @param vault the vault passwords; null refuses {@code !vault} like any other unknown tag
+     * @throws YamlSyntaxException when the text is not YAML
+     */
+    public static YNode parse(String text, String name, VaultSecrets vault) {
         LoaderOptions opts = new LoaderOptions();
         opts.setMaxAliasesForCollections(MAX_ALIASES);
         opts.setNestingDepthLimit(MAX_DEPTH);
@@ -76,19 +91,25 @@ public final class YamlLoader {
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            throw new ConfigException(loc(name, m), "invalid YAML: " + oneLine(problem));
+            throw new YamlSyntaxException(loc(name, m), "invalid YAML: " + oneLine(problem));
         } catch (YAMLException e) {
-            throw new ConfigException(SourceLocation.file(Path.of(name)), "invalid YAML: " + oneLine(e.getMessage()));
+            throw new YamlSyntaxException(SourceLocation.file(Path.of(name)), "invalid YAML: "
+                    + oneLine(e.getMessage()));
         } catch (IOException e) {
             throw new ConfigException(SourceLocation.file(Path.of(name)), "cannot read: " + e.getMessage());
         }
         if (root == null) {
             return null;
         }
-        return new Converter(name, ctor).convert(root, 0);
+        return new Converter(name, ctor, vault).convert(root, 0);
     }
 
-    private static String read(Path file) {
+    /**
+     * A file's text, as the YAML loader reads it: at most {@link #MAX_BYTES} bytes of UTF-8.
+     *
+     * @throws ConfigException naming the file when it is missing, a directory, too large or not UTF-8
+     */
+    public static String readText(Path file) {
         try {
             if (Files.isDirectory(file)) {
                 throw new ConfigException(SourceLocation.file(file), "is a directory, expected a YAML file");
@@ -136,11 +157,13 @@ public final class YamlLoader {
     private static final class Converter {
         private final String name;
         private final ScalarBuilder ctor;
+        private final VaultSecrets vault;
         private final Set<Node> inProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
-        Converter(String name, ScalarBuilder ctor) {
+        Converter(String name, ScalarBuilder ctor, VaultSecrets vault) {
             this.name = name;
             this.ctor = ctor;
+            this.vault = vault;
         }
 
         YNode convert(Node node, int depth) {
@@ -152,6 +175,17 @@ public final class YamlLoader {
                 throw new ConfigException(where, "recursive YAML alias");
             }
             try {
+                if (vault != null && VAULT_TAG.equals(node.getTag().getValue())) {
+                    if (!(node instanceof ScalarNode s)) {
+                        throw new ConfigException(where, "a !vault value must be a string of vault text");
+                    }
+                    if (!VaultEnvelope.isVault(s.getValue())) {
+                        throw new ConfigException(where, "a !vault value must start with "
+                                + VaultEnvelope.HEADER + ";VERSION;AES256");
+                    }
+                    return new YNode.YScalar(where, Vaulted.inline(s.getValue(), where.toString(), vault),
+                            s.getValue(), false);
+                }
                 if (node instanceof ScalarNode s) {
                     return scalar(s, where);
                 }

@@ -9,6 +9,8 @@ import io.sysfleet.facts.FactsProbe;
 import io.sysfleet.facts.FileFact;
 import io.sysfleet.facts.HostFacts;
 import io.sysfleet.facts.LiveValue;
+import io.sysfleet.inventory.ConnectionVars;
+import io.sysfleet.plan.ConnectionTemplates;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.plan.BootOrder;
 import io.sysfleet.plan.HostPlan;
@@ -33,12 +35,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One play on one host: connect (or reuse the host's session), gather facts in one round trip, plan, and
- * apply (or stop at the plan in check mode). Thread-safe; never throws for a host-level failure: it becomes the
- * host's result.
+ * One play on one host: connect (or reuse the host's session), gather facts (with the files the host reads at
+ * boot) in one round trip, plan, and apply (or stop at the plan in check mode). Whether each value set survives a
+ * reboot is judged from those boot files: drift in check mode, a warning after a run. Thread-safe; never throws
+ * for a host-level failure: it becomes the host's result.
  */
 final class HostRunner {
     private static final String DEFAULT_FILE = "/etc/sysctl.conf";
@@ -57,8 +59,6 @@ final class HostRunner {
 
     private final Settings settings;
     private final Planner planner;
-    /** Boot files per host: check mode changes nothing, so every play of the run sees the same ones. */
-    private final Map<String, BootFiles.Listing> bootFiles = new ConcurrentHashMap<>();
 
     HostRunner(Settings settings, KeyCatalog catalog) {
         this.settings = settings;
@@ -71,10 +71,28 @@ final class HostRunner {
                 play.become(), play.becomeUser(), settings.becomePassword());
     }
 
-    /** Runs {@code play} on {@code host}; {@code applier} is null in check mode. */
-    HostResult run(Host host, Play play, Applier applier, Sessions sessions) {
+    /** Runs {@code play} on {@code written}; {@code applier} is null in check mode. */
+    HostResult run(Host written, Play play, Applier applier, Sessions sessions) {
+        // Refused before anything else: a connection sysfleet does not speak (docker, network_cli, ...) or a
+        // connection variable it cannot resolve fails this host only; the other hosts proceed.
+        // Offline, nothing connects: connection variables are neither rendered nor decrypted.
         if (settings.offline()) {
-            return Applier.withoutApplying(planner.plan(host, play, null), true);
+            String unsupported = ConnectionVars.unsupportedConnection(written.vars());
+            if (unsupported != null) {
+                return HostResult.failure(written.name(), HostResult.Status.FAILED, Phase.CONNECT,
+                        written.unmanageable());
+            }
+            return Applier.withoutApplying(planner.plan(written, play, null), true);
+        }
+        Host host;
+        try {
+            host = ConnectionTemplates.resolve(written, play);
+        } catch (SysfleetException e) {
+            return HostResult.failure(written.name(), HostResult.Status.FAILED, Phase.CONNECT, e.getMessage());
+        }
+        String refused = host.unmanageable();
+        if (refused != null) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.CONNECT, refused);
         }
         Phase phase = Phase.CONNECT;
         Become become = become(host, play);
@@ -86,7 +104,8 @@ final class HostRunner {
             Map<String, FileFact> files = new LinkedHashMap<>();
             HostFacts first = null;
             for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
-                HostFacts f = FactsProbe.gather(t, path, first == null ? keys : List.of(), settings.timeout());
+                HostFacts f = first == null ? FactsProbe.gather(t, path, keys, settings.boot(), settings.timeout())
+                        : FactsProbe.gather(t, path, List.of(), settings.timeout());
                 if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
                     return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
                             path + " exists but cannot be read by the connecting user (set become: true)");
@@ -107,10 +126,12 @@ final class HostRunner {
             phase = Phase.PLAN;
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
             if (settings.check()) {
-                return persistence(Applier.withoutApplying(plan, true), plan, bootFiles(host, t));
+                return persistence(Applier.withoutApplying(plan, true), plan, first.bootFiles(), true);
             }
             phase = Phase.APPLY;
-            return applier.apply(t, plan, files, become);
+            HostResult applied = applier.apply(t, plan, files, become);
+            return applied.status() == HostResult.Status.FAILED ? applied
+                    : persistence(applied, plan, first.bootFiles(), false);
         } catch (TransportException e) {
             sessions.drop(host, become);
             return HostResult.failure(host.name(),
@@ -125,22 +146,17 @@ final class HostRunner {
         }
     }
 
-    private BootFiles.Listing bootFiles(Host host, Transport t) {
-        BootFiles.Listing listing = bootFiles.get(host.name());
-        if (listing == null) {
-            listing = BootFiles.gather(t, settings.boot(), settings.timeout());
-            bootFiles.put(host.name(), listing); // one thread works on a host at a time
-        }
-        return listing;
-    }
-
     /**
-     * Check mode: adds, per key the plan sets, whether its value survives a reboot given the files the host
-     * applies at boot (after this plan's edit). A shadowed key is drift: the host's status becomes CHANGED.
+     * Adds, per key the plan sets, whether its value survives a reboot given the files the host applies at boot
+     * (as they are after this plan's edit: the listing read with the facts, with the edit simulated). In check
+     * mode ({@code drift}) a shadowed key is drift: an OK host becomes CHANGED. After a run it is a warning.
      */
-    static HostResult persistence(HostResult result, HostPlan plan, BootFiles.Listing boot) {
+    static HostResult persistence(HostResult result, HostPlan plan, BootFiles.Listing boot, boolean drift) {
+        if (boot == null) {
+            return result;
+        }
         List<String> warnings = new ArrayList<>(result.warnings());
-        boolean drift = false;
+        boolean shadowed = false;
         for (KeyPlan k : plan.keys()) {
             if (k.task() == null || k.desired() == null || k.task().state() != State.PRESENT
                     || !(k.outcome() == KeyPlan.Outcome.OK || k.outcome() == KeyPlan.Outcome.CHANGE)) {
@@ -150,15 +166,15 @@ final class HostRunner {
                 Optional<String> why = BootOrder.shadowedAfterApply(boot, k.key(), k.desired(), k.task().sysctlFile());
                 if (why.isPresent()) {
                     warnings.add(why.get());
-                    drift = true;
+                    shadowed = true;
                 }
             } catch (BootOrder.IncompleteException e) {
                 warnings.add("cannot tell whether " + k.key() + " survives a reboot: " + e.getMessage());
             }
         }
-        HostResult.Status status = drift && result.status() == HostResult.Status.OK ? HostResult.Status.CHANGED
-                : result.status();
+        HostResult.Status status = drift && shadowed && result.status() == HostResult.Status.OK
+                ? HostResult.Status.CHANGED : result.status();
         return new HostResult(result.host(), status, result.keys(), result.diffs(), warnings, result.phase(),
-                result.error(), result.undone());
+                result.error(), result.undone(), result.elapsedMs());
     }
 }

@@ -27,10 +27,8 @@ public final class SshConnections implements Connections {
      * @param knownHosts     known_hosts file, or null for ~/.ssh/known_hosts
      * @param hostKeyPolicy  strict (default) or accept-new
      * @param connectTimeout SSH connect and handshake timeout
-     * @param commandTimeout the transport's own timeout (local file helpers)
      */
-    public record Settings(Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
-                           Duration commandTimeout) {
+    public record Settings(Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout) {
     }
 
     private final Settings settings;
@@ -51,14 +49,14 @@ public final class SshConnections implements Connections {
     @Override
     public Transport open(Host host, Become become) {
         if ("local".equals(host.connection())) {
-            return new LocalTransport(host.name(), become, settings.commandTimeout());
+            return new LocalTransport(host.name(), become);
         }
         SshOptions o = SshOptions.defaults(home)
                 .withBecome(become)
                 .withHostName(host.address())
                 .withPort(host.port())
                 .withUser(host.user())
-                .withTimeouts(settings.connectTimeout(), settings.commandTimeout());
+                .withConnectTimeout(settings.connectTimeout());
         if (settings.knownHosts() != null || settings.hostKeyPolicy() != null) {
             o = o.withKnownHosts(settings.knownHosts() != null ? settings.knownHosts() : o.knownHostsFile(),
                     settings.hostKeyPolicy() != null ? settings.hostKeyPolicy() : o.hostKeyPolicy());

@@ -9,6 +9,9 @@ import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.RemoteShell;
 import java.time.Duration;
 import io.sysfleet.transport.Transport;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -100,15 +103,69 @@ public final class FactsProbe {
      *     malformed; transport failures pass through as they are
      */
     public static HostFacts gather(Transport t, String sysctlFile, Collection<SysctlKey> keys, Duration timeout) {
-        ExecResult r = t.exec(command(sysctlFile, keys), timeout);
+        return gather(t, sysctlFile, keys, null, timeout);
+    }
+
+    /**
+     * As {@link #gather(Transport, String, Collection, Duration)}, with the host's boot files of {@code boot}
+     * ({@link BootFiles#command(BootFiles.Layout)}) in the same round trip; {@code boot} null: without them.
+     */
+    public static HostFacts gather(Transport t, String sysctlFile, Collection<SysctlKey> keys, BootFiles.Layout boot,
+                                   Duration timeout) {
+        ExecResult r = t.exec(command(sysctlFile, keys, boot), timeout);
         if (!r.ok()) {
             throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
                     "facts probe failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
         }
+        byte[] out = r.stdout();
+        byte[] facts = out;
+        byte[] listing = null;
+        if (boot != null) {
+            int at = indexOf(out, ("\n" + BootFiles.HEADER + "\n").getBytes(StandardCharsets.US_ASCII));
+            if (at < 0) {
+                throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
+                        "facts probe output has no boot files listing", null);
+            }
+            facts = Arrays.copyOfRange(out, 0, at + 1);
+            listing = Arrays.copyOfRange(out, at + 1, out.length);
+        }
         try {
-            return FactsParser.parse(r.stdout());
-        } catch (FactsParser.FactsFormatException e) {
+            HostFacts f = FactsParser.parse(facts);
+            return listing == null ? f : f.withBootFiles(BootFiles.parse(listing));
+        } catch (FactsParser.FactsFormatException | BootFiles.FormatException e) {
             throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * The probe, followed (when {@code boot} is not null) by the boot files listing in the same command. The
+     * listing's arguments are the layout's paths, constants of the code (tests point them at a scratch tree),
+     * never user data: they are quoted into the script text by {@link Command#quote}.
+     */
+    public static Command command(String sysctlFile, Collection<SysctlKey> keys, BootFiles.Layout boot) {
+        Command probe = command(sysctlFile, keys);
+        if (boot == null) {
+            return probe;
+        }
+        List<String> words = new ArrayList<>();
+        for (String w : BootFiles.command(boot).scriptArgs()) {
+            words.add(Command.quote(w));
+        }
+        String script = SCRIPT + "bootfiles() {\n" + BootFiles.SCRIPT + "}\nbootfiles " + String.join(" ", words)
+                + "\n";
+        return Command.script(script, probe.scriptArgs());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

@@ -13,10 +13,11 @@ import java.util.Set;
 
 /**
  * A loaded inventory: groups and hosts in the order Ansible keeps them, each host with its effective
- * variables. Immutable. Load one with {@link InventoryLoader#load(Path)}.
+ * variables. Immutable. Load one with {@link InventoryLoader#load(Path)} or
+ * {@link InventoryLoader#load(List, InventoryLoader.Options)}.
  */
 public final class Inventory {
-    private final Path source;
+    private final List<String> sources;
     private final Map<String, Group> groups;
     private final Map<String, Host> hosts;
     private final List<Problem> warnings;
@@ -25,16 +26,17 @@ public final class Inventory {
      * @param groups every group by name in definition order, {@code all} and {@code ungrouped} first
      * @param hosts  every host by name in definition order
      */
-    public Inventory(Path source, Map<String, Group> groups, Map<String, Host> hosts, List<Problem> warnings) {
-        this.source = source;
+    public Inventory(List<String> sources, Map<String, Group> groups, Map<String, Host> hosts,
+                     List<Problem> warnings) {
+        this.sources = List.copyOf(sources);
         this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         this.hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         this.warnings = List.copyOf(warnings);
     }
 
-    /** The inventory file. */
-    public Path source() {
-        return source;
+    /** The inventory sources, as given ({@code -i} values in order). */
+    public List<String> sources() {
+        return sources;
     }
 
     /** Every group in definition order ({@code all}, {@code ungrouped}, then as first named in the file). */

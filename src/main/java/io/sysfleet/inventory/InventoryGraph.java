@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The mutable group/host graph while an inventory is read, with Ansible's rules: groups {@code all} and
- * {@code ungrouped} always exist, no loops, groups without a parent become children of {@code all}, hosts
- * in no group go to {@code ungrouped}.
+ * The mutable group/host graph while an inventory is read (from one or more sources, YAML and INI alike), with
+ * Ansible's rules: groups {@code all} and {@code ungrouped} always exist, no loops, groups without a parent become
+ * children of {@code all}, hosts in no group go to {@code ungrouped}.
  */
 final class InventoryGraph {
     static final String ALL = "all";
@@ -28,7 +28,8 @@ final class InventoryGraph {
         final List<GroupDraft> parents = new ArrayList<>();
         final List<HostDraft> hosts = new ArrayList<>();
         final VarMap vars = new VarMap();
-        final VarMap fileVars = new VarMap();
+        /** group_vars/ files, one map per inventory source, in source order. */
+        final List<VarMap> fileVars = new ArrayList<>();
         int priority = 1;
         int depth = -1;
 
@@ -43,12 +44,58 @@ final class InventoryGraph {
         final SourceLocation location;
         final List<GroupDraft> groups = new ArrayList<>();
         final VarMap vars = new VarMap();
-        final VarMap fileVars = new VarMap();
+        /** host_vars/ files, one map per inventory source, in source order. */
+        final List<VarMap> fileVars = new ArrayList<>();
 
         HostDraft(String name, SourceLocation location) {
             this.name = name;
             this.location = location;
         }
+    }
+
+    /** The names a host key stands for (ranges expanded) and the port it names, if any. */
+    record Expanded(List<String> names, Integer port) {
+    }
+
+    /**
+     * Ansible's {@code _expand_hostpattern}: an optional {@code :port}, then ranges; plus sysfleet's rule that
+     * every name is safe to pass to SSH.
+     *
+     * @throws IllegalArgumentException with a one-line reason
+     */
+    static Expanded expandHosts(String key) {
+        HostAddress.Parsed parsed = HostAddress.parse(key);
+        List<String> names;
+        try {
+            names = HostRange.expand(parsed.pattern());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad host range '" + key + "': " + e.getMessage());
+        }
+        for (String name : names) {
+            String unsafe = HostAddress.unsafeReason(name);
+            if (unsafe != null) {
+                throw new IllegalArgumentException("bad host name '" + InventoryLoader.printable(name) + "': "
+                        + unsafe);
+            }
+        }
+        return new Expanded(names, parsed.port());
+    }
+
+    /** Adds (or finds) each host and puts it in the group; a new host gets {@code ansible_port} from the key. */
+    List<HostDraft> addHosts(GroupDraft group, Expanded hosts, SourceLocation where) {
+        List<HostDraft> out = new ArrayList<>();
+        for (String name : hosts.names()) {
+            boolean isNew = !this.hosts.containsKey(name);
+            HostDraft host = host(name, where);
+            if (isNew && hosts.port() != null && hosts.port() != 0) {
+                host.vars.put(ConnectionVars.PORT, hosts.port(), where);
+            }
+            if (group != null) {
+                addHost(group, host);
+            }
+            out.add(host);
+        }
+        return out;
     }
 
     final Map<String, GroupDraft> groups = new LinkedHashMap<>();

@@ -2,195 +2,325 @@ package io.sysfleet.inventory;
 
 import io.sysfleet.config.YNode;
 import io.sysfleet.config.YNode.YMap;
-import io.sysfleet.config.YNode.YScalar;
 import io.sysfleet.config.YamlLoader;
+import io.sysfleet.config.YamlSyntaxException;
 import io.sysfleet.core.ConfigException;
+import io.sysfleet.core.Problem;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
 import io.sysfleet.inventory.InventoryGraph.GroupDraft;
 import io.sysfleet.inventory.InventoryGraph.HostDraft;
+import io.sysfleet.vault.VaultEnvelope;
+import io.sysfleet.vault.VaultSecrets;
+import io.sysfleet.vault.Vaulted;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * Reads an Ansible YAML inventory file (the {@code yaml} inventory plugin's format) and the
- * {@code group_vars/} and {@code host_vars/} beside it. Every problem is reported with file:line:col; where
- * Ansible only warns and skips (unknown keys, malformed groups), sysfleet refuses the inventory.
+ * Reads inventory sources the way ansible-core's inventory manager does, into one inventory:
+ * <ul>
+ *   <li>a source is a file, a directory, or a host list ({@code web1,web2:2222,} — a text with a comma that
+ *       is not a path);</li>
+ *   <li>a directory is read in sorted name order, recursively; hidden entries, {@code group_vars},
+ *       {@code host_vars}, {@code vars_plugins} and names ending in {@code .orig .ini .cfg .retry .pyc .pyo .swp
+ *       .bak ~ .rpm .md .txt .rst} are skipped, as Ansible skips them;</li>
+ *   <li>a file is tried as YAML (when its name has no extension or ends in {@code .yml}, {@code .yaml} or
+ *       {@code .json}), then as INI, whatever its name; a file that is neither is one error naming
+ *       file:line;</li>
+ *   <li>a vault-encrypted file is decrypted first; its variables are then {@link Vaulted} values;</li>
+ *   <li>each file or directory source brings the {@code group_vars/} and {@code host_vars/} beside it (in it,
+ *       for a directory); later sources win, as in Ansible (see {@link InventoryAssembler}).</li>
+ * </ul>
+ * Every problem is reported with file:line:col; where Ansible only warns and skips, sysfleet refuses.
  */
 public final class InventoryLoader {
-    private static final Pattern INVALID_GROUP_CHARS = Pattern.compile("^[\\d\\W]|[^\\w]",
-            Pattern.UNICODE_CHARACTER_CLASS);
-    private static final String PRIORITY = "ansible_group_priority";
+    /**
+     * How to load.
+     *
+     * @param vault the vault passwords ({@link VaultSecrets#none()} leaves inline vault values encrypted and
+     *              refuses encrypted files)
+     * @param vars  whether to read variables at all; false gives the structure only (hosts without variables,
+     *              nothing checked or decrypted), as {@code ansible-inventory --graph} needs
+     */
+    public record Options(VaultSecrets vault, boolean vars) {
+        public static Options defaults() {
+            return new Options(VaultSecrets.none(), true);
+        }
 
+        public Options withVault(VaultSecrets v) {
+            return new Options(v, vars);
+        }
+
+        public Options structureOnly() {
+            return new Options(vault, false);
+        }
+    }
+
+    private static final Pattern IGNORED = Pattern.compile("^\\.|^host_vars$|^group_vars$|^vars_plugins$"
+            + "|(\\.pyc|\\.pyo|\\.swp|\\.bak|~|\\.rpm|\\.md|\\.txt|\\.rst|\\.orig|\\.ini|\\.cfg|\\.retry)$");
+    private static final List<String> YAML_EXTENSIONS = List.of(".yaml", ".yml", ".json");
+
+    private final Options options;
     private final Problems problems = new Problems();
     private final Problems warnings = new Problems();
-    private InventoryGraph graph;
+    private final InventoryGraph graph;
+    /** The directory whose group_vars/ and host_vars/ each source brings; null for a host list. */
+    private final List<Path> varsDirs = new ArrayList<>();
 
-    private InventoryLoader() {
+    private InventoryLoader(Options options, SourceLocation first) {
+        this.options = options;
+        this.graph = new InventoryGraph(first);
     }
 
     /**
-     * Loads an inventory file.
+     * Loads one inventory file or directory, without vault passwords.
      *
      * @throws ConfigException with every problem found (exit code 4)
      */
-    public static Inventory load(Path file) {
-        return new InventoryLoader().read(file);
+    public static Inventory load(Path source) {
+        return load(List.of(source.toString()), Options.defaults());
     }
 
-    private Inventory read(Path file) {
-        YNode root = YamlLoader.load(file);
-        SourceLocation whole = SourceLocation.file(file);
-        if (root == null || root instanceof YScalar s && s.isNull()) {
-            throw new ConfigException(whole, "the inventory is empty");
+    /**
+     * Loads inventory sources (the values of {@code -i}, in order) into one inventory.
+     *
+     * @throws ConfigException with every problem found (exit code 4)
+     * @throws io.sysfleet.vault.VaultException when an encrypted file or value cannot be decrypted (exit code 9)
+     */
+    public static Inventory load(List<String> sources, Options options) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("no inventory source");
         }
-        if (!(root instanceof YMap top)) {
-            throw new ConfigException(root.location(),
-                    "an inventory must be a mapping of group names (all: ...), not " + root.kind());
+        InventoryLoader loader = new InventoryLoader(options, new SourceLocation(sources.get(0), 0, 0));
+        return loader.read(sources);
+    }
+
+    private Inventory read(List<String> sources) {
+        for (String source : sources) {
+            Path path = Path.of(source);
+            if (source.contains(",") && !Files.exists(path)) {
+                hostList(source);
+                varsDirs.add(null);
+                continue;
+            }
+            if (Files.isDirectory(path)) {
+                directory(path);
+                varsDirs.add(path.toAbsolutePath().normalize());
+            } else if (Files.exists(path)) {
+                file(path);
+                varsDirs.add(path.toAbsolutePath().normalize().getParent());
+            } else {
+                throw new ConfigException(SourceLocation.file(path), "no such file");
+            }
+            problems.throwIfAny();
         }
-        if (top.get("plugin") != null) {
-            throw new ConfigException(top.entry("plugin").keyLocation(),
-                    "inventory plugin configuration files are not supported; write a YAML inventory with groups");
-        }
-        graph = new InventoryGraph(whole);
-        for (YNode.Entry e : top.entries()) {
-            group(e.key(), e.keyLocation(), e.value());
-        }
-        problems.throwIfAny();
         graph.reconcile(warnings);
-        Path base = file.toAbsolutePath().getParent();
-        VarsFiles files = new VarsFiles(base, problems, warnings);
-        graph.groups.values().forEach(g -> files.load("group_vars", g.name, g.fileVars));
-        graph.hosts.values().forEach(h -> files.load("host_vars", h.name, h.fileVars));
-        problems.throwIfAny();
-        Inventory inventory = InventoryAssembler.assemble(file, graph, warnings.list(), problems);
+        if (options.vars()) {
+            Map<Path, VarsFiles> byDir = new LinkedHashMap<>();
+            for (Path dir : varsDirs) {
+                VarsFiles files = dir == null ? null
+                        : byDir.computeIfAbsent(dir, d -> new VarsFiles(d, problems, warnings, options.vault()));
+                for (GroupDraft g : graph.groups.values()) {
+                    g.fileVars.add(files == null ? new VarMap() : files.load("group_vars", g.name));
+                }
+                for (HostDraft h : graph.hosts.values()) {
+                    h.fileVars.add(files == null ? new VarMap() : files.load("host_vars", h.name));
+                }
+            }
+            problems.throwIfAny();
+        }
+        Inventory inventory = InventoryAssembler.assemble(sources, graph, warnings.list(), problems, options.vars());
         problems.throwIfAny();
         return inventory;
     }
 
-    private GroupDraft group(String name, SourceLocation where, YNode value) {
-        if (name.isEmpty()) {
-            problems.add(where, "a group name cannot be empty");
-            return null;
-        }
-        if (INVALID_GROUP_CHARS.matcher(name).find()) {
-            warnings.add(where, "group name '" + name + "' has characters Ansible calls invalid in group names"
-                    + " (only letters, digits and '_', not starting with a digit); kept as is, as Ansible does");
-        }
-        GroupDraft group = graph.group(name, where);
-        if (value == null || value instanceof YScalar s && s.isNull()) {
-            return group;
-        }
-        if (!(value instanceof YMap map)) {
-            problems.add(value.location(), "group '" + name + "' must be a mapping with hosts, children or vars, not "
-                    + value.kind());
-            return group;
-        }
-        for (YNode.Entry e : map.entries()) {
-            switch (e.key()) {
-                case "vars" -> section(group, e).forEach(v -> groupVar(group, v));
-                case "children" -> section(group, e).forEach(c -> child(group, c));
-                case "hosts" -> section(group, e).forEach(h -> hosts(group, h));
-                default -> problems.add(e.keyLocation(), "unknown key '" + e.key() + "' in group '" + name
-                        + "'; a group has only hosts, children and vars");
+    /** Ansible's host_list plugin: comma-separated hosts (with an optional :port) added to ungrouped. */
+    private void hostList(String source) {
+        SourceLocation where = new SourceLocation("-i " + source, 0, 0);
+        for (String part : source.split(",")) {
+            String h = part.strip();
+            if (h.isEmpty()) {
+                continue;
             }
-        }
-        return group;
-    }
-
-    /** The entries of a hosts/children/vars section; a plain string is one entry with no value, as in Ansible. */
-    private List<YNode.Entry> section(GroupDraft group, YNode.Entry section) {
-        YNode v = section.value();
-        List<YNode.Entry> out = new ArrayList<>();
-        if (v instanceof YMap m) {
-            out.addAll(m.entries());
-        } else if (v instanceof YScalar s && s.value() instanceof String text) {
-            out.add(new YNode.Entry(text, s.location(), new YScalar(s.location(), null, "", false)));
-        } else if (!(v instanceof YScalar s && s.isNull())) {
-            problems.add(v.location(), "'" + section.key() + "' of group '" + group.name
-                    + "' must be a mapping, not " + v.kind());
-        }
-        return out;
-    }
-
-    private void groupVar(GroupDraft group, YNode.Entry v) {
-        if (PRIORITY.equals(v.key())) {
-            Integer p = priority(v.value());
-            if (p == null) {
-                problems.add(v.value().location(), PRIORITY + " of group '" + group.name
-                        + "' must be an integer, not " + v.value().kind());
-            } else {
-                group.priority = p;
-            }
-            return;
-        }
-        group.vars.put(v.key(), v.value().toJava(), v.keyLocation());
-    }
-
-    private static Integer priority(YNode n) {
-        if (n instanceof YScalar s) {
-            Object v = s.value();
-            if (v instanceof Integer i) {
-                return i;
-            }
-            if (v instanceof Boolean b) {
-                return b ? 1 : 0;
-            }
-            if (v instanceof String str && str.trim().matches("[-+]?[0-9]{1,9}")) {
-                return Integer.valueOf(str.trim());
-            }
-        }
-        return null;
-    }
-
-    private void child(GroupDraft parent, YNode.Entry c) {
-        GroupDraft child = group(c.key(), c.keyLocation(), c.value());
-        if (child != null) {
-            String refused = graph.addChild(parent, child);
-            if (refused != null) {
-                problems.add(c.keyLocation(), refused);
-            }
-        }
-    }
-
-    private void hosts(GroupDraft group, YNode.Entry h) {
-        YNode value = h.value();
-        boolean empty = value == null || value instanceof YScalar s && s.isNull();
-        if (!empty && !(value instanceof YMap)) {
-            problems.add(value.location(), "host '" + h.key() + "' in group '" + group.name
-                    + "' must have a mapping of variables or nothing, not " + value.kind());
-            return;
-        }
-        HostAddress.Parsed parsed = HostAddress.parse(h.key());
-        List<String> names;
-        try {
-            names = HostRange.expand(parsed.pattern());
-        } catch (IllegalArgumentException e) {
-            problems.add(h.keyLocation(), "bad host range '" + h.key() + "': " + e.getMessage());
-            return;
-        }
-        for (String name : names) {
+            HostAddress.Parsed parsed = HostAddress.parse(h);
+            String name = parsed.recognised() ? parsed.pattern() : h;
             String unsafe = HostAddress.unsafeReason(name);
             if (unsafe != null) {
-                problems.add(h.keyLocation(), "bad host name '" + printable(name) + "': " + unsafe);
-                return;
+                problems.add(where, "bad host name '" + printable(name) + "': " + unsafe);
+                continue;
+            }
+            if (!graph.hosts.containsKey(name)) {
+                graph.addHosts(graph.groups.get(InventoryGraph.UNGROUPED),
+                        new InventoryGraph.Expanded(List.of(name), parsed.port()), where);
             }
         }
-        for (String name : names) {
-            boolean isNew = !graph.hosts.containsKey(name);
-            HostDraft host = graph.host(name, h.keyLocation());
-            if (isNew && parsed.port() != null) {
-                host.vars.put(ConnectionVars.PORT, parsed.port(), h.keyLocation());
+    }
+
+    private void directory(Path dir) {
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = new ArrayList<>(s.toList());
+        } catch (IOException e) {
+            throw new ConfigException(SourceLocation.file(dir), "cannot list the inventory directory: "
+                    + e.getMessage());
+        }
+        entries.sort((a, b) -> PyJson.compareCodePoints(a.getFileName().toString(), b.getFileName().toString()));
+        for (Path p : entries) {
+            if (IGNORED.matcher(p.getFileName().toString()).find()) {
+                continue;
             }
-            graph.addHost(group, host);
-            if (!empty) {
-                for (YNode.Entry v : ((YMap) value).entries()) {
-                    host.vars.put(v.key(), v.value().toJava(), v.keyLocation());
+            if (Files.isDirectory(p)) {
+                directory(p);
+            } else if (Files.exists(p)) {
+                file(p);
+            }
+        }
+    }
+
+    private void file(Path file) {
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > YamlLoader.MAX_BYTES) {
+                throw new ConfigException(SourceLocation.file(file), "file is " + size + " bytes, larger than the "
+                        + YamlLoader.MAX_BYTES + " bytes sysfleet accepts");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(SourceLocation.file(file), "cannot read: " + e.getMessage());
+        }
+        String name = file.getFileName().toString();
+        String ext = VarsFiles.extension(name);
+        if (bytes.length >= 2 && bytes[0] == '#' && bytes[1] == '!' && anyExecuteBit(file)) {
+            throw new ConfigException(SourceLocation.file(file), "is an executable inventory script; sysfleet does"
+                    + " not run inventory scripts: save its --list output as a YAML or INI inventory");
+        }
+        if (ext.equals(".toml")) {
+            throw new ConfigException(SourceLocation.file(file), "TOML inventories are not supported; use YAML or INI");
+        }
+        boolean encrypted = VaultEnvelope.isVault(bytes);
+        Function<Object, Object> value = v -> v;
+        if (encrypted) {
+            String plain = options.vault().decryptText(new String(bytes, StandardCharsets.US_ASCII), file.toString());
+            bytes = plain.getBytes(StandardCharsets.UTF_8);
+            value = v -> v instanceof Vaulted ? v : Vaulted.fromFile(v, file.toString());
+        }
+        Problem yamlFailure = null;
+        if (ext.isEmpty() || YAML_EXTENSIONS.contains(ext)) {
+            String text = utf8(bytes);
+            if (text != null) {
+                try {
+                    YNode root = YamlLoader.parse(text, file.toString(), options.vault());
+                    if (root instanceof YMap top) {
+                        yaml(file, top, value);
+                        return;
+                    }
+                    if (root != null) {
+                        yamlFailure = new Problem(root.location(), "a YAML inventory must be a mapping of group"
+                                + " names (all: ...), not " + root.kind());
+                    }
+                } catch (YamlSyntaxException e) {
+                    yamlFailure = e.problems().get(0);
                 }
+            } else {
+                yamlFailure = new Problem(SourceLocation.file(file), "not valid UTF-8 text");
             }
+        }
+        try {
+            new IniInventoryReader(graph, file, warnings, value).read(iniLines(file, bytes));
+        } catch (IniInventoryReader.IniException e) {
+            SourceLocation at = new SourceLocation(file.toString(), e.line, 0);
+            if (yamlFailure == null) {
+                throw new ConfigException(at, "not a valid INI inventory: " + e.getMessage());
+            }
+            String yamlWhy = yamlFailure.message() + (yamlFailure.location().line() > 0
+                    ? " (line " + yamlFailure.location().line() + ":" + yamlFailure.location().column() + ")" : "");
+            String iniWhy = e.getMessage() + " (line " + e.line + ")";
+            if (ext.isEmpty()) {
+                throw new ConfigException(at, "neither an INI nor a YAML inventory: as INI: " + e.getMessage()
+                        + "; as YAML: " + yamlWhy);
+            }
+            throw new ConfigException(yamlFailure.location(), "neither a YAML nor an INI inventory: as YAML: "
+                    + yamlFailure.message() + "; as INI: " + iniWhy);
+        }
+    }
+
+    private void yaml(Path file, YMap top, Function<Object, Object> value) {
+        if (top.get("plugin") != null) {
+            throw new ConfigException(top.entry("plugin").keyLocation(),
+                    "inventory plugin configuration files are not supported; write a YAML or INI inventory");
+        }
+        new YamlInventoryReader(graph, problems, warnings, value).read(top);
+        problems.throwIfAny();
+    }
+
+    /**
+     * The lines of an INI file, as Ansible decodes them: UTF-8; when that fails, comment lines with other bytes
+     * become empty and any other line that is not UTF-8 is an error.
+     */
+    private static List<String> iniLines(Path file, byte[] bytes) {
+        String text = utf8(bytes);
+        if (text != null) {
+            return IniInventoryReader.pySplitLines(text);
+        }
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        int n = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            boolean end = i == bytes.length;
+            if (end || bytes[i] == '\n' || bytes[i] == '\r') {
+                if (end && start == i) {
+                    break;
+                }
+                n++;
+                byte[] line = java.util.Arrays.copyOfRange(bytes, start, i);
+                String decoded = utf8(line);
+                if (decoded == null) {
+                    if (line.length > 0 && (line[0] == '#' || line[0] == ';')) {
+                        decoded = "";
+                    } else {
+                        throw new ConfigException(new SourceLocation(file.toString(), n, 0), "not valid UTF-8 text");
+                    }
+                }
+                lines.add(decoded);
+                if (!end && bytes[i] == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static boolean anyExecuteBit(Path file) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            return p.contains(PosixFilePermission.OWNER_EXECUTE) || p.contains(PosixFilePermission.GROUP_EXECUTE)
+                    || p.contains(PosixFilePermission.OTHERS_EXECUTE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 

@@ -1,12 +1,5 @@
 package io.sysfleet.inventory;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,25 +9,14 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The three views of {@code ansible-inventory}, byte for byte where the values allow: {@code --list} JSON,
- * {@code --host} JSON (keys sorted, 4-space indent, as Python's json.dumps) and the {@code --graph} tree.
+ * The three views of {@code ansible-inventory}, byte for byte: {@code --list} JSON, {@code --host} JSON (as
+ * Python's json.dumps writes it, see {@link PyJson}) and the {@code --graph} tree. Inline vault values print as
+ * Ansible prints them (the vault text, never the plaintext); values from vault-encrypted files print as
+ * {@code "****(vault FILE)"}, where ansible-inventory would print the plaintext.
  * In {@code --list}, group variables appear only merged into {@code _meta.hostvars}, groups with neither hosts
  * nor children are left out (but still named as children), hosts without variables are left out of hostvars.
  */
 public final class InventoryOutput {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-    private static final DefaultPrettyPrinter PRETTY;
-
-    static {
-        DefaultIndenter indent = new DefaultIndenter("    ", "\n");
-        Separators seps = Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator("");
-        PRETTY = new DefaultPrettyPrinter(seps).withObjectIndenter(indent).withArrayIndenter(indent);
-    }
-
     private InventoryOutput() {
     }
 
@@ -115,10 +97,6 @@ public final class InventoryOutput {
     }
 
     static String json(Object value) {
-        try {
-            return JSON.writer(PRETTY).writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
-        }
+        return PyJson.dumps(value);
     }
 }

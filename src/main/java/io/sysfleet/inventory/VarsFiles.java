@@ -5,6 +5,9 @@ import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.vault.VaultEnvelope;
+import io.sysfleet.vault.VaultSecrets;
+import io.sysfleet.vault.Vaulted;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +20,8 @@ import java.util.stream.Stream;
  * Ansible's {@code host_group_vars} plugin: {@code group_vars/NAME} and {@code host_vars/NAME} beside the
  * inventory. The first of NAME, NAME.yml, NAME.yaml, NAME.json that exists is used; a directory is read
  * whole (recursively, sorted, skipping hidden files, backups ending in '~' and other extensions), later files
- * overriding earlier ones.
+ * overriding earlier ones. A vault-encrypted file is decrypted; each of its variables is then a {@link Vaulted}
+ * value. One instance per inventory source directory; results are cached per name.
  */
 final class VarsFiles {
     private static final List<String> EXTENSIONS = List.of(".yml", ".yaml", ".json");
@@ -25,26 +29,37 @@ final class VarsFiles {
     private final Path baseDir;
     private final Problems problems;
     private final Problems warnings;
+    private final VaultSecrets vault;
+    private final java.util.Map<String, VarMap> cache = new java.util.HashMap<>();
+    private boolean warnedNotDir;
 
-    VarsFiles(Path baseDir, Problems problems, Problems warnings) {
+    VarsFiles(Path baseDir, Problems problems, Problems warnings, VaultSecrets vault) {
         this.baseDir = baseDir;
         this.problems = problems;
         this.warnings = warnings;
+        this.vault = vault;
     }
 
-    /** Reads {@code subdir/name*} into {@code into}; subdir is "group_vars" or "host_vars". */
-    void load(String subdir, String name, VarMap into) {
-        Path dir = baseDir.resolve(subdir);
-        if (!Files.exists(dir) || name.startsWith("/")) {
-            return;
-        }
-        if (!Files.isDirectory(dir)) {
-            warnings.add(SourceLocation.file(dir), subdir + " is not a directory, skipped (as Ansible does)");
-            return;
-        }
-        for (Path file : find(dir, name)) {
-            read(file, into);
-        }
+    /** The variables of {@code subdir/name*}; subdir is "group_vars" or "host_vars". */
+    VarMap load(String subdir, String name) {
+        return cache.computeIfAbsent(subdir + "/" + name, k -> {
+            VarMap into = new VarMap();
+            Path dir = baseDir.resolve(subdir);
+            if (!Files.exists(dir) || name.startsWith("/")) {
+                return into;
+            }
+            if (!Files.isDirectory(dir)) {
+                if (!warnedNotDir) {
+                    warnings.add(SourceLocation.file(dir), subdir + " is not a directory, skipped (as Ansible does)");
+                    warnedNotDir = true;
+                }
+                return into;
+            }
+            for (Path file : find(dir, name)) {
+                read(file, into);
+            }
+            return into;
+        });
     }
 
     private List<Path> find(Path dir, String name) {
@@ -101,17 +116,15 @@ final class VarsFiles {
     }
 
     private void read(Path file, VarMap into) {
-        try {
-            if (Files.size(file) >= 14 && Files.readString(file).startsWith("$ANSIBLE_VAULT")) {
-                problems.add(SourceLocation.file(file), "vault-encrypted variable files are not supported");
-                return;
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // YamlLoader reports unreadable or non-UTF-8 files below.
-        }
         YNode root;
+        boolean encrypted;
         try {
-            root = YamlLoader.load(file);
+            String text = YamlLoader.readText(file);
+            encrypted = VaultEnvelope.isVault(text);
+            if (encrypted) {
+                text = vault.decryptText(text, file.toString());
+            }
+            root = YamlLoader.parse(text, file.toString(), vault);
         } catch (ConfigException e) {
             problems.addAll(e.problems());
             return;
@@ -124,7 +137,9 @@ final class VarsFiles {
             return;
         }
         for (YNode.Entry e : map.entries()) {
-            into.put(e.key(), e.value().toJava(), e.keyLocation());
+            Object v = e.value().toJava();
+            into.put(e.key(), encrypted && !(v instanceof Vaulted) ? Vaulted.fromFile(v, file.toString()) : v,
+                    e.keyLocation());
         }
     }
 }

@@ -19,7 +19,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -37,6 +39,7 @@ public final class Journal {
 
     private final Path dir;
     private RunRecord record;
+    private int intents;
 
     private Journal(Path dir, RunRecord record) {
         this.dir = dir;
@@ -75,6 +78,12 @@ public final class Journal {
 
     public synchronized void intent(Intent intent) {
         append("intent", intent);
+        intents++;
+    }
+
+    /** How many intents this journal has recorded: zero for a run that changed nothing. */
+    public synchronized int intentCount() {
+        return intents;
     }
 
     public synchronized void outcome(Outcome outcome) {
@@ -159,7 +168,10 @@ public final class Journal {
         }
     }
 
-    /** Every run's header, oldest first (ids sort by time). */
+    /**
+     * Every run's header, oldest first: by start time (ids sort by time only to the second), then by id. A header
+     * whose start time cannot be read sorts by its id alone.
+     */
     public static List<RunRecord> list(Path stateDir) {
         Path runs = runsDir(stateDir);
         List<RunRecord> out = new ArrayList<>();
@@ -180,6 +192,15 @@ public final class Journal {
         } catch (IOException e) {
             throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "cannot list " + runs + ": " + e.getMessage(), e);
         }
+        out.sort(Comparator.comparing(Journal::started).thenComparing(RunRecord::id));
         return out;
+    }
+
+    private static Instant started(RunRecord r) {
+        try {
+            return Instant.parse(r.startedAt());
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
     }
 }

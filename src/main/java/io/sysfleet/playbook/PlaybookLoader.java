@@ -56,6 +56,24 @@ public final class PlaybookLoader {
         return new Playbook(file, plays);
     }
 
+    /**
+     * Loads a playbook from text, {@code name} standing for its file in messages and for resolving imports (a
+     * bundled playbook, or one generated in memory before it is written).
+     */
+    public static Playbook parse(String yamlText, Path name) {
+        PlaybookLoader loader = new PlaybookLoader();
+        List<Play> plays = new ArrayList<>();
+        try {
+            loader.loadRoot(YamlLoader.parse(yamlText, name.toString()), name.normalize(), new ArrayList<>(), plays);
+        } catch (ConfigException e) {
+            loader.problems.addAll(e.problems());
+        }
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(inFileOrder(loader.problems.list()));
+        }
+        return new Playbook(name, plays);
+    }
+
     /** Problems grouped by file (in the order files were read), by line and column within a file. */
     private static List<Problem> inFileOrder(List<Problem> list) {
         List<String> files = new ArrayList<>();
@@ -81,6 +99,10 @@ public final class PlaybookLoader {
             problems.addAll(e.problems());
             return;
         }
+        loadRoot(root, file, chain, out);
+    }
+
+    private void loadRoot(YNode root, Path file, List<Path> chain, List<Play> out) {
         if (root == null) {
             problems.add(SourceLocation.file(file), "empty playbook: expected a list of plays");
             return;

@@ -17,16 +17,21 @@ import java.nio.file.Path;
  * <p>Mode 0644 on purpose: reports hold host names, key names, values and diffs of sysctl files, no secrets,
  * and CI artifact collectors often run as another user.
  */
-final class ReportFiles {
+public final class ReportFiles {
     private ReportFiles() {
     }
 
     /** Writes {@code text} as UTF-8; failures become a {@link SysfleetException} (exit 1, phase report). */
-    static void writeAtomically(Path file, String text, String what) {
+    public static void writeAtomically(Path file, String text, String what) {
+        writeAtomically(file, text.getBytes(StandardCharsets.UTF_8), what);
+    }
+
+    /** Writes {@code bytes} (through {@link AtomicFiles}); failures become a {@link SysfleetException} (exit 1). */
+    public static void writeAtomically(Path file, byte[] bytes, String what) {
         try {
             Path target = file.toAbsolutePath().normalize();
             Files.createDirectories(target.getParent());
-            AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);
+            AtomicFiles.write(target, bytes, AtomicFiles.PUBLIC);
         } catch (IOException | RuntimeException e) {
             throw new SysfleetException(ExitCode.ERROR, Phase.REPORT, null,
                     "cannot write " + what + " to " + file + ": " + describe(e), e);

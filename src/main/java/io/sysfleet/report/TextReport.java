@@ -84,6 +84,10 @@ public final class TextReport implements RunListener {
         if (k.skipped()) {
             return sb.append("skipped (").append(k.note()).append(")").toString();
         }
+        if (k.note() != null && k.note().startsWith("unknown offline")) {
+            // a task whose when or templates need facts an offline plan does not have
+            return sb.append(k.planned() == null ? "" : "want " + k.planned() + ", ").append(k.note()).toString();
+        }
         if (k.planned() == null) {
             sb.append("(absent)");
         } else if (k.after() != null && k.before() != null && !k.before().equals(k.after())) {

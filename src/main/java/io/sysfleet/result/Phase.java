@@ -19,10 +19,6 @@ public enum Phase {
     BECOME,
     /** A command could not run or timed out. */
     EXEC,
-    /** Reading a file through the transport. */
-    READ,
-    /** Writing a file through the transport. */
-    WRITE,
 
     // A host's pipeline.
     /** The host is not usable as the inventory describes it (e.g. a journaled host gone from the inventory). */
@@ -41,10 +37,16 @@ public enum Phase {
     UNDO,
     /** Restoring a host from a run's journal. */
     ROLLBACK,
+    /** {@code diagnose}: measuring a host (the collector's one round trip). */
+    COLLECT,
+    /** {@code diagnose}: judging the measurements (the rules, the remedy check). */
+    DIAGNOSE,
 
     // The controller.
     /** Invalid input files (inventory, playbook, YAML). */
     CONFIG,
+    /** Decrypting vaulted inventory values and files, reading vault passwords. */
+    VAULT,
     /** The run journal in the state directory. */
     JOURNAL,
     /** Writing a report file. */

@@ -28,23 +28,23 @@ public final class LocalTransport extends ShellTransport {
 
     private final Map<String, String> environment;
 
-    /** @param become default become (may be null); @param fileTimeout timeout of file reads and writes */
-    public LocalTransport(String host, Become become, Duration fileTimeout) {
-        this(host, become, fileTimeout, Map.of());
+    /** @param become default become (may be null) */
+    public LocalTransport(String host, Become become) {
+        this(host, become, Map.of());
     }
 
     /**
-     * As {@link #LocalTransport(String, Become, Duration)}, with {@code environment} added to the commands'
-     * environment (tests: PATH with a test double first, {@link RemoteShell#PROC_SYS_ENV}).
+     * As {@link #LocalTransport(String, Become)}, with {@code environment} added to the commands' environment
+     * (tests: PATH with a test double first, {@link RemoteShell#PROC_SYS_ENV}).
      */
-    public LocalTransport(String host, Become become, Duration fileTimeout, Map<String, String> environment) {
-        super(host, become, fileTimeout);
+    public LocalTransport(String host, Become become, Map<String, String> environment) {
+        super(host, become);
         this.environment = Map.copyOf(environment);
     }
 
     /** A local transport named {@code localhost} without become. */
     public LocalTransport() {
-        this("localhost", null, Duration.ofMinutes(1));
+        this("localhost", null);
     }
 
     @Override

@@ -18,7 +18,6 @@ import java.util.Objects;
  * @param hostKeyPolicy STRICT (default) or ACCEPT_NEW
  * @param identityFiles private keys to offer; empty = ssh config IdentityFile, else ssh-agent, else defaults
  * @param connectTimeout TCP connect + SSH handshake timeout
- * @param commandTimeout timeout of file operations done by the transport itself
  * @param keepAliveInterval interval of SSH keep-alive messages (3 missed = connection dead)
  * @param become run every command through sudo as this; null = no become
  */
@@ -31,7 +30,6 @@ public record SshOptions(
         HostKeyPolicy hostKeyPolicy,
         List<Path> identityFiles,
         Duration connectTimeout,
-        Duration commandTimeout,
         Duration keepAliveInterval,
         Become become) {
 
@@ -40,7 +38,6 @@ public record SshOptions(
         hostKeyPolicy = hostKeyPolicy == null ? HostKeyPolicy.STRICT : hostKeyPolicy;
         identityFiles = identityFiles == null ? List.of() : List.copyOf(identityFiles);
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
-        commandTimeout = commandTimeout == null ? Duration.ofMinutes(2) : commandTimeout;
         keepAliveInterval = keepAliveInterval == null ? Duration.ofSeconds(15) : keepAliveInterval;
         if (port != null && (port < 1 || port > 65535)) {
             throw new IllegalArgumentException("invalid port: " + port);
@@ -51,47 +48,48 @@ public record SshOptions(
     public static SshOptions defaults(Path home) {
         Path ssh = home.resolve(".ssh");
         return new SshOptions(null, null, null, ssh.resolve("config"), ssh.resolve("known_hosts"),
-                HostKeyPolicy.STRICT, List.of(), null, null, null, null);
+                HostKeyPolicy.STRICT, List.of(), null, null, null);
     }
 
     public SshOptions withHostName(String v) {
         return new SshOptions(v, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withPort(Integer v) {
         return new SshOptions(hostName, v, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withUser(String v) {
         return new SshOptions(hostName, port, v, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withSshConfigFile(Path v) {
         return new SshOptions(hostName, port, user, v, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withKnownHosts(Path v, HostKeyPolicy policy) {
         return new SshOptions(hostName, port, user, sshConfigFile, v, policy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withIdentityFiles(List<Path> v) {
         return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, v,
-                connectTimeout, commandTimeout, keepAliveInterval, become);
+                connectTimeout, keepAliveInterval, become);
     }
 
-    public SshOptions withTimeouts(Duration connect, Duration command) {
+    /** TCP connect and SSH handshake timeout. */
+    public SshOptions withConnectTimeout(Duration connect) {
         return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connect, command, keepAliveInterval, become);
+                connect, keepAliveInterval, become);
     }
 
     /** Run commands through sudo as {@code b} (null: no become). */
     public SshOptions withBecome(Become b) {
         return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, b);
+                connectTimeout, keepAliveInterval, b);
     }
 }

@@ -49,9 +49,9 @@ public final class SshTransport extends ShellTransport {
     private final Clock clock;
     private final String target;
 
-    private SshTransport(String host, Become become, Duration fileTimeout, Session session, Clock clock,
+    private SshTransport(String host, Become become, Session session, Clock clock,
             String target) {
-        super(host, become, fileTimeout);
+        super(host, become);
         this.session = session;
         this.clock = clock;
         this.target = target;
@@ -111,7 +111,7 @@ public final class SshTransport extends ShellTransport {
         } catch (JSchException e) {
             throw classify(host, target, verifier, e);
         }
-        return new SshTransport(host, become, o.commandTimeout(), s, clock, target);
+        return new SshTransport(host, become, s, clock, target);
     }
 
     private static ConfigRepository.Config sshConfig(String host, SshOptions o) {

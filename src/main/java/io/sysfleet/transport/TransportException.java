@@ -14,7 +14,7 @@ import java.util.Set;
 public class TransportException extends SysfleetException {
     /** The phases a transport reports. */
     public static final Set<Phase> PHASES = Set.of(Phase.CONNECT, Phase.AUTH, Phase.HOSTKEY, Phase.BECOME,
-            Phase.EXEC, Phase.READ, Phase.WRITE);
+            Phase.EXEC);
 
     public TransportException(Phase phase, String host, String message, Throwable cause) {
         super(check(phase).unreachable() ? ExitCode.UNREACHABLE : ExitCode.HOST_FAILED, phase, host, message, cause);

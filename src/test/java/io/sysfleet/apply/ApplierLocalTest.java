@@ -217,4 +217,24 @@ class ApplierLocalTest {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".sysfleet.")), "no temp file left");
         }
     }
+
+    @Test
+    void writingThroughDebiansSymlinkEditsTheTargetAndKeepsTheLink() throws IOException {
+        // /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf, as Debian ships it
+        Path etc = Files.createDirectories(dir.resolve("etc/sysctl.d"));
+        Path conf = Files.writeString(dir.resolve("etc/sysctl.conf"), "net.ipv4.tcp_fin_timeout = 60\n");
+        Path link = Files.createSymbolicLink(etc.resolve("99-sysctl.conf"), Path.of("../sysctl.conf"));
+        String owner = Files.getOwner(conf).getName();
+        byte[] next = "net.ipv4.tcp_fin_timeout = 30\n".getBytes(StandardCharsets.UTF_8);
+        try (LocalTransport t = new LocalTransport()) {
+            ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, List.of(link.toString(),
+                    Applier.sha256(Files.readAllBytes(conf)), link + ".bak", "0644", owner, owner, "1", "0", "0",
+                    Applier.sha256(next), "0")).withStdin(next), T);
+            ApplyOutput out = ApplyOutput.parse(r.stdoutText());
+            assertNull(out.error(), r.stdoutText() + r.stderrText());
+        }
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertEquals(Path.of("../sysctl.conf"), Files.readSymbolicLink(link));
+        assertEquals("net.ipv4.tcp_fin_timeout = 30\n", Files.readString(conf), "the file it points to is edited");
+    }
 }

@@ -85,7 +85,7 @@ class PlaybookCatalogTest {
             assertNotNull(target, "site.yml holds only import_playbook entries");
             imports++;
             for (Setting s : settings(DIR.resolve((String) target.value()))) {
-                String before = merged.put(CATALOG.find(s.key()).orElseThrow().name().dotted(), s.value());
+                String before = merged.put(CATALOG.find(s.key()).orElseThrow().name(), s.value());
                 assertTrue(before == null || before.equals(s.value()), "site.yml sets " + s.key() + " to both "
                         + before + " and " + s.value());
             }

@@ -77,7 +77,7 @@ class EngineTest {
     }
 
     private Engine.RunRequest request(Path playbook, boolean check) {
-        return new Engine.RunRequest(playbook, fleet.inventory(""), null, check, false, 5, List.of(), null,
+        return new Engine.RunRequest(playbook, InventorySources.of(fleet.inventory("")), null, check, false, 5, List.of(), null,
                 Duration.ofSeconds(20), false, Engine.Reports.NONE);
     }
 
@@ -86,7 +86,7 @@ class EngineTest {
     }
 
     private Engine.RollbackRequest rollback(String runId, boolean check, boolean force) {
-        return new Engine.RollbackRequest(runId, fleet.inventory(""), null, check, force, 5, 0, Duration.ofSeconds(20),
+        return new Engine.RollbackRequest(runId, InventorySources.of(fleet.inventory("")), null, check, force, 5, 0, Duration.ofSeconds(20),
                 Engine.Reports.NONE);
     }
 
@@ -115,6 +115,43 @@ class EngineTest {
         assertTrue(again.report().allHosts().stream().allMatch(h -> h.status() == HostResult.Status.OK),
                 again.report().allHosts().toString());
         assertTrue(Journal.read(fleet.stateDir(), again.report().runId()).intents().isEmpty(), "nothing to journal");
+    }
+
+    @Test
+    void aValueABootFileOverridesIsAWarningAfterARunAndDriftInACheck() throws Exception {
+        // h1 is a systemd host: sysctl.conf is read through the 99-sysctl.conf link, and 99-zz-tuning.conf,
+        // sorted after it, sets the key back at boot
+        Path d = Files.createDirectories(fleet.etc("h1").resolve("sysctl.d"));
+        Files.createSymbolicLink(d.resolve("99-sysctl.conf"), Path.of("../sysctl.conf"));
+        Files.writeString(d.resolve("99-zz-tuning.conf"), "net.ipv4.tcp_fin_timeout = 60\n");
+        Engine engine = fleet.engine("h1");
+        Path pb = fleet.playbook("p.yml", TWO_KEYS);
+        Engine.Outcome run = engine.run(new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "h1", false, false, 5,
+                List.of(), null, Duration.ofSeconds(20), false, new Engine.Reports(dir.resolve("r.json"), null)),
+                listener());
+        assertEquals(0, run.exitCode(), "the run did its job: " + text);
+        HostResult h1 = run.report().allHosts().get(0);
+        assertEquals(HostResult.Status.CHANGED, h1.status());
+        String why = "will not survive a reboot: " + d.resolve("99-zz-tuning.conf") + ":1 sets "
+                + "net.ipv4.tcp_fin_timeout = 60 after " + fleet.conf("h1");
+        assertEquals(List.of(why), h1.warnings());
+        assertTrue(text.toString().contains("  [WARNING] " + why), text.toString());
+        assertTrue(Files.readString(dir.resolve("r.json")).contains(why), "and in the report");
+        Engine.Outcome check = engine.run(new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "h1", true, false, 5,
+                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE), listener());
+        assertEquals(7, check.exitCode(), "file and live values are right, but a reboot would undo one: drift");
+    }
+
+    @Test
+    void aConvergedHostCostsOneCommandPerPlayFactsAndBootFilesTogether() {
+        Engine engine = fleet.engine("h1");
+        assertEquals(0, run(engine, TWO_KEYS).exitCode(), text.toString());
+        int before = fleet.commands("h1");
+        assertEquals(0, run(engine, TWO_KEYS).exitCode());
+        assertEquals(1, fleet.commands("h1") - before, "a converged host: one command, the facts with its boot files");
+        before = fleet.commands("h1");
+        assertEquals(0, engine.run(request(fleet.playbook("p.yml", TWO_KEYS), true), listener()).exitCode());
+        assertEquals(1, fleet.commands("h1") - before, "and the same for a check");
     }
 
     @Test
@@ -203,7 +240,7 @@ class EngineTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        Engine.Outcome o = fleet.engine("h1").run(new Engine.RunRequest(pb, inv, null, false, false, 5, List.of(),
+        Engine.Outcome o = fleet.engine("h1").run(new Engine.RunRequest(pb, InventorySources.of(inv), null, false, false, 5, List.of(),
                 null, Duration.ofSeconds(20), true, Engine.Reports.NONE), listener());
         assertEquals(2, o.exitCode(), text.toString());
         assertTrue(text.toString().contains("--rollback-on-abort rolls back every host it changed"), text.toString());
@@ -252,6 +289,27 @@ class EngineTest {
     }
 
     @Test
+    void rollbackLastCountsAPartialRollbackPerHost() {
+        Engine engine = fleet.engine("h1");
+        String runId = run(engine, TWO_KEYS).report().runId();
+        Engine.Outcome onlyH1 = engine.rollback(new Engine.RollbackRequest(null, InventorySources.of(fleet.inventory("")), "h1", false,
+                false, 5, 0, Duration.ofSeconds(20), Engine.Reports.NONE), listener());
+        assertEquals(0, onlyH1.exitCode(), text.toString());
+        assertEquals("60", fleet.live("h1", FIN));
+        assertEquals("30", fleet.live("h2", FIN), "--limit h1 left h2 alone");
+        assertEquals(new Engine.LastRun(runId, null), engine.lastRun(), "h2 is not rolled back yet");
+        Engine.Outcome rest = engine.rollback(rollback(null, false, false), listener());
+        assertEquals(0, rest.exitCode(), text.toString());
+        assertEquals("60", fleet.live("h2", FIN));
+        assertEquals(new Engine.LastRun(runId, rest.report().runId()), engine.lastRun());
+        Engine.Outcome retry = engine.rollback(rollback(null, false, false), listener());
+        assertEquals(0, retry.exitCode());
+        assertEquals(null, retry.report(), "nothing ran");
+        assertTrue(text.toString().contains("run " + runId + " was already rolled back by " + rest.report().runId()),
+                text.toString());
+    }
+
+    @Test
     void theControllersCopyRestoresAFileWhoseRemoteBackupIsGone() throws Exception {
         Files.writeString(fleet.conf("h1"), "net.ipv4.tcp_fin_timeout = 60\n");
         Engine engine = fleet.engine("h1");
@@ -268,7 +326,7 @@ class EngineTest {
     @Test
     void offlineContactsNoHost() {
         Engine engine = fleet.engine("h1");
-        Engine.Outcome o = engine.run(new Engine.RunRequest(fleet.playbook("p.yml", TWO_KEYS), fleet.inventory(""),
+        Engine.Outcome o = engine.run(new Engine.RunRequest(fleet.playbook("p.yml", TWO_KEYS), InventorySources.of(fleet.inventory("")),
                 null, true, true, 5, List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE), listener());
         assertEquals(0, o.exitCode(), text.toString());
         assertEquals(List.of(), fleet.opened());
@@ -296,7 +354,7 @@ class EngineTest {
         assertThrows(ConfigException.class, () -> engine.run(request(bad, false), listener()));
         Path pb = fleet.playbook("p.yml", TWO_KEYS);
         SysfleetException limit = assertThrows(SysfleetException.class, () -> engine.run(
-                new Engine.RunRequest(pb, fleet.inventory(""), "~(", false, false, 5, List.of(), null,
+                new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "~(", false, false, 5, List.of(), null,
                         Duration.ofSeconds(20), false, Engine.Reports.NONE), listener()));
         assertEquals(5, limit.exitCode().code(), limit.getMessage());
         assertFalse(Files.exists(Journal.runsDir(fleet.stateDir())), "no run was journaled");
@@ -310,7 +368,7 @@ class EngineTest {
         Path json = dir.resolve("out/r.json");
         Path junit = dir.resolve("out/r.xml");
         Engine.Outcome o = fleet.engine("h1").run(new Engine.RunRequest(fleet.playbook("p.yml", TWO_KEYS),
-                fleet.inventory(""), null, false, false, 5, List.of(), null, Duration.ofSeconds(20), false,
+                InventorySources.of(fleet.inventory("")), null, false, false, 5, List.of(), null, Duration.ofSeconds(20), false,
                 new Engine.Reports(json, junit)), listener());
         assertEquals(3, o.exitCode());
         RunReport report = o.report();

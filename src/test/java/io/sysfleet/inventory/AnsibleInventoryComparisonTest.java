@@ -3,6 +3,7 @@ package io.sysfleet.inventory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sysfleet.cli.Main;
+import io.sysfleet.testing.AnsibleInventory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +34,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Compares sysfleet with the real {@code ansible-inventory} / {@code ansible} (the compatibility oracle) on
- * every fixture under src/test/resources/inventory and on inventory.example.yml. Never skipped: without
- * ansible-core on the PATH it fails and says how to get it. Ansible runs with a clean HOME and config, in an
- * empty working directory, with only the yaml inventory plugin and unparsable inventories made fatal, so a
- * fixture Ansible could not read cannot pass by accident.
+ * every fixture under src/test/resources/inventory and on inventory.example.yml, run as {@link AnsibleInventory}
+ * runs it (never skipped, clean environment, unparsable sources fatal). The corpus of real-world shapes is
+ * {@link InventoryCorpusTest}.
  */
 class AnsibleInventoryComparisonTest {
     private static final Path FIXTURES = Path.of("src/test/resources/inventory");
@@ -45,17 +45,11 @@ class AnsibleInventoryComparisonTest {
     @TempDir
     static Path sandbox;
 
+    private static AnsibleInventory oracle;
+
     @BeforeAll
     static void needAnsible() throws IOException {
-        for (String tool : List.of("ansible-inventory", "ansible")) {
-            if (onPath(tool) == null) {
-                fail(tool + " is not on the PATH. This test compares sysfleet with the real Ansible and is never"
-                        + " skipped: install ansible-core 2.14 (Debian 12: apt-get install ansible-core).");
-            }
-        }
-        Files.createDirectories(sandbox.resolve("home"));
-        Files.writeString(sandbox.resolve("ansible.cfg"), "");
-        Files.createDirectories(sandbox.resolve("cwd"));
+        oracle = new AnsibleInventory(sandbox);
     }
 
     static Stream<Path> fixtures() throws IOException {
@@ -160,38 +154,7 @@ class AnsibleInventoryComparisonTest {
     }
 
     private static String ansible(String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(sandbox.resolve("cwd").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("ANSIBLE_"));
-        pb.environment().put("HOME", sandbox.resolve("home").toString());
-        pb.environment().put("ANSIBLE_CONFIG", sandbox.resolve("ansible.cfg").toString());
-        pb.environment().put("ANSIBLE_LOCALHOST_WARNING", "False");
-        pb.environment().put("ANSIBLE_INVENTORY_UNPARSED_WARNING", "False");
-        pb.environment().put("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True");
-        pb.environment().put("ANSIBLE_INVENTORY_ENABLED", "yaml");
-        pb.environment().put("ANSIBLE_NOCOLOR", "1");
-        pb.redirectError(sandbox.resolve("ansible.err").toFile());
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish in 120 s");
-        }
-        if (p.exitValue() != 0) {
-            fail(String.join(" ", command) + " exited " + p.exitValue() + ": "
-                    + Files.readString(sandbox.resolve("ansible.err")));
-        }
-        return new String(out, StandardCharsets.UTF_8);
+        return oracle.run(command);
     }
 
-    private static Path onPath(String tool) {
-        Set<String> dirs = new LinkedHashSet<>(Arrays.asList(System.getenv().getOrDefault("PATH", "")
-                .split(File.pathSeparator)));
-        for (String d : dirs) {
-            Path candidate = Path.of(d.isEmpty() ? "." : d, tool);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }

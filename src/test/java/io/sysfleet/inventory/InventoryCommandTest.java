@@ -41,7 +41,7 @@ class InventoryCommandTest {
     void missingInventoryIsUsage() {
         Run r = run("inventory", "--list");
         assertEquals(5, r.rc());
-        assertTrue(r.err().contains("Missing required option: '--inventory=FILE'"), r.err());
+        assertTrue(r.err().contains("Missing required option: '--inventory=SOURCE'"), r.err());
     }
 
     @Test
@@ -51,11 +51,14 @@ class InventoryCommandTest {
     }
 
     @Test
-    void twoInventoriesAreRefusedClearly() throws IOException {
-        String f = inventory("all:\n").toString();
-        Run r = run("inventory", "-i", f, "-i", f, "--list");
-        assertEquals(5, r.rc());
-        assertTrue(r.err().startsWith("sysfleet: only one -i/--inventory file is supported, got 2\n"), r.err());
+    void twoInventoriesAreMergedLaterWinning() throws IOException {
+        String yaml = inventory("all:\n  hosts:\n    a1: {x: yaml}\n").toString();
+        Path ini = dir.resolve("more");
+        Files.writeString(ini, "[web]\na1 x=ini\nw1\n");
+        Run r = run("inventory", "-i", yaml, "-i", ini.toString(), "--graph");
+        assertEquals(0, r.rc(), r.err());
+        assertEquals("@all:\n  |--@ungrouped:\n  |--@web:\n  |  |--a1\n  |  |--w1\n", r.out());
+        assertEquals("{\n    \"x\": \"ini\"\n}\n", run("inventory", "-i", yaml, "-i", ini.toString(), "--host", "a1").out());
     }
 
     @Test

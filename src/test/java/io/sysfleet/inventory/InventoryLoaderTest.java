@@ -257,16 +257,14 @@ class InventoryLoaderTest {
     @Test
     void otherConnectionVarErrors() throws IOException {
         assertEquals(String.join("\n",
-                file() + ":4:7: host 'h1': ansible_connection must be 'ssh' or 'local', got 'winrm'",
-                file() + ":5:7: host 'h1': ansible_become must be a boolean (true/false, yes/no, on/off, 1/0),"
+                file() + ":4:7: host 'h1': ansible_become must be a boolean (true/false, yes/no, on/off, 1/0),"
                         + " got 'maybe'",
-                file() + ":6:7: host 'h1': ansible_user must be a user name (letters, digits, '_', '.', '-'),"
+                file() + ":5:7: host 'h1': ansible_user must be a user name (letters, digits, '_', '.', '-'),"
                         + " got 'root; rm'"),
                 error("""
                         all:
                           hosts:
                             h1:
-                              ansible_connection: winrm
                               ansible_become: maybe
                               ansible_user: root; rm
                         """));
@@ -292,11 +290,11 @@ class InventoryLoaderTest {
 
     @Test
     void structuralErrors() throws IOException {
-        assertEquals(file() + ": the inventory is empty", error(""));
-        assertEquals(file() + ":1:1: an inventory must be a mapping of group names (all: ...), not a list",
-                error("- a\n"));
-        assertEquals(file() + ":1:1: inventory plugin configuration files are not supported; write a YAML"
-                + " inventory with groups", error("plugin: aws_ec2\n"));
+        assertEquals(file() + ":1:1: neither a YAML nor an INI inventory: as YAML: a YAML inventory must be a"
+                + " mapping of group names (all: ...), not a list; as INI: bad host name '-': starts with '-'"
+                + " (line 1)", error("- a\n"));
+        assertEquals(file() + ":1:1: inventory plugin configuration files are not supported; write a YAML or"
+                + " INI inventory", error("plugin: aws_ec2\n"));
         assertEquals(file() + ":3:18: 'hosts' of group 'web' must be a mapping, not a list",
                 error("all:\n  children:\n    web: {hosts: [a, b]}\n"));
         assertEquals(file() + ":3:5: adding group 'b' as a child of 'a' creates a loop",

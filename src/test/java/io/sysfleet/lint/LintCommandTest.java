@@ -67,4 +67,48 @@ class LintCommandTest {
     void noPlaybookIsAUsageError() {
         assertEquals(5, run("lint"));
     }
+
+    @Test
+    void kernelOptionMakesRemovedKeysErrors() {
+        String f = LinterTest.DIR + "mistakes.yml";
+        assertEquals(6, run("lint", "--kernel", "6.1", f), err.toString());
+        assertTrue(out.toString().contains(f + ":13:22: error: kernel.sched_migration_cost_ns does not exist on Linux "
+                + "6.1: Linux 5.13 removed it"), out.toString());
+        assertTrue(out.toString().endsWith("1 playbook(s): 18 error(s), 7 warning(s), 0 note(s)" + System.lineSeparator()),
+                out.toString());
+    }
+
+    @Test
+    void inventoryOptionWarnsAboutGlobalKeysOnContainers() {
+        String dir = LinterTest.DIR + "containers/";
+        assertEquals(0, run("lint", "-i", dir + "inventory.yml", dir + "playbook.yml"), err.toString());
+        assertTrue(out.toString().contains(dir + "playbook.yml:4:22: warning: net.netfilter.nf_conntrack_max is global"),
+                out.toString());
+        assertTrue(out.toString().endsWith("1 playbook(s): 0 error(s), 3 warning(s), 0 note(s)" + System.lineSeparator()));
+        assertEquals(6, run("lint", "--strict", "--inventory", dir + "inventory.yml", dir + "playbook.yml"));
+    }
+
+    @Test
+    void aBadInventoryIsALoadProblem() {
+        assertEquals(4, run("lint", "-i", LinterTest.DIR + "no-such-inventory.yml", LinterTest.DIR + "clean.yml"));
+        assertTrue(err.toString().contains("no-such-inventory.yml"), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void theReadmesLintCommandWarnsOnlyAboutConntrackMaxOnTheLabsContainers() throws java.io.IOException {
+        // ./sysfleet lint --kernel 6.1 -i inventory.example.yml playbooks/*.yml
+        List<String> args = new java.util.ArrayList<>(List.of("lint", "--kernel", "6.1", "-i", "inventory.example.yml"));
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(java.nio.file.Path.of("playbooks"))) {
+            s.map(java.nio.file.Path::toString).filter(p -> p.endsWith(".yml")).sorted().forEach(args::add);
+        }
+        assertEquals(0, run(args.toArray(String[]::new)), out + "" + err);
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(3, lines.size(), out.toString());
+        assertTrue(lines.get(0).startsWith("playbooks/07-conntrack-table-full.yml:20:15: warning: "
+                + "net.netfilter.nf_conntrack_max is global"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("the inventory marks deb12-a, deb12-b, c7-a, c7-b, c6-a and 1 more as "
+                + "container(s), so set it on the machine that runs them [container-global-key]"), lines.get(0));
+        assertEquals((args.size() - 5) + " playbook(s): 0 error(s), 2 warning(s), 0 note(s)", lines.get(2));
+    }
 }

@@ -145,6 +145,16 @@ class PlannerTest {
     }
 
     @Test
+    void aRemovedKeyIsSatisfiedOnlyByItsDefault() throws IOException {
+        // The generated catalog knows keys removed for other reasons than tcp_tw_recycle: 0 is not "off" for them.
+        HostPlan sched = planner.plan(host, play(task("kernel.sched_migration_cost_ns", "0")), state(DEBIAN12, "", Map.of()));
+        assertEquals(ERROR, sched.keys().get(0).outcome());
+        assertTrue(sched.error().contains("removed in Linux 5.13"), sched.error());
+        HostPlan helper = planner.plan(host, play(task("net.netfilter.nf_conntrack_helper", "0")), state(DEBIAN12, "", Map.of()));
+        assertEquals(ABSENT_ON_KERNEL, helper.keys().get(0).outcome(), "0 was its default before Linux 6.0 removed it");
+    }
+
+    @Test
     void missingConntrackKeyNamesTheModule() throws IOException {
         HostPlan plan = planner.plan(host, play(task("net.netfilter.nf_conntrack_max", "655350")),
                 state(DEBIAN12, "", Map.of()));
@@ -188,7 +198,11 @@ class PlannerTest {
                 state(DEBIAN12, "", Map.of()));
         assertTrue(plan.failed());
         assertTrue(plan.error().contains("nope"), plan.error());
-        assertTrue(plan.keys().isEmpty());
+        // the task is the error (it used to empty the whole plan); the problem keeps its file:line:col
+        assertEquals(1, plan.keys().size());
+        assertEquals(ERROR, plan.keys().get(0).outcome());
+        assertEquals(1, plan.problems().size());
+        assertTrue(plan.problems().get(0).toString().matches(".*p\\.yml:\\d+:\\d+: .*nope.*"), plan.problems().toString());
     }
 
     @Test

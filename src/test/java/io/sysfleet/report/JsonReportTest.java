@@ -5,7 +5,6 @@ import io.sysfleet.core.SysfleetException;
 import io.sysfleet.result.HostResult.Status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sysfleet.result.HostResult;
 import io.sysfleet.result.Phase;
 import io.sysfleet.result.RunReport;
 import org.junit.jupiter.api.Test;

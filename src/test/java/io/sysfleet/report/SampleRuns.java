@@ -67,6 +67,76 @@ final class SampleRuns {
                 new PlayResult("Second play", List.of(odd), null)));
     }
 
+    /** Markup, quotes, a closing textarea and control characters in every value a host or playbook gives. */
+    static final String SCRIPT = "<script>window.pwned=1</script>";
+    static final String EVIL_HOST = "evil\"><img src=x onerror=\"window.pwned=2\">";
+    static final String EVIL_VALUE = "</textarea>" + SCRIPT + "\"q\" 'a' & \u2028\u2029 \u0007 </script> </";
+    static final String EVIL_PLAY = "</title><script>window.pwned=3</script> \"play\"";
+
+    static RunReport hostile() {
+        HostResult evil = new HostResult(EVIL_HOST, Status.FAILED, List.of(
+                key(SCRIPT, "net.core.somaxconn", EVIL_VALUE, "\"old\" <b>bold</b>", null, false, false, false,
+                        "<iframe src=\"javascript:window.pwned=4\"></iframe>", "kernel: " + SCRIPT)),
+                List.of("--- a\n+++ b\n@@ -1 +1 @@\n-x = </script><script>window.pwned=5</script>\n+x = " + EVIL_VALUE + "\n"),
+                List.of("<style>body{display:none}</style>"), Phase.VERIFY, "sysctl: " + SCRIPT + " " + CONTROL, true);
+        return new RunReport("run-<id>\"", false, STARTED, FINISHED,
+                List.of(new PlayResult(EVIL_PLAY, List.of(evil), null)));
+    }
+
+    /**
+     * A large apply run shaped like playbooks/site.yml (three plays, six keys per host): every 100th host fails
+     * with the kernel refusing a key and is undone, every 200th is unreachable, every third changes two keys
+     * (with a diff), the rest are already converged.
+     */
+    static RunReport fleet(int hosts) {
+        List<HostResult> p1 = new java.util.ArrayList<>();
+        List<HostResult> p2 = new java.util.ArrayList<>();
+        List<HostResult> p3 = new java.util.ArrayList<>();
+        for (int i = 0; i < hosts; i++) {
+            String name = String.format("web%04d.dc%d.example.com", i, i % 3 + 1);
+            long ms = 900 + (i * 37L) % 1500;
+            if (i % 200 == 7) {
+                p1.add(HostResult.failure(name, Status.UNREACHABLE, Phase.CONNECT,
+                        "ssh: connect to " + name + " port 22: Connection refused").withElapsed(java.time.Duration.ofMillis(ms)));
+                continue;
+            }
+            p1.add(new HostResult(name, Status.OK, List.of(key("Never recycle TIME_WAIT sockets",
+                    "net.ipv4.tcp_tw_recycle", "0", null, null, false, true, false, "absent on this kernel, already off",
+                    null)), List.of(), List.of(), null, null, false, ms / 3));
+            boolean changes = i % 3 == 0;
+            String diff = ("--- %s:/etc/sysctl.conf (before)\n+++ %s:/etc/sysctl.conf (after)\n@@ -3,4 +3,4 @@\n"
+                    + " # managed by the platform team\n-net.ipv4.tcp_fin_timeout = 60\n+net.ipv4.tcp_fin_timeout = 30\n"
+                    + " net.core.somaxconn = 4096\n").formatted(name, name);
+            p2.add(new HostResult(name, changes ? Status.CHANGED : Status.OK, List.of(key("FIN timeout",
+                    "net.ipv4.tcp_fin_timeout", "30", changes ? "60" : "30", "30", changes, true, false,
+                    changes ? null : "already set", null)), changes ? List.of(diff) : List.of(), List.of(), null, null,
+                    false, ms / 3));
+            if (i % 100 == 42) {
+                p3.add(new HostResult(name, Status.FAILED, List.of(
+                        key("SYN cookies", "net.ipv4.tcp_syncookies", "1", "1", "1", false, true, false, "already set", null),
+                        key("Conntrack max", "net.netfilter.nf_conntrack_max", "655350", "65536", "65536", false, false,
+                                false, "not applied", KERNEL_ERROR),
+                        key("TIME_WAIT reuse", "net.ipv4.tcp_tw_reuse", "1", "2", null, false, false, false, null, null)),
+                        List.of(), List.of(), Phase.VERIFY, "net.netfilter.nf_conntrack_max: " + KERNEL_ERROR
+                        + " (undone: /etc/sysctl.conf and live values restored and verified)", true, ms / 3));
+                continue;
+            }
+            p3.add(new HostResult(name, changes ? Status.CHANGED : Status.OK, List.of(
+                    key("SYN cookies", "net.ipv4.tcp_syncookies", "1", "1", "1", false, true, false, "already set", null),
+                    key("TIME_WAIT reuse", "net.ipv4.tcp_tw_reuse", "1", changes ? "2" : "1", "1", changes, true, false,
+                            changes ? null : "already set", null),
+                    key("Never recycle", "net.ipv4.tcp_tw_recycle", "0", null, null, false, true, false,
+                            "absent on this kernel, already off", null),
+                    key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "30", "30", false, true, false, "already set", null)),
+                    List.of(), i % 50 == 1 ? List.of("will not survive a reboot: /etc/sysctl.d/99-tuning.conf:3 sets "
+                    + "net.ipv4.tcp_tw_reuse = 2 after /etc/sysctl.conf") : List.of(), null, null, false, ms / 3));
+        }
+        return new RunReport("20240501T101530Z-f1ee70", false, STARTED, FINISHED, List.of(
+                new PlayResult("Row 8: NAT clients' SYNs dropped", p1, null),
+                new PlayResult("Row 2: FIN_WAIT2 timeout", p2, null),
+                new PlayResult("Row 3: TIME_WAIT", p3, null)));
+    }
+
     /** A check run with drift: one key would change, one would be removed, one is already right. */
     static RunReport checkWithDrift() {
         HostResult drift = new HostResult("web2", Status.CHANGED, List.of(

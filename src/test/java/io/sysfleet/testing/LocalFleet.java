@@ -8,6 +8,8 @@ import io.sysfleet.facts.BootFiles;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.result.Phase;
 import io.sysfleet.transport.Become;
+import io.sysfleet.transport.Command;
+import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.LocalTransport;
 import io.sysfleet.transport.RemoteShell;
 import io.sysfleet.transport.Transport;
@@ -24,11 +26,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fleet of "hosts" in a temporary directory, for engine unit tests without Docker. Each host is reached
@@ -52,6 +57,7 @@ public final class LocalFleet implements Connections {
     private final List<String> opened = Collections.synchronizedList(new ArrayList<>());
     private final List<Become> becomes = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> unreachable = Collections.synchronizedSet(new HashSet<>());
+    private final Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
 
     /** Hosts {@code names}, each with the given live values ({@code key path -> value}) and an empty sysctl.conf. */
     public LocalFleet(Path root, Map<String, String> liveValues, String... names) {
@@ -155,9 +161,38 @@ public final class LocalFleet implements Connections {
             throw new TransportException(Phase.CONNECT, host.name(), "cannot connect to " + host.name()
                     + ": connection refused");
         }
-        Map<String, String> env = new java.util.HashMap<>(baseEnv);
+        Map<String, String> env = new HashMap<>(baseEnv);
         env.put(RemoteShell.PROC_SYS_ENV, proc(host.name()).toString());
-        return new LocalTransport(host.name(), null, Duration.ofSeconds(20), env);
+        LocalTransport local = new LocalTransport(host.name(), null, env);
+        AtomicInteger count = commands.computeIfAbsent(host.name(), h -> new AtomicInteger());
+        return new Transport() {
+            @Override
+            public String host() {
+                return local.host();
+            }
+
+            @Override
+            public ExecResult exec(Command cmd, Duration timeout) {
+                count.incrementAndGet();
+                return local.exec(cmd, timeout);
+            }
+
+            @Override
+            public void close() {
+                local.close();
+            }
+        };
+    }
+
+    /** How many commands (round trips) ran on {@code host} so far. */
+    public int commands(String host) {
+        AtomicInteger n = commands.get(host);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The directory standing in for {@code host}'s /etc. */
+    public Path etc(String host) {
+        return root.resolve(host).resolve("etc");
     }
 
     /** An inventory of the fleet's hosts, each with {@code conf} naming its sysctl file, plus {@code extra} YAML. */

@@ -37,6 +37,35 @@ class SshTransportIT extends TransportContract {
                 Clock.systemUTC());
         scratch = "/home/sysfleet/scratch-" + UUID.randomUUID();
         assertEquals(0, ssh.exec(Command.of("mkdir", scratch), T).exitCode());
+        // the contract's spy chcon, ahead of /usr/bin in the PATH sshd gives commands
+        inContainer("printf '%s' \"$1\" > /usr/local/bin/chcon && chmod 755 /usr/local/bin/chcon && : > " + SPY_LOG
+                + " && chmod 666 " + SPY_LOG, chconSpy(SPY_LOG));
+    }
+
+    private static final String SPY_LOG = "/tmp/sysfleet-chcon-spy.log";
+
+    private static void inContainer(String script, String arg) {
+        try {
+            var r = fleet.host(0).container().execInContainer("sh", "-c", script, "sh", arg);
+            assertEquals(0, r.getExitCode(), r.getStderr());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    protected String chconSpyLog() {
+        return SPY_LOG;
+    }
+
+    /** The login user (sysfleet) cannot write a directory of mode 0555. */
+    @Override
+    protected String readOnlyDirWith(String name, String content) {
+        String ro = scratch + "/ro-" + UUID.randomUUID();
+        ExecResult r = ssh.exec(Command.script("mkdir \"$1\" && printf '%s' \"$3\" > \"$1/$2\" && chmod 0555 \"$1\"",
+                List.of(ro, name, content)), T);
+        assertEquals(0, r.exitCode(), r.stderrText());
+        return ro;
     }
 
     @AfterAll
@@ -162,7 +191,7 @@ class SshTransportIT extends TransportContract {
         env.put(SshTransport.ENV_PASSWORD, fleet.pwUserPassword());
         SshOptions o = fleet.options(host(), TestFleet.PW_USER).withIdentityFiles(List.of(fleet.dir().resolve("none")));
         SshOptions noKeys = new SshOptions(o.hostName(), o.port(), o.user(), null, o.knownHostsFile(),
-                o.hostKeyPolicy(), List.of(), o.connectTimeout(), o.commandTimeout(), null, null);
+                o.hostKeyPolicy(), List.of(), o.connectTimeout(), null, null);
         try (SshTransport s = SshTransport.connect("web1", noKeys, env, Clock.systemUTC())) {
             assertEquals("sysfleet-pw", run(s, "id", "-un"));
         }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sysfleet.apply.Applier;
+import io.sysfleet.apply.ApplyOutput;
+import io.sysfleet.apply.RemoteScripts;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.testing.TestFleet;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +46,14 @@ class SudoIT {
                 .withBecome(new Become("root", Become.password(env))), env, Clock.systemUTC());
     }
 
+    /** The production apply script writing a new root-owned file through become; its error, or null. */
+    private static String put(SshTransport t, String path, byte[] body, String mode) {
+        List<String> args = List.of(path, "absent", path + ".bak", mode, "root", "root", "1", "0", "0",
+                Applier.sha256(body), "0");
+        return ApplyOutput.parse(t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(body), T).stdoutText())
+                .error();
+    }
+
     private static Map<String, String> envWithPassword(String pw) {
         Map<String, String> env = fleet.env();
         env.put(Become.PASSWORD_ENV, pw);
@@ -53,7 +64,7 @@ class SudoIT {
     void passwordlessSudoBecomesRootForCommandsAndFiles() {
         try (SshTransport t = connect(TestFleet.USER, fleet.env())) {
             assertEquals("root\n", t.exec(Command.of("id", "-un"), T).stdoutText());
-            t.writeFileAtomic("/etc/sysfleet-sudo-test.conf", "a = 1\n".getBytes(StandardCharsets.UTF_8), null, null, null);
+            assertEquals(null, put(t, "/etc/sysfleet-sudo-test.conf", "a = 1\n".getBytes(StandardCharsets.UTF_8), "0644"));
             assertEquals("644 root root\n", t.exec(Command.of("stat", "-c", "%a %U %G", "/etc/sysfleet-sudo-test.conf"), T)
                     .stdoutText());
         }
@@ -75,9 +86,9 @@ class SudoIT {
             assertEquals("root\n", t.exec(Command.of("id", "-un"), T).stdoutText());
             // the command's own stdin arrives intact after the password line
             byte[] body = "line1\nline2 'q' $(id)\n".getBytes(StandardCharsets.UTF_8);
-            t.writeFileAtomic("/etc/sysfleet-pw-test.conf", body, "0600", null, null);
+            assertEquals(null, put(t, "/etc/sysfleet-pw-test.conf", body, "0600"));
             assertEquals(new String(body, StandardCharsets.UTF_8),
-                    new String(t.readFile("/etc/sysfleet-pw-test.conf"), StandardCharsets.UTF_8));
+                    t.exec(Command.of("cat", "/etc/sysfleet-pw-test.conf"), T).stdoutText());
             assertEquals("600 root\n", t.exec(Command.of("stat", "-c", "%a %U", "/etc/sysfleet-pw-test.conf"), T)
                     .stdoutText());
             // a timeout still kills the command behind sudo

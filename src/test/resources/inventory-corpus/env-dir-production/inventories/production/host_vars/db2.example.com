@@ -1,0 +1,2 @@
+mysql_server_id: 2
+mysql_replication_role: slave
