@@ -3,12 +3,14 @@ package io.sysfleet.cli;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.engine.Engine;
 import io.sysfleet.engine.RunIds;
+import io.sysfleet.engine.Shard;
 import io.sysfleet.engine.SshConnections;
 import io.sysfleet.facts.BootFiles;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.result.RunListener;
 import io.sysfleet.transport.Become;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -65,6 +67,24 @@ final class FleetOptions extends ConnectionOptions {
             description = "Write a short Markdown summary (counts, failed and changed hosts, drift) for "
                     + "$GITHUB_STEP_SUMMARY or a merge-request comment.")
     Path reportMarkdown;
+
+    @Option(names = "--shard", paramLabel = "K/N", converter = ShardConverter.class,
+            description = "Run only shard K of N (K from 1): a stable split of the selected hosts by a hash of their "
+                    + "names, so N controllers together cover every host exactly once; combine their reports and "
+                    + "journals with: sysfleet report merge.")
+    Shard shard = Shard.ALL;
+
+    /** {@code --shard K/N}: a bad value is a usage error naming the option. */
+    static final class ShardConverter implements CommandLine.ITypeConverter<Shard> {
+        @Override
+        public Shard convert(String value) {
+            try {
+                return Shard.parse(value);
+            } catch (io.sysfleet.core.SysfleetException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage().replaceFirst("^--shard:? ?", ""));
+            }
+        }
+    }
 
     Engine.Reports reports() {
         return new Engine.Reports(reportJson, reportJunit, reportHtml, reportMarkdown);

@@ -25,6 +25,7 @@ import java.io.StringWriter;
                 DiagnoseCommand.class,
                 RollbackCommand.class,
                 RunsCommand.class,
+                ReportCommand.class,
                 LabCommand.class,
                 CommandLine.HelpCommand.class
         })
