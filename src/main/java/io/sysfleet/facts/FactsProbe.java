@@ -24,53 +24,50 @@ import java.util.Set;
  * key type has already decided the spelling and refused anything that could leave /proc/sys); the output names
  * each value by the path it was asked for. It needs only POSIX sh and coreutils ({@code od},
  * {@code tr}, {@code stat}; {@code sha256sum} when present), so it runs on dash, minbase Debian and CentOS 5.
- * Variable data is hex-encoded ({@code od}, available everywhere, unlike {@code base64} on CentOS 5), so any
- * bytes survive. Key paths and the file name are positional arguments, never part of the script text.
+ * Variable data is hex-encoded ({@code od}, available everywhere, unlike {@code base64} on CentOS 5; short ASCII
+ * strings with shell builtins, {@link RemoteShell#HEX}), so any bytes survive; one {@code cat} per key, one
+ * {@code stat}, one {@code sha256sum}. Key paths and the file name are positional arguments, never part of the script text.
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
 
-    static final String SCRIPT = RemoteShell.PROC + """
-            hex() { od -An -tx1 -v | tr -d ' \\n'; }
+    static final String SCRIPT = RemoteShell.PROC + RemoteShell.HEX + """
             opt() {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
               else printf '%s 0\\n' "$1"; fi
             }
             f=$1; shift
-            fh=$(printf '%s' "$f" | hex)
             echo 'sysfleet-facts 1'
             opt os-release /etc/os-release
             opt redhat-release /etc/redhat-release
-            printf 'kernel x%s\\n' "$(uname -r | hex)"
+            printf 'kernel x'; ahex "$(uname -r)"; echo 0a  # uname's newline, as the probe always sent it
             if [ -e "$f" ]; then
-              m=$(stat -L -c '%a' -- "$f")
-              o=$(stat -L -c '%U' -- "$f" | tr -d '\\n' | hex)
-              g=$(stat -L -c '%G' -- "$f" | tr -d '\\n' | hex)
+              mog=$(stat -L -c '%a/%U/%G' -- "$f"); m=${mog%%/*}; og=${mog#*/}; o=${og%/*}; g=${og##*/}
               if [ -f "$f" ] && [ -r "$f" ]; then
-                if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f" | cut -d' ' -f1); else s=-; fi
-                printf 'file x%s 1 %s x%s x%s %s x%s\\n' "$fh" "$m" "$o" "$g" "$s" "$(hex < "$f")"
+                if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f"); s=${s%% *}; else s=-; fi
+                printf 'file x'; ahex "$f"; printf ' 1 %s x' "$m"; ahex "$o"; printf ' x'; ahex "$g"
+                printf ' %s x%s\\n' "$s" "$(hex < "$f")"
               else
-                printf 'file x%s 2 %s x%s x%s\\n' "$fh" "$m" "$o" "$g"
+                printf 'file x'; ahex "$f"; printf ' 2 %s x' "$m"; ahex "$o"; printf ' x'; ahex "$g"; echo
               fi
             else
-              printf 'file x%s 0\\n' "$fh"
+              printf 'file x'; ahex "$f"; printf ' 0\\n'
             fi
             for key in "$@"; do
-              k=$(printf '%s' "$key" | hex)
               p=$proc/$key
               case "$p/" in
-                */../*|*/./*|*//*) printf 'live x%s invalid\\n' "$k"; continue ;;
+                */../*|*/./*|*//*) printf 'live x'; ahex "$key"; printf ' invalid\\n'; continue ;;
               esac
               if [ -d "$p" ]; then st=dir
               elif [ -e "$p" ]; then
                 if v=$(cat -- "$p" 2>/dev/null); then
-                  printf 'live x%s present x%s\\n' "$k" "$(printf '%s' "$v" | hex)"; continue
+                  printf 'live x'; ahex "$key"; printf ' present x'; ahex "$v"; echo; continue
                 fi
                 st=unreadable
               else st=absent; fi
-              printf 'live x%s %s\\n' "$k" "$st"
+              printf 'live x'; ahex "$key"; printf ' %s\\n' "$st"
             done
             echo end
             """;
