@@ -442,6 +442,9 @@ public final class Engine {
                 views.add(shardJournal(in, req.journals()));
             }
         }
+        for (JournalView v : views) {
+            checkLocalCopies(v, views);
+        }
         Journal journal = null;
         if (!report.check()) {
             RunRecord first = views.get(0).record();
@@ -456,9 +459,10 @@ public final class Engine {
                 : java.util.Arrays.stream(views.get(0).record().inventory().split(", "))
                         .map(w -> "-i " + ReportContext.shellWord(w)).collect(Collectors.joining(" "));
         String undo = "sysfleet rollback --run " + runId + " " + inventoryWords;
+        Controller me = ctx.controller() != null ? ctx.controller() : new Controller(null, null);
         ReportContext context = new ReportContext(report.check() ? "check" : "run",
-                views.isEmpty() ? ctx.controller().user() : joined(views, RunRecord::user),
-                views.isEmpty() ? ctx.controller().hostName() : joined(views, RunRecord::controller),
+                views.isEmpty() ? me.user() : joined(views, RunRecord::user),
+                views.isEmpty() ? me.hostName() : joined(views, RunRecord::controller),
                 views.isEmpty() ? null : views.get(0).record().playbook(),
                 views.isEmpty() ? null : views.get(0).record().inventory(), null, null,
                 report.check() ? null : undo);
@@ -490,6 +494,30 @@ public final class Engine {
         throw new SysfleetException(ExitCode.USAGE, "report merge: no journal of shard " + in.report().shard()
                 + " (run " + id + ", " + in.file() + ") in " + where.stream().map(Path::toString)
                 .collect(Collectors.joining(", ")) + "; give the shard's state directory with --journals DIR");
+    }
+
+    /**
+     * Before anything is written: every local backup {@code v}'s intents name is a readable file inside its run's
+     * directory, and no other shard saved a different file under the same name.
+     */
+    private static void checkLocalCopies(JournalView v, List<JournalView> all) {
+        for (io.sysfleet.journal.Intent i : v.intents()) {
+            if (i.localCopy() == null) {
+                continue;
+            }
+            Path from = v.dir().resolve(i.localCopy()).normalize();
+            if (!from.startsWith(v.dir()) || !Files.isRegularFile(from) || !Files.isReadable(from)) {
+                throw new SysfleetException(ExitCode.CONFIG, "report merge: " + v.dir().resolve(Journal.LOG)
+                        + ": local backup '" + i.localCopy() + "' of " + i.host() + " is missing or outside the run's"
+                        + " directory");
+            }
+            for (JournalView other : all) {
+                if (other != v && other.intents().stream().anyMatch(o -> i.localCopy().equals(o.localCopy()))) {
+                    throw new SysfleetException(ExitCode.CONFIG, "report merge: " + v.dir() + " and " + other.dir()
+                            + " both saved a local backup as " + i.localCopy() + ": the shards overlap");
+                }
+            }
+        }
     }
 
     /** A shard's intents, outcomes and local backups, into the merged run's journal. */

@@ -203,6 +203,16 @@ class ShardMergeTest {
         assertEquals(5, noJournal.exitCode().code());
         assertFalse(Files.exists(merged.resolve("runs")), "a refused merge journals nothing");
 
+        // a shard whose local backup is gone cannot be rolled back from the merged run: refused before writing
+        try (var files = Files.walk(states.get(0).resolve("runs"))) {
+            Path orig = files.filter(f -> f.toString().endsWith(".orig")).findFirst().orElseThrow();
+            Files.delete(orig);
+        }
+        SysfleetException gone = assertThrows(SysfleetException.class, () -> engine.merge(new Engine.MergeRequest(
+                reports, states, null, null, Engine.Reports.NONE), listener()));
+        assertTrue(gone.getMessage().contains("is missing or outside the run's directory"), gone.getMessage());
+        assertFalse(Files.exists(merged.resolve("runs")), "a refused merge journals nothing");
+
         Path notJson = Files.writeString(dir.resolve("bad.json"), "{\"schemaVersion\": 1, \"plays\": 3}");
         SysfleetException bad = assertThrows(SysfleetException.class, () -> engine.merge(new Engine.MergeRequest(
                 List.of(notJson), states, null, null, Engine.Reports.NONE), listener()));
