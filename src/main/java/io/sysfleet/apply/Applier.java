@@ -13,6 +13,7 @@ import io.sysfleet.result.Phase;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlValue;
+import io.sysfleet.transport.RemoteShell;
 import io.sysfleet.transport.Become;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
@@ -67,7 +68,7 @@ public final class Applier {
         }
         HostResult.Status status = plan.failed() ? HostResult.Status.FAILED
                 : plan.hasChanges() ? HostResult.Status.CHANGED : HostResult.Status.OK;
-        List<String> diffs = plan.files().stream().map(f -> f.diff(plan.host().name())).filter(d -> !d.isEmpty()).toList();
+        List<String> diffs = FilePlan.diffs(plan.host().name(), plan.files());
         return new HostResult(plan.host().name(), status, keys, check ? diffs : List.of(), plan.warnings(),
                 plan.failed() ? Phase.PLAN : null, plan.error(), false);
     }
@@ -82,7 +83,7 @@ public final class Applier {
         }
         String host = plan.host().name();
         List<KeyResult> results = new ArrayList<>();
-        List<String> diffs = new ArrayList<>();
+        List<FilePlan> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
         for (FilePlan fp : plan.files()) {
             List<KeyPlan> keys = plan.keys().stream()
@@ -96,11 +97,12 @@ public final class Applier {
             FileOutcome fo = applyFile(t, host, fp, fact, keys, become);
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
-                diffs.add(fp.diff(host));
+                applied.add(fp);
             }
             if (fo.error != null) {
                 // Files applied earlier in this play stay applied: each file is verified on its own.
-                return new HostResult(host, HostResult.Status.FAILED, results, diffs, warnings, fo.phase, fo.error,
+                return new HostResult(host, HostResult.Status.FAILED, results, FilePlan.diffs(host, applied), warnings,
+                        fo.phase, fo.error,
                         fo.undone);
             }
         }
@@ -112,6 +114,7 @@ public final class Applier {
                 results.add(unchanged(k));
             }
         }
+        List<String> diffs = FilePlan.diffs(host, applied);
         boolean changed = results.stream().anyMatch(KeyResult::changed) || !diffs.isEmpty();
         return new HostResult(host, changed ? HostResult.Status.CHANGED : HostResult.Status.OK, results, diffs,
                 warnings, null, null, false);
@@ -147,10 +150,10 @@ public final class Applier {
                 backupPath(fp.path()),
                 exists ? fact.mode() : "0644", exists ? fact.owner() : "root", exists ? fact.group() : "root",
                 fp.changed() ? "1" : "0", reload ? "1" : "0", ignore ? "1" : "0",
-                sha256(fp.newText().getBytes(StandardCharsets.ISO_8859_1)), String.valueOf(paths.size())));
-        args.addAll(paths);
+                sha256(bytes(fp.newText())), String.valueOf(paths.size())));
         args.addAll(setPairs);
-        byte[] stdin = fp.changed() ? fp.newText().getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+        byte[] content = fp.changed() ? bytes(fp.newText()) : new byte[0];
+        byte[] stdin = RemoteShell.stdin(paths, content);
 
         // Write ahead: the original bytes and every live value the change can touch are on the controller's
         // disk before the host is changed.
@@ -158,7 +161,7 @@ public final class Applier {
         if (exists) {
             localCopy = backups.runDir().relativize(backups.saveOriginal(host, fp.path(), fact.content())).toString();
         }
-        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.copyOf(paths)), timeout);
+        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.of()).withStdin(RemoteShell.stdin(paths, new byte[0])), timeout);
         ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
         if (!before.complete()) {
             return new FileOutcome(planned(keys), false, Phase.APPLY, "cannot read live values before the change: "
@@ -166,7 +169,7 @@ public final class Applier {
         }
         String shaBefore = exists ? fact.sha256() : "absent";
         journal.intent(new Intent(host, fp.path(), exists, exists ? fact.mode() : null, exists ? fact.owner() : null,
-                exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(stdin) : shaBefore,
+                exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(content) : shaBefore,
                 exists ? backupPath(fp.path()) : null, localCopy, become != null, become == null ? null : become.user(),
                 before.before(), clock.instant().toString()));
 
@@ -177,6 +180,20 @@ public final class Applier {
                 : result.undone ? "undone" : out.conflict() != null ? "conflict" : "failed",
                 out.written() != null ? out.written() : null, out.after(), result.error, clock.instant().toString()));
         return result;
+    }
+
+    /**
+     * The bytes of a file text (one char per byte, see {@link #text}). A char above U+00FF would mean a value was
+     * put in without {@link io.sysfleet.plan.Planner}'s UTF-8 step: refused, never written as '?'.
+     */
+    static byte[] bytes(String fileText) {
+        for (int i = 0; i < fileText.length(); i++) {
+            if (fileText.charAt(i) > 0xff) {
+                throw new IllegalStateException("file text holds U+" + Integer.toHexString(fileText.charAt(i))
+                        + ": not one char per byte");
+            }
+        }
+        return fileText.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** The remote backup's path: beside the file, named with the run id. */
@@ -255,18 +272,18 @@ public final class Applier {
     private FileOutcome undo(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ApplyOutput out,
                              Phase phase, String why) {
         boolean existed = fact != null && fact.exists();
-        List<String> args = new ArrayList<>(List.of(fp.path(), existed ? "1" : "0",
-                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
-                existed ? fact.sha256() : "absent"));
+        List<String> pairs = new ArrayList<>();
         for (Map.Entry<String, String> e : out.before().entrySet()) {
             String now = out.after().get(e.getKey());
             if (e.getValue() != null && !SysctlValue.same(now, e.getValue())) {
-                args.add(e.getKey());
-                args.add(e.getValue());
+                pairs.add(e.getKey() + "\t" + e.getValue()); // live values have no tab or newline (the scripts fold them)
             }
         }
+        List<String> args = List.of(fp.path(), existed ? "1" : "0",
+                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
+                existed ? fact.sha256() : "absent", String.valueOf(pairs.size()));
         byte[] original = existed ? fact.content() : new byte[0];
-        ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(original), timeout);
+        ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(RemoteShell.stdin(pairs, original)), timeout);
         ApplyOutput u = ApplyOutput.parse(r.stdoutText());
         String wantSha = existed ? fact.sha256() : "absent";
         List<String> problems = new ArrayList<>();

@@ -102,10 +102,10 @@ final class HostDouble implements Transport {
             byte[] stdin = cmd.stdin();
             synchronized (this) {
                 if (script.equals(FACTS)) {
-                    return ok(facts(args));
+                    return ok(facts(args, stdin));
                 } else if (script.startsWith(FACTS_WITH_BOOT) && script.endsWith("\n")) {
                     List<String> boot = words(script.substring(FACTS_WITH_BOOT.length(), script.length() - 1));
-                    return ok(facts(args) + bootFiles(boot));
+                    return ok(facts(args, stdin) + bootFiles(boot));
                 } else if (script.equals(BOOT_FILES)) {
                     return ok(bootFiles(args));
                 } else if (script.equals(RemoteScripts.SNAPSHOT)) {
@@ -126,7 +126,8 @@ final class HostDouble implements Transport {
 
     // ------------------------------------------------------------------------------------------------ scripts
 
-    private String facts(List<String> args) {
+    /** $1 the file, $2 its size cap; the keys' paths on stdin, one a line. */
+    private String facts(List<String> args, byte[] stdin) {
         StringBuilder sb = new StringBuilder("sysfleet-facts 1\n");
         sb.append("os-release 1 x").append(fleet.hex(HostDoubles.OS_RELEASE)).append('\n');
         sb.append("redhat-release 0\n");
@@ -141,7 +142,8 @@ final class HostDouble implements Transport {
                     .append(hex(f.group())).append(' ').append(f.sha256()).append(" x").append(fleet.hex(f))
                     .append('\n');
         }
-        for (String key : args.subList(1, args.size())) {
+        String keyLines = stdin == null ? "" : new String(stdin, StandardCharsets.UTF_8);
+        for (String key : keyLines.isEmpty() ? List.<String>of() : List.of(keyLines.split("\n"))) {
             String k = hex(key);
             if (("/" + key + "/").contains("/../") || ("/" + key + "/").contains("/./") || key.contains("//")) {
                 sb.append("live x").append(k).append(" invalid\n");

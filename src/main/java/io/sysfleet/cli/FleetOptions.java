@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +52,12 @@ final class FleetOptions extends ConnectionOptions {
             description = "Live status line on stderr: ${COMPLETION-CANDIDATES} (default: auto, when on a terminal).")
     ProgressMode progress = ProgressMode.AUTO;
 
+    @Option(names = "--allow-sysctl-path", paramLabel = "PATH",
+            description = "Also manage this file (or, with a trailing '/', the files directly in this directory); "
+                    + "by default only /etc/sysctl.conf and *.conf in /etc/sysctl.d/, /run/sysctl.d/, "
+                    + "/usr/lib/sysctl.d/. Repeatable.")
+    List<String> allowSysctlPaths = new java.util.ArrayList<>();
+
     @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
     Path reportJson;
 
@@ -83,6 +90,15 @@ final class FleetOptions extends ConnectionOptions {
             } catch (io.sysfleet.core.SysfleetException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage().replaceFirst("^--shard:? ?", ""));
             }
+        }
+    }
+
+    /** The sysctl files a run may manage: the defaults and each {@code --allow-sysctl-path}, checked. */
+    io.sysfleet.plan.SysctlPaths sysctlPaths() {
+        try {
+            return io.sysfleet.plan.SysctlPaths.allowing(allowSysctlPaths);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
     }
 

@@ -41,7 +41,7 @@ final class InventoryOptions {
                 .withVault(VaultSecrets.load(vaultIds, vaultPasswordFiles, env));
         Inventory inv = InventoryLoader.load(sources, vars ? options : options.structureOnly());
         for (Problem w : inv.warnings()) {
-            err.println("[WARNING]: " + w);
+            err.println("[WARNING]: " + io.sysfleet.core.TerminalText.escape(w.toString()));
         }
         return inv;
     }

@@ -2,6 +2,7 @@ package io.sysfleet.cli;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.core.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -70,13 +71,20 @@ public final class Main implements Runnable {
                 ex.printStackTrace(new PrintWriter(sw));
                 err.print(sw);
             }
+            if (ex instanceof io.sysfleet.core.ConfigException ce) {
+                // one line per problem, each escaped on its own: a newline inside a value cannot forge a line
+                err.println("sysfleet: " + String.join("\n", ce.problems().stream()
+                        .map(p -> TerminalText.escape(p.toString())).toList()));
+                err.flush();
+                return ce.exitCode().code();
+            }
             if (ex instanceof SysfleetException se) {
-                err.println("sysfleet: " + se.oneLine());
+                err.println("sysfleet: " + TerminalText.escape(se.oneLine()));
                 err.flush();
                 return se.exitCode().code();
             }
             String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            err.println("sysfleet: internal error: " + msg.replaceAll("\\s*\\n\\s*", " ")
+            err.println("sysfleet: internal error: " + TerminalText.escape(msg.replaceAll("\\s*\\n\\s*", " "))
                     + (verbose ? "" : " (run with --verbose for details)"));
             err.flush();
             return ExitCode.ERROR.code();
@@ -89,7 +97,7 @@ public final class Main implements Runnable {
         public int handleParseException(ParameterException ex, String[] args) {
             CommandLine cl = ex.getCommandLine();
             PrintWriter err = cl.getErr();
-            err.println("sysfleet: " + ex.getMessage());
+            err.println("sysfleet: " + TerminalText.escape(String.valueOf(ex.getMessage())));
             err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
             return ExitCode.USAGE.code();

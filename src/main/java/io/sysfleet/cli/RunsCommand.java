@@ -1,5 +1,7 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.core.TerminalText;
+
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.engine.Engine;
 import io.sysfleet.journal.Intent;
@@ -48,7 +50,7 @@ public final class RunsCommand extends BaseCommand {
             Engine engine = engine();
             List<Engine.RunEntry> runs = engine.runs();
             if (runs.isEmpty()) {
-                out().println("no runs in " + engine.runsDir());
+                out().println(TerminalText.escape("no runs in " + engine.runsDir()));
             }
             for (Engine.RunEntry e : runs) {
                 RunRecord r = e.record();
@@ -57,7 +59,7 @@ public final class RunsCommand extends BaseCommand {
                 if (!e.rolledBackBy().isEmpty()) {
                     line += "  rolled back by " + String.join(", ", e.rolledBackBy());
                 }
-                out().println(line);
+                out().println(TerminalText.escape(line));
             }
             out().flush();
             return ExitCode.OK.code();
@@ -74,30 +76,34 @@ public final class RunsCommand extends BaseCommand {
             Engine engine = engine();
             JournalView v = engine.show(id);
             RunRecord r = v.record();
-            out().println("run " + r.id() + " (" + r.kind() + ")");
+            out().println(TerminalText.escape("run " + r.id() + " (" + r.kind() + ")"));
             if (r.rollbackOf() != null) {
-                out().println("  rolls back:     " + r.rollbackOf());
+                out().println(TerminalText.escape("  rolls back:     " + r.rollbackOf()));
             }
             for (Engine.RunEntry e : engine.runs()) {
                 if (r.id().equals(e.record().rollbackOf())) {
-                    out().println("  rolled back by: " + e.record().id() + " (" + e.record().status() + ", "
-                            + counts(e.record().hosts()) + ")");
+                    out().println(TerminalText.escape("  rolled back by: " + e.record().id() + " ("
+                            + e.record().status() + ", " + counts(e.record().hosts()) + ")"));
                 }
             }
-            out().println("  status:    " + r.status() + (r.exitCode() != null ? ", exit " + r.exitCode() : ""));
-            out().println("  started:   " + r.startedAt() + " by " + r.user() + " on " + r.controller());
-            out().println("  finished:  " + (r.finishedAt() != null ? r.finishedAt() : "(not recorded: killed?)"));
+            out().println(TerminalText.escape("  status:    " + r.status()
+                    + (r.exitCode() != null ? ", exit " + r.exitCode() : "")));
+            out().println(TerminalText.escape("  started:   " + r.startedAt() + " by " + r.user() + " on "
+                    + r.controller()));
+            out().println(TerminalText.escape("  finished:  "
+                    + (r.finishedAt() != null ? r.finishedAt() : "(not recorded: killed?)")));
             if (r.playbook() != null) {
-                out().println("  playbook:  " + r.playbook());
+                out().println(TerminalText.escape("  playbook:  " + r.playbook()));
             }
-            out().println("  inventory: " + r.inventory());
-            out().println("  hosts:     " + counts(r.hosts()));
+            out().println(TerminalText.escape("  inventory: " + r.inventory()));
+            out().println(TerminalText.escape("  hosts:     " + counts(r.hosts())));
             for (JournalView.Change c : v.changes()) {
                 Intent in = c.intent();
                 Outcome o = c.outcome();
-                out().println("  " + in.host() + " " + in.file() + ": " + shortSha(in.shaBefore()) + " -> "
-                        + shortSha(in.shaAfter()) + ", " + (o == null ? "no outcome recorded (may have been changed)"
-                        : o.status() + (o.message() != null ? ": " + o.message() : "")));
+                out().println(TerminalText.escape("  " + in.host() + " " + in.file() + ": " + shortSha(in.shaBefore())
+                        + " -> " + shortSha(in.shaAfter()) + ", " + (o == null
+                        ? "no outcome recorded (may have been changed)"
+                        : o.status() + (o.message() != null ? ": " + o.message() : ""))));
             }
             out().flush();
             return ExitCode.OK.code();

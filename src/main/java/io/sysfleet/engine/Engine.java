@@ -15,6 +15,7 @@ import io.sysfleet.journal.RunRecord;
 import io.sysfleet.plan.Planner;
 import io.sysfleet.plan.ConnectionTemplates;
 import io.sysfleet.plan.StaticCheck;
+import io.sysfleet.plan.SysctlPaths;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.HtmlReport;
@@ -122,18 +123,27 @@ public final class Engine {
      */
     public record RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline, int forks,
                              List<String> serial, Double maxFailPercent, Duration timeout, boolean rollbackOnAbort,
-                             Reports reports, Shard shard) {
+                             Reports reports, SysctlPaths sysctlPaths, Shard shard) {
         public RunRequest {
             serial = List.copyOf(serial);
+            sysctlPaths = sysctlPaths == null ? SysctlPaths.defaults() : sysctlPaths;
             shard = shard == null ? Shard.ALL : shard;
         }
 
-        /** A run of every selected host (no shard). */
+        /** A run of every selected host (no shard) that may manage the given sysctl files. */
+        public RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline,
+                          int forks, List<String> serial, Double maxFailPercent, Duration timeout,
+                          boolean rollbackOnAbort, Reports reports, SysctlPaths sysctlPaths) {
+            this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
+                    reports, sysctlPaths, Shard.ALL);
+        }
+
+        /** A run of every selected host that may manage only the default sysctl files ({@link SysctlPaths#defaults()}). */
         public RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline,
                           int forks, List<String> serial, Double maxFailPercent, Duration timeout,
                           boolean rollbackOnAbort, Reports reports) {
             this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
-                    reports, Shard.ALL);
+                    reports, null, Shard.ALL);
         }
     }
 
@@ -218,7 +228,7 @@ public final class Engine {
     public Outcome run(RunRequest req, RunListener out) {
         Playbook playbook = PlaybookLoader.load(req.playbook());
         Inventory inventory = loadInventory(req.inventory(), out);
-        StaticCheck.check(playbook, inventory, req.limit(), new Planner(ctx.catalog()));
+        StaticCheck.check(playbook, inventory, req.limit(), new Planner(ctx.catalog(), req.sysctlPaths()));
         if (!req.offline()) {
             ConnectionTemplates.check(playbook, inventory, req.limit());
         }
@@ -226,7 +236,7 @@ public final class Engine {
         Journal journal = req.check() ? null : openJournal(runId, "run", null, req.playbook(), req.inventory());
         Instant started = ctx.clock().instant();
         HostRunner hosts = new HostRunner(new HostRunner.Settings(req.check(), req.offline(), req.timeout(),
-                ctx.becomePassword(), ctx.boot()), ctx.catalog());
+                ctx.becomePassword(), ctx.boot(), req.sysctlPaths()), ctx.catalog());
         Applier applier = journal == null ? null : new Applier(runId, new LocalBackups(ctx.stateDir(), runId),
                 req.timeout(), journal, ctx.clock());
         List<PlayResult> plays;

@@ -11,6 +11,7 @@ import io.sysfleet.facts.HostFacts;
 import io.sysfleet.facts.LiveValue;
 import io.sysfleet.inventory.ConnectionVars;
 import io.sysfleet.plan.ConnectionTemplates;
+import io.sysfleet.plan.SysctlPaths;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.plan.BootOrder;
 import io.sysfleet.plan.HostPlan;
@@ -54,7 +55,11 @@ final class HostRunner {
      * @param becomePassword the sudo password for hosts that become (null: sudo -n)
      * @param boot           where hosts keep their boot files ({@link BootFiles#STANDARD})
      */
-    record Settings(boolean check, boolean offline, Duration timeout, Secret becomePassword, BootFiles.Layout boot) {
+    record Settings(boolean check, boolean offline, Duration timeout, Secret becomePassword, BootFiles.Layout boot,
+                    SysctlPaths sysctlPaths) {
+        Settings {
+            sysctlPaths = sysctlPaths == null ? SysctlPaths.defaults() : sysctlPaths;
+        }
     }
 
     private final Settings settings;
@@ -62,7 +67,7 @@ final class HostRunner {
 
     HostRunner(Settings settings, KeyCatalog catalog) {
         this.settings = settings;
-        this.planner = new Planner(catalog);
+        this.planner = new Planner(catalog, settings.sysctlPaths());
     }
 
     /** The become of {@code host} in {@code play} ({@link Become#decide}: host variables win over the play). */
@@ -82,7 +87,11 @@ final class HostRunner {
                 return HostResult.failure(written.name(), HostResult.Status.FAILED, Phase.CONNECT,
                         written.unmanageable());
             }
-            return Applier.withoutApplying(planner.plan(written, play, null), true);
+            try {
+                return Applier.withoutApplying(planner.plan(written, play, null), true);
+            } catch (Throwable e) {
+                return internalError(written.name(), Phase.PLAN, e);
+            }
         }
         Host host;
         try {
@@ -106,6 +115,10 @@ final class HostRunner {
             for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
                 HostFacts f = first == null ? FactsProbe.gather(t, path, keys, settings.boot(), settings.timeout())
                         : FactsProbe.gather(t, path, List.of(), settings.timeout());
+                if (f.sysctlFile().problem() != null) {
+                    return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
+                            path + " " + f.sysctlFile().problem());
+                }
                 if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
                     return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
                             path + " exists but cannot be read by the connecting user (set become: true)");
@@ -140,10 +153,24 @@ final class HostRunner {
         } catch (SysfleetException e) {
             return HostResult.failure(host.name(), HostResult.Status.FAILED,
                     e.phase() != null ? e.phase() : phase, e.getMessage());
-        } catch (RuntimeException e) {
-            return HostResult.failure(host.name(), HostResult.Status.FAILED, phase,
-                    "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (Throwable e) {
+            // Any other exception or Error (StackOverflowError, OutOfMemoryError) is this host's result: it must not
+            // reach the pool, the other hosts, the recap, the reports or the journal. Once the stack has unwound,
+            // what this host allocated is garbage, so the run can go on.
+            return internalError(host.name(), phase, e);
         }
+    }
+
+    /** The result of a host whose work threw something unexpected. */
+    static HostResult internalError(String host, Phase phase, Throwable e) {
+        String message;
+        try {
+            message = e.getMessage();
+        } catch (Throwable again) {
+            message = null;
+        }
+        return HostResult.failure(host, HostResult.Status.FAILED, phase, "internal error: "
+                + e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
     }
 
     /**

@@ -102,15 +102,14 @@ public final class Scheduler implements AutoCloseable {
             try {
                 r = work.apply(host);
             } catch (Throwable e) { // a host's failure of any kind is that host's result
-                r = HostResult.failure(host, HostResult.Status.FAILED, null,
-                        "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                r = HostRunner.internalError(host, null, e);
             }
         }
         r = r.withElapsed(Duration.between(start, clock.instant()));
         try {
             listener.hostFinished(r);
-        } catch (RuntimeException e) {
-            // a listener that cannot print does not change the host's result
+        } catch (Throwable e) {
+            // a listener that cannot print (even with an Error) does not change the host's result
         }
         return r;
     }

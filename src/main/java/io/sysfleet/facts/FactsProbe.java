@@ -30,6 +30,12 @@ import java.util.Set;
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
+    /**
+     * The largest sysctl file sysfleet reads and edits: 4 MiB (procps reads any size, but no real sysctl.conf comes
+     * near it). A larger file is reported by size only; its content is never sent.
+     */
+    public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
 
@@ -38,24 +44,29 @@ public final class FactsProbe {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
               else printf '%s 0\\n' "$1"; fi
             }
-            f=$1; shift
+            f=$1; max=$2; shift 2
+            fx() { printf 'file x'; ahex "$f"; printf ' %s %s x' "$1" "$m"; ahex "$o"; printf ' x'; ahex "$g"; }
             echo 'sysfleet-facts 1'
             opt os-release /etc/os-release
             opt redhat-release /etc/redhat-release
             printf 'kernel x'; ahex "$(uname -r)"; echo 0a  # uname's newline, as the probe always sent it
             if [ -e "$f" ]; then
-              mog=$(stat -L -c '%a/%U/%G' -- "$f"); m=${mog%%/*}; og=${mog#*/}; o=${og%/*}; g=${og##*/}
-              if [ -f "$f" ] && [ -r "$f" ]; then
+              st=$(stat -L -c '%a/%s/%U/%G' -- "$f"); m=${st%%/*}; st=${st#*/}; z=${st%%/*}; st=${st#*/}
+              o=${st%/*}; g=${st##*/}
+              if [ ! -f "$f" ]; then
+                fx 4; echo
+              elif [ -r "$f" ] && [ "$z" -gt "$max" ]; then
+                fx 3; printf ' %s\\n' "$z"
+              elif [ -r "$f" ]; then
                 if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f"); s=${s%% *}; else s=-; fi
-                printf 'file x'; ahex "$f"; printf ' 1 %s x' "$m"; ahex "$o"; printf ' x'; ahex "$g"
-                printf ' %s x%s\\n' "$s" "$(hex < "$f")"
+                fx 1; printf ' %s x%s\\n' "$s" "$(hex < "$f")"
               else
-                printf 'file x'; ahex "$f"; printf ' 2 %s x' "$m"; ahex "$o"; printf ' x'; ahex "$g"; echo
+                fx 2; echo
               fi
             else
               printf 'file x'; ahex "$f"; printf ' 0\\n'
             fi
-            for key in "$@"; do
+            while IFS= read -r key; do
               p=$proc/$key
               case "$p/" in
                 */../*|*/./*|*//*) printf 'live x'; ahex "$key"; printf ' invalid\\n'; continue ;;
@@ -85,12 +96,13 @@ public final class FactsProbe {
         if (sysctlFile == null || !sysctlFile.startsWith("/")) {
             throw new IllegalArgumentException("sysctl file must be an absolute path: '" + sysctlFile + "'");
         }
-        Set<String> args = new LinkedHashSet<>();
+        List<String> args = new ArrayList<>();
         args.add(sysctlFile);
-        for (SysctlKey k : keys) {
-            args.add(k.path());
-        }
-        return Command.script(SCRIPT, List.copyOf(args));
+        args.add(String.valueOf(MAX_FILE_BYTES));
+        // The keys go on stdin, one path per line: a play's list is not bounded by the argument size limit.
+        List<String> paths = new ArrayList<>(new LinkedHashSet<>(keys.stream().map(SysctlKey::path).toList()));
+        return Command.script(SCRIPT, List.copyOf(args)).withStdin(RemoteShell.stdin(paths,
+                new byte[0]));
     }
 
     /**
@@ -150,7 +162,7 @@ public final class FactsProbe {
         }
         String script = SCRIPT + "bootfiles() {\n" + BootFiles.SCRIPT + "}\nbootfiles " + String.join(" ", words)
                 + "\n";
-        return Command.script(script, probe.scriptArgs());
+        return Command.script(script, probe.scriptArgs()).withStdin(probe.stdin());
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {

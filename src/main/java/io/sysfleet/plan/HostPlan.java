@@ -16,6 +16,9 @@ import java.util.List;
 public record HostPlan(Host host, Play play, Platform platform, List<KeyPlan> keys, List<FilePlan> files,
                        List<String> warnings, String error, List<Problem> problems) {
 
+    /** At most this many characters of diff per host and play (1 MiB); see {@link FilePlan#diffs}. */
+    public static final int MAX_DIFF_CHARS = 1 << 20;
+
     public HostPlan {
         keys = List.copyOf(keys);
         files = List.copyOf(files);

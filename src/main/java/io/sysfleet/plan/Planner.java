@@ -42,9 +42,16 @@ import java.util.Set;
  */
 public final class Planner {
     private final KeyCatalog catalog;
+    private final SysctlPaths paths;
 
     public Planner(KeyCatalog catalog) {
+        this(catalog, SysctlPaths.defaults());
+    }
+
+    /** A planner that refuses every sysctl_file {@code paths} does not allow. */
+    public Planner(KeyCatalog catalog, SysctlPaths paths) {
         this.catalog = catalog;
+        this.paths = paths;
     }
 
     /** The variables a host's tasks see: inventory vars, then facts (when gathered), then play vars. */
@@ -80,7 +87,10 @@ public final class Planner {
         Map<String, Object> vars = variables(host, play, null);
         for (SysctlTask task : play.tasks()) {
             try {
-                files.add(task.resolve(vars).sysctlFile());
+                String file = task.resolve(vars).sysctlFile();
+                if (paths.refusal(file).isEmpty()) {
+                    files.add(file); // a refused path is never read: plan() reports it
+                }
             } catch (SysfleetException e) {
                 // reported by plan()
             }
@@ -145,6 +155,10 @@ public final class Planner {
                 return Step.unknown(task.name(), all);
             }
             ResolvedTask r = task.resolve(vars);
+            Optional<String> refused = paths.refusal(r.sysctlFile());
+            if (refused.isPresent()) {
+                throw new ConfigException(task.locationOf("sysctl_file"), refused.get());
+            }
             KeyResolution res = catalog.resolve(r.key(), platform);
             if (res.availability() == KeyResolution.Availability.UNKNOWN_KEY) {
                 warnings.add(r.location() + ": " + res.name() + " is not in sysfleet's key catalog");
@@ -215,7 +229,7 @@ public final class Planner {
             if (s.res.availability() == KeyResolution.Availability.REMOVED || s.task.state() == State.ABSENT) {
                 file.put(name.dotted(), Desired.absent(name.dotted()));
             } else {
-                file.put(name.dotted(), Desired.present(name.dotted(), s.task.value()));
+                file.put(name.dotted(), Desired.present(name.dotted(), fileChars(s.task.value())));
             }
         }
         // 2. Edit each file.
@@ -310,6 +324,16 @@ public final class Planner {
         }
         return new KeyPlan(t, s.name, name, t.value(), live,
                 fileChanges || liveChanges ? KeyPlan.Outcome.CHANGE : KeyPlan.Outcome.OK, note);
+    }
+
+    /**
+     * A task's value as it goes into a file text: its UTF-8 bytes, one char per byte, the form files are edited in
+     * ({@link io.sysfleet.apply.Applier#text}). So "\u6771\u4eac" is written as the 6 bytes E6 9D B1 E4 BA AC, never
+     * as '?'; values are compared with the file's bytes in the same form.
+     */
+    static String fileChars(String value) {
+        return new String(value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static KeyPlan skipped(Step s) {

@@ -39,6 +39,8 @@ public final class PlaybookLoader {
     private static final Set<String> IMPORTS = Set.of("import_playbook", "ansible.builtin.import_playbook");
     private static final Pattern PERCENT = Pattern.compile("\\d+%?");
     private static final int MAX_IMPORT_DEPTH = 20;
+    /** A user name sudo can take (as ansible_user and ansible_become_user are checked). */
+    private static final Pattern BECOME_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\\$?");
 
     private final Problems problems = new Problems();
 
@@ -187,6 +189,10 @@ public final class PlaybookLoader {
         Map<String, Object> vars = vars(map.get("vars"));
         Boolean become = bool(map, "become");
         String becomeUser = text(map, "become_user");
+        if (becomeUser != null && !BECOME_USER.matcher(becomeUser).matches()) {
+            problems.add(map.get("become_user").location(), "become_user must be a user name (letters, digits, '_', "
+                    + "'.', '-'), got '" + io.sysfleet.core.TerminalText.escape(becomeUser) + "'");
+        }
         Boolean gather = bool(map, "gather_facts");
         List<String> serial = serial(map.get("serial"));
         Double maxFail = maxFail(map.get("max_fail_percentage"));

@@ -111,7 +111,13 @@ public final class Templater {
         return TemplateEngine.text(v);
     }
 
-    /** A sysctl value must be one non-empty line without control characters. */
+    /**
+     * Shell syntax refused in values: command substitution, variable expansion, command separators and
+     * redirections. No sysctl value needs them ({@code |} stays allowed: kernel.core_pattern pipes to a program).
+     */
+    private static final List<String> SHELL_SYNTAX = List.of("`", "$(", "${", ";", "&", "<", ">");
+
+    /** A sysctl value must be one non-empty line without control characters or shell syntax. */
     static void checkValue(String value, State state, SourceLocation where, String key) {
         if (value.isEmpty() && state == State.PRESENT) {
             throw new ConfigException(where, "value for '" + key + "' is empty");
@@ -121,6 +127,13 @@ public final class Templater {
             if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 throw new ConfigException(where, "value for '" + key + "' contains a control character "
                         + String.format("(U+%04X)", (int) c) + "; a value must be a single line");
+            }
+        }
+        for (String bad : SHELL_SYNTAX) {
+            if (value.contains(bad)) {
+                throw new ConfigException(where, "value for '" + key + "' contains '" + bad + "': shell syntax has no "
+                        + "place in a kernel setting (values reach hosts only as quoted data, but a value like this is "
+                        + "a mistake or an attack)");
             }
         }
         if (value.length() > 4096) {
@@ -133,11 +146,7 @@ public final class Templater {
     }
 
     private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return sb.toString();
+        return io.sysfleet.core.TerminalText.escape(s);
     }
 
     /** Checks a template's syntax, filters and tests; the loader calls this for every template. */

@@ -1,5 +1,6 @@
 package io.sysfleet.report;
 
+import io.sysfleet.core.TerminalText;
 import io.sysfleet.result.HostResult;
 import io.sysfleet.result.KeyResult;
 import io.sysfleet.result.PlayResult;
@@ -35,7 +36,7 @@ public final class TextReport implements RunListener {
     @Override
     public synchronized void playStarted(String name, int hosts, boolean check) {
         out.println();
-        out.println("PLAY [" + name + "]" + (check ? " (check mode)" : "") + " " + hosts + " host" + (hosts == 1 ? "" : "s"));
+        out.println("PLAY [" + TerminalText.escape(name) + "]" + (check ? " (check mode)" : "") + " " + hosts + " host" + (hosts == 1 ? "" : "s"));
         out.flush();
     }
 
@@ -55,26 +56,26 @@ public final class TextReport implements RunListener {
         if (r.error() != null) {
             line.append(" ").append(r.phase() == null ? "" : r.phase().label() + ": ").append(r.error());
         }
-        out.println(line);
+        out.println(TerminalText.escape(line.toString()));
         for (String w : r.warnings()) {
-            out.println("  [WARNING] " + w);
+            out.println("  [WARNING] " + TerminalText.escape(w));
         }
         if (verbosity > 0 || r.status() == HostResult.Status.FAILED) {
             for (KeyResult k : r.keys()) {
                 if (verbosity > 0 || k.error() != null) {
-                    out.println("    " + keyLine(k));
+                    out.println("    " + TerminalText.escape(keyLine(k)));
                 }
             }
         }
         if (diff) {
-            r.diffs().forEach(out::print);
+            r.diffs().forEach(d -> out.print(TerminalText.escapeText(d)));
         }
         out.flush();
     }
 
     @Override
     public synchronized void playAborted(String name, String why) {
-        out.println("PLAY ABORTED [" + name + "]: " + why);
+        out.println(TerminalText.escape("PLAY ABORTED [" + name + "]: " + why));
         out.flush();
     }
 
@@ -109,7 +110,7 @@ public final class TextReport implements RunListener {
     /** A line of information after the recap. */
     @Override
     public synchronized void note(String line) {
-        out.println(line);
+        out.println(TerminalText.escape(line));
         out.flush();
     }
 
@@ -139,11 +140,11 @@ public final class TextReport implements RunListener {
                 c[4] += (int) skipped;
             }
         }
-        int width = counts.keySet().stream().mapToInt(String::length).max().orElse(4);
+        int width = counts.keySet().stream().mapToInt(h -> TerminalText.escape(h).length()).max().orElse(4);
         for (Map.Entry<String, int[]> e : counts.entrySet()) {
             int[] c = e.getValue();
             out.printf("%-" + width + "s : ok=%-4d changed=%-4d unreachable=%-4d failed=%-4d skipped=%d%n",
-                    e.getKey(), c[0], c[1], c[2], c[3], c[4]);
+                    TerminalText.escape(e.getKey()), c[0], c[1], c[2], c[3], c[4]);
         }
         out.flush();
     }

@@ -18,6 +18,7 @@ import io.sysfleet.result.Phase;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlValue;
 import io.sysfleet.sysctl.UnifiedDiff;
+import io.sysfleet.transport.RemoteShell;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
@@ -153,13 +154,11 @@ public final class HostRollback {
                 target.remoteBackup() == null ? "-" : target.remoteBackup(), target.shaOriginal(),
                 target.existed() ? "1" : "0", original != null ? "1" : "0",
                 Objects.requireNonNullElse(target.mode(), "0644"), Objects.requireNonNullElse(target.owner(), "root"),
-                Objects.requireNonNullElse(target.group(), "root")));
-        toRestore.forEach((p, v) -> {
-            args.add(p);
-            args.add(v);
-        });
+                Objects.requireNonNullElse(target.group(), "root"), String.valueOf(toRestore.size())));
+        List<String> pairs = new ArrayList<>();
+        toRestore.forEach((p, v) -> pairs.add(p + "\t" + v));
         ExecResult r = t.exec(Command.script(RemoteScripts.RESTORE, args)
-                .withStdin(original == null ? new byte[0] : original), options.timeout());
+                .withStdin(RemoteShell.stdin(pairs, original == null ? new byte[0] : original)), options.timeout());
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
         Map<String, String> after = snapshot(t, paths);
         List<String> problems = new ArrayList<>();
@@ -214,7 +213,8 @@ public final class HostRollback {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        ExecResult r = t.exec(Command.script(RemoteScripts.SNAPSHOT, paths), options.timeout());
+        ExecResult r = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.of())
+                .withStdin(RemoteShell.stdin(paths, new byte[0])), options.timeout());
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
         if (!out.complete()) {
             throw new SysfleetException(ExitCode.HOST_FAILED, Phase.ROLLBACK, t.host(),

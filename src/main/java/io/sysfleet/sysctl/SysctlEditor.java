@@ -202,7 +202,9 @@ public final class SysctlEditor {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if ((Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029') {
+            // C0 controls and DEL break lines or the file; 0x80-0x9F are allowed: in a file text (one char per byte)
+            // they are UTF-8 continuation bytes, e.g. of "\u6771" (E6 9D B1)
+            if (c < 0x20 && c != '\t' || c == 0x7f || c == '\u2028' || c == '\u2029') {
                 throw new IllegalArgumentException("sysctl key '" + key + "': value '"
                         + SysctlKey.printable(value) + "' contains a line break or control character");
             }

@@ -63,6 +63,10 @@ public final class RemoteShell {
             trap '' HUP PIPE
             sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
             val() { if [ -r "$proc/$1" ]; then printf '%s' "$(cat "$proc/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
+            # readlist N: the next N lines of stdin into $list (newline-terminated); 'read' takes a pipe one byte
+            # at a time, so the rest of stdin stays for the command (a file's bytes after the list).
+            readlist() { list=; k=$1; while [ "$k" -gt 0 ]; do IFS= read -r l || break; list="$list$l
+            "; k=$((k-1)); done; }
             errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
             label() { # label REF FILE: FILE gets REF's SELinux context; a failure counts only where REF has one
               [ -e "$1" ] || return 0
@@ -86,5 +90,23 @@ public final class RemoteShell {
             """;
 
     private RemoteShell() {
+    }
+
+    /**
+     * A script's stdin: each item on its own line (UTF-8), then {@code rest}. An item holding a newline (or NUL)
+     * would shift every line after it, so it is refused here, on the controller.
+     */
+    public static byte[] stdin(java.util.Collection<String> items, byte[] rest) {
+        StringBuilder sb = new StringBuilder();
+        for (String item : items) {
+            if (item.indexOf('\n') >= 0 || item.indexOf('\r') >= 0 || item.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a list item for a remote script holds a line break or NUL");
+            }
+            sb.append(item).append('\n');
+        }
+        byte[] head = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
+        System.arraycopy(rest, 0, all, head.length, rest.length);
+        return all;
     }
 }

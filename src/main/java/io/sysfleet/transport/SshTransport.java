@@ -13,7 +13,6 @@ import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.UnixDomainSocketFactory;
 import io.sysfleet.result.Phase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -217,7 +216,7 @@ public final class SshTransport extends ShellTransport {
         }
         ChannelExec ch;
         ClosingStream out = new ClosingStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BoundedOutput err = new BoundedOutput();
         OutputStream stdin;
         try {
             ch = (ChannelExec) session.openChannel("exec");
@@ -247,6 +246,8 @@ public final class SshTransport extends ShellTransport {
                 throw new TransportException(Phase.CONNECT, host(), "connection to " + target
                         + " was lost while running " + cmd);
             }
+            out.check(host(), "stdout", cmd);
+            err.check(host(), "stderr", cmd);
             return new ExecResult(exitCode(ch), out.toByteArray(), err.toByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -278,7 +279,7 @@ public final class SshTransport extends ShellTransport {
      * status has arrived): each close wakes the waiting thread, so a command's end is seen at once, without
      * polling.
      */
-    static final class ClosingStream extends ByteArrayOutputStream {
+    static final class ClosingStream extends BoundedOutput {
         private static final long RECHECK_MILLIS = 1000;
 
         @Override

@@ -61,7 +61,7 @@ class ApplierLocalTest {
         files.put(conf.toString(), f.sysctlFile().exists() ? Applier.text(f.sysctlFile().content()) : null);
         Map<SysctlKey, String> live = new HashMap<>();
         live.put(fin, f.live(fin).value());
-        return new Planner(KeyCatalog.load()).plan(new Host("local", Map.of()),
+        return new Planner(KeyCatalog.load(), io.sysfleet.plan.SysctlPaths.allowing(List.of(dir + "/"))).plan(new Host("local", Map.of()),
                 PlaybookLoader.load(pb).plays().get(0), new HostState(Platform.unknown(), files, live));
     }
 
@@ -171,12 +171,12 @@ class ApplierLocalTest {
         try (LocalTransport t = new LocalTransport()) {
             byte[] original = "original\n".getBytes(StandardCharsets.UTF_8);
             ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "1", "0640", owner, owner,
-                    Applier.sha256(original))).withStdin(original), T);
+                    Applier.sha256(original), "0")).withStdin(original), T);
             ApplyOutput out = ApplyOutput.parse(r.stdoutText());
             assertTrue(out.complete(), r.stderrText());
             assertEquals("original\n", Files.readString(conf));
             assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
-            r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "0", "0644", owner, owner, "absent")), T);
+            r = t.exec(Command.script(RemoteScripts.UNDO, List.of(conf.toString(), "0", "0644", owner, owner, "absent", "0")), T);
             assertEquals("absent", ApplyOutput.parse(r.stdoutText()).restored());
             assertTrue(Files.notExists(conf));
         }

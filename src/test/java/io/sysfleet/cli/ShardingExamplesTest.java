@@ -72,7 +72,7 @@ class ShardingExamplesTest {
                 fleet.playbook("site.yml", "- hosts: all\n  gather_facts: false\n  tasks:\n"
                         + "    - sysctl: {name: net.ipv4.tcp_fin_timeout, value: '30', sysctl_file: '{{ conf }}'}\n"),
                 InventorySources.of(fleet.inventory("")), null, false, false, 3, List.of(), null,
-                Duration.ofSeconds(20), false, new Engine.Reports(json, null), shard),
+                Duration.ofSeconds(20), false, new Engine.Reports(json, null), fleet.sysctlPaths(), shard),
                 new TextReport(new PrintWriter(new StringWriter()), false, 0));
         assertEquals(0, o.exitCode());
     }

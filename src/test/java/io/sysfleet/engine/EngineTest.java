@@ -78,7 +78,7 @@ class EngineTest {
 
     private Engine.RunRequest request(Path playbook, boolean check) {
         return new Engine.RunRequest(playbook, InventorySources.of(fleet.inventory("")), null, check, false, 5, List.of(), null,
-                Duration.ofSeconds(20), false, Engine.Reports.NONE);
+                Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths());
     }
 
     private Engine.Outcome run(Engine engine, String yaml) {
@@ -127,7 +127,7 @@ class EngineTest {
         Engine engine = fleet.engine("h1");
         Path pb = fleet.playbook("p.yml", TWO_KEYS);
         Engine.Outcome run = engine.run(new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "h1", false, false, 5,
-                List.of(), null, Duration.ofSeconds(20), false, new Engine.Reports(dir.resolve("r.json"), null)),
+                List.of(), null, Duration.ofSeconds(20), false, new Engine.Reports(dir.resolve("r.json"), null), fleet.sysctlPaths()),
                 listener());
         assertEquals(0, run.exitCode(), "the run did its job: " + text);
         HostResult h1 = run.report().allHosts().get(0);
@@ -138,7 +138,7 @@ class EngineTest {
         assertTrue(text.toString().contains("  [WARNING] " + why), text.toString());
         assertTrue(Files.readString(dir.resolve("r.json")).contains(why), "and in the report");
         Engine.Outcome check = engine.run(new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "h1", true, false, 5,
-                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE), listener());
+                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths()), listener());
         assertEquals(7, check.exitCode(), "file and live values are right, but a reboot would undo one: drift");
     }
 
@@ -241,7 +241,7 @@ class EngineTest {
             throw new java.io.UncheckedIOException(e);
         }
         Engine.Outcome o = fleet.engine("h1").run(new Engine.RunRequest(pb, InventorySources.of(inv), null, false, false, 5, List.of(),
-                null, Duration.ofSeconds(20), true, Engine.Reports.NONE), listener());
+                null, Duration.ofSeconds(20), true, Engine.Reports.NONE, fleet.sysctlPaths()), listener());
         assertEquals(2, o.exitCode(), text.toString());
         assertTrue(text.toString().contains("--rollback-on-abort rolls back every host it changed"), text.toString());
         assertEquals("60", fleet.live("h2", FIN), "h2 is back as before the run");
@@ -327,7 +327,7 @@ class EngineTest {
     void offlineContactsNoHost() {
         Engine engine = fleet.engine("h1");
         Engine.Outcome o = engine.run(new Engine.RunRequest(fleet.playbook("p.yml", TWO_KEYS), InventorySources.of(fleet.inventory("")),
-                null, true, true, 5, List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE), listener());
+                null, true, true, 5, List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths()), listener());
         assertEquals(0, o.exitCode(), text.toString());
         assertEquals(List.of(), fleet.opened());
         assertTrue(text.toString().contains("want 30"), text.toString());
@@ -355,7 +355,7 @@ class EngineTest {
         Path pb = fleet.playbook("p.yml", TWO_KEYS);
         SysfleetException limit = assertThrows(SysfleetException.class, () -> engine.run(
                 new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "~(", false, false, 5, List.of(), null,
-                        Duration.ofSeconds(20), false, Engine.Reports.NONE), listener()));
+                        Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths()), listener()));
         assertEquals(5, limit.exitCode().code(), limit.getMessage());
         assertFalse(Files.exists(Journal.runsDir(fleet.stateDir())), "no run was journaled");
         assertEquals(List.of(), fleet.opened());
@@ -369,7 +369,7 @@ class EngineTest {
         Path junit = dir.resolve("out/r.xml");
         Engine.Outcome o = fleet.engine("h1").run(new Engine.RunRequest(fleet.playbook("p.yml", TWO_KEYS),
                 InventorySources.of(fleet.inventory("")), null, false, false, 5, List.of(), null, Duration.ofSeconds(20), false,
-                new Engine.Reports(json, junit)), listener());
+                new Engine.Reports(json, junit), fleet.sysctlPaths()), listener());
         assertEquals(3, o.exitCode());
         RunReport report = o.report();
         assertNotNull(report);

@@ -60,7 +60,8 @@ class MixedFleetTest {
                 new RunIds(clock, new Random(1)), new Engine.Controller("tester", "controller"), null,
                 BootFiles.STANDARD));
         RunReport report = engine.run(new Engine.RunRequest(pb, InventorySources.of(inv), null, true, false, 5,
-                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE), new RunListener() {
+                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE,
+                io.sysfleet.plan.SysctlPaths.allowing(List.of(conf.toString()))), new RunListener() {
             @Override
             public void playStarted(String name, int hosts, boolean check) {
             }

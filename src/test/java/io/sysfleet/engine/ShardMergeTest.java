@@ -74,7 +74,7 @@ class ShardMergeTest {
     private Engine.Outcome run(Path state, long seed, Shard shard, Path json, Path junit, boolean check) {
         return fleet.engine(state, seed).run(new Engine.RunRequest(fleet.playbook("p.yml", PLAYBOOK),
                 InventorySources.of(fleet.inventory("")), null, check, false, 3, List.of(), null,
-                Duration.ofSeconds(20), false, new Engine.Reports(json, junit), shard), listener());
+                Duration.ofSeconds(20), false, new Engine.Reports(json, junit), fleet.sysctlPaths(), shard), listener());
     }
 
     /** The report without what differs between any two runs: ids, times, durations. */

@@ -15,12 +15,44 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import io.sysfleet.transport.Command;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The probe script run for real on this machine through {@link LocalTransport} (no Docker needed). */
 class FactsProbeTest {
     private static final Duration T = Duration.ofSeconds(20);
+
+    @Test
+    void filesThatAreNoSysctlFilesAreReportedNotSent(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.conf");
+        byte[] line = "net.core.somaxconn = 1024\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (var out = Files.newOutputStream(big)) {
+            for (long n = 0; n <= FactsProbe.MAX_FILE_BYTES / line.length; n++) {
+                out.write(line);
+            }
+        }
+        Path fifo = dir.resolve("fifo.conf");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path binary = dir.resolve("binary.conf");
+        Files.write(binary, new byte[] {'a', '=', '1', '\n', 0, 1, 2});
+        Path text = dir.resolve("ok.conf");
+        Files.write(text, "# caf\u00e9\nnet.core.somaxconn = 1024\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        try (LocalTransport t = new LocalTransport()) {
+            FileFact b = FactsProbe.gather(t, big.toString(), List.of(), T).sysctlFile();
+            assertTrue(b.problem().startsWith("is " + Files.size(big) + " bytes, larger than the 4194304 bytes"), b.problem());
+            assertEquals(null, b.content(), "the content of a too large file is not sent");
+            assertTrue(FactsProbe.gather(t, fifo.toString(), List.of(), T).sysctlFile().problem()
+                    .startsWith("is not a regular file"));
+            assertTrue(FactsProbe.gather(t, dir.toString(), List.of(), T).sysctlFile().problem()
+                    .startsWith("is not a regular file"));
+            assertTrue(FactsProbe.gather(t, binary.toString(), List.of(), T).sysctlFile().problem()
+                    .startsWith("contains NUL bytes"));
+            FileFact ok = FactsProbe.gather(t, text.toString(), List.of(), T).sysctlFile();
+            assertEquals(null, ok.problem(), "Latin-1 bytes (not UTF-8) are a sysctl file: handled byte for byte");
+            assertArrayEquals(Files.readAllBytes(text), ok.content());
+        }
+    }
 
     @Test
     void gathersFactsFromThisMachine(@TempDir Path dir) throws IOException {
@@ -67,17 +99,27 @@ class FactsProbeTest {
         }
     }
 
+    private static String stdin(Command c) {
+        return new String(c.stdin(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void keysTravelAsTheirPathsByTheOneKeyRule() {
-        // the probe is given paths: the key type applied procps's rule (see SysctlKeyTest)
-        assertTrue(FactsProbe.command("/etc/sysctl.conf", List.of(SysctlKey.of("net.ipv4.conf.eth0/100.rp_filter")))
-                .toShell().endsWith("'net/ipv4/conf/eth0.100/rp_filter'"));
-        assertTrue(FactsProbe.command("/etc/sysctl.conf", List.of(SysctlKey.of("net/ipv4/conf/eth0.100/rp_filter")))
-                .toShell().endsWith("'net/ipv4/conf/eth0.100/rp_filter'"));
+        // the probe is given paths on stdin, one per line: the key type applied procps's rule (see SysctlKeyTest)
+        assertEquals("net/ipv4/conf/eth0.100/rp_filter\n", stdin(FactsProbe.command("/etc/sysctl.conf",
+                List.of(SysctlKey.of("net.ipv4.conf.eth0/100.rp_filter")))));
+        assertEquals("net/ipv4/conf/eth0.100/rp_filter\n", stdin(FactsProbe.command("/etc/sysctl.conf",
+                List.of(SysctlKey.of("net/ipv4/conf/eth0.100/rp_filter")))));
         // two spellings of one key are asked for once
-        assertEquals(FactsProbe.command("/f", List.of(SysctlKey.of("net.ipv4.tcp_fin_timeout"))).toShell(),
-                FactsProbe.command("/f", List.of(SysctlKey.of("net.ipv4.tcp_fin_timeout"),
-                        SysctlKey.of("net/ipv4/tcp_fin_timeout"))).toShell());
+        assertEquals("net/ipv4/tcp_fin_timeout\n", stdin(FactsProbe.command("/f",
+                List.of(SysctlKey.of("net.ipv4.tcp_fin_timeout"), SysctlKey.of("net/ipv4/tcp_fin_timeout")))));
+        // the arguments do not grow with the keys: 4,000 keys would pass the 128 KiB limit of one argument
+        List<SysctlKey> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            many.add(SysctlKey.of("net.ipv4.conf.interface" + i + ".rp_filter"));
+        }
+        assertEquals(FactsProbe.command("/f", List.of()).toShell(), FactsProbe.command("/f", many).toShell());
+        assertEquals(4000, stdin(FactsProbe.command("/f", many)).lines().count());
     }
 
     @Test
@@ -91,6 +133,7 @@ class FactsProbeTest {
         // user data is never part of the script text
         SysctlKey key = SysctlKey.of("net.ipv4.tcp_fin_timeout");
         assertFalse(FactsProbe.SCRIPT.contains(key.path()));
-        assertTrue(FactsProbe.command("/etc/sysctl.conf", List.of(key)).toShell().endsWith("'" + key.path() + "'"));
+        assertFalse(FactsProbe.command("/etc/sysctl.conf", List.of(key)).toShell().contains(key.path()));
+        assertEquals(key.path() + "\n", stdin(FactsProbe.command("/etc/sysctl.conf", List.of(key))));
     }
 }

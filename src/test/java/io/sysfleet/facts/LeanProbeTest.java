@@ -30,7 +30,7 @@ class LeanProbeTest {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
               else printf '%s 0\\n' "$1"; fi
             }
-            f=$1; shift
+            f=$1; max=$2; shift 2
             fh=$(printf '%s' "$f" | hex)
             echo 'sysfleet-facts 1'
             opt os-release /etc/os-release
@@ -40,7 +40,11 @@ class LeanProbeTest {
               m=$(stat -L -c '%a' -- "$f")
               o=$(stat -L -c '%U' -- "$f" | tr -d '\\n' | hex)
               g=$(stat -L -c '%G' -- "$f" | tr -d '\\n' | hex)
-              if [ -f "$f" ] && [ -r "$f" ]; then
+              if [ ! -f "$f" ]; then
+                printf 'file x%s 4 %s x%s x%s\\n' "$fh" "$m" "$o" "$g"
+              elif [ -r "$f" ] && [ "$(stat -L -c '%s' -- "$f")" -gt "$max" ]; then
+                printf 'file x%s 3 %s x%s x%s %s\\n' "$fh" "$m" "$o" "$g" "$(stat -L -c '%s' -- "$f")"
+              elif [ -r "$f" ]; then
                 if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f" | cut -d' ' -f1); else s=-; fi
                 printf 'file x%s 1 %s x%s x%s %s x%s\\n' "$fh" "$m" "$o" "$g" "$s" "$(hex < "$f")"
               else
@@ -49,7 +53,7 @@ class LeanProbeTest {
             else
               printf 'file x%s 0\\n' "$fh"
             fi
-            for key in "$@"; do
+            while IFS= read -r key; do
               k=$(printf '%s' "$key" | hex)
               p=$proc/$key
               case "$p/" in
@@ -110,11 +114,18 @@ class LeanProbeTest {
     Path dir;
 
     private static String run(String shell, String script, List<String> args, Path proc) throws Exception {
+        return run(shell, script, args, proc, "");
+    }
+
+    private static String run(String shell, String script, List<String> args, Path proc, String stdin)
+            throws Exception {
         List<String> argv = new ArrayList<>(List.of(shell, "-c", script, "sysfleet"));
         argv.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         pb.environment().put(RemoteShell.PROC_SYS_ENV, proc.toString());
         Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         return new String(out, StandardCharsets.ISO_8859_1);
@@ -155,13 +166,16 @@ class LeanProbeTest {
         files.add(Files.writeString(dir.resolve("with space, it's \u00e9\t.conf"), "x = 1\n"));
         files.add(Files.createDirectories(dir.resolve("a-directory")));
         files.add(dir.resolve("missing.conf"));
+        files.add(Files.writeString(dir.resolve("big.conf"), "x".repeat(100)));
+        String stdin = String.join("\n", keys) + "\n";
         for (String shell : shells()) {
             for (Path f : files) {
-                List<String> args = new ArrayList<>(List.of(f.toString()));
-                args.addAll(keys);
-                String before = run(shell, OLD_FACTS, args, proc);
-                assertTrue(before.startsWith("sysfleet-facts 1\n") && before.endsWith("end\n"), before);
-                assertEquals(before, run(shell, FactsProbe.SCRIPT, args, proc), shell + " " + f);
+                for (String max : List.of("4194304", "50")) {
+                    List<String> args = List.of(f.toString(), max);
+                    String before = run(shell, OLD_FACTS, args, proc, stdin);
+                    assertTrue(before.startsWith("sysfleet-facts 1\n") && before.endsWith("end\n"), before);
+                    assertEquals(before, run(shell, FactsProbe.SCRIPT, args, proc, stdin), shell + " " + f + " " + max);
+                }
             }
         }
     }

@@ -97,6 +97,11 @@ public final class LocalFleet implements Connections {
         return root.resolve(host).resolve("etc").resolve("sysctl.conf");
     }
 
+    /** The sysctl files a run over this fleet may manage: each host's {@link #conf} (temp files, not /etc). */
+    public io.sysfleet.plan.SysctlPaths sysctlPaths() {
+        return io.sysfleet.plan.SysctlPaths.allowing(hosts.stream().map(h -> etc(h) + "/").toList());
+    }
+
     /** Sets a live value ({@code path} under /proc/sys, e.g. {@code net/ipv4/tcp_fin_timeout}). */
     public void live(String host, String path, String value) {
         try {

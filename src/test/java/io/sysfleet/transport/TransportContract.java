@@ -166,7 +166,7 @@ public abstract class TransportContract {
     private ApplyOutput undo(String path, FileFact before, byte[] original) {
         List<String> args = List.of(path, before.exists() ? "1" : "0", before.exists() ? before.mode() : "0644",
                 before.exists() ? before.owner() : me(), before.exists() ? before.group() : myGroup(),
-                before.exists() ? before.sha256() : "absent");
+                before.exists() ? before.sha256() : "absent", "0");
         ExecResult r = transport().exec(Command.script(RemoteScripts.UNDO, args).withStdin(original), T);
         return ApplyOutput.parse(r.stdoutText());
     }
