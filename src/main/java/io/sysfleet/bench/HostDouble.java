@@ -109,7 +109,7 @@ final class HostDouble implements Transport {
                 } else if (script.equals(BOOT_FILES)) {
                     return ok(bootFiles(args));
                 } else if (script.equals(RemoteScripts.SNAPSHOT)) {
-                    return ok(snapshot("before", args) + "done\n");
+                    return ok(snapshot("before", Split.of(stdin, Integer.MAX_VALUE).lines()) + "done\n");
                 } else if (script.equals(RemoteScripts.APPLY)) {
                     return ok(apply(args, stdin));
                 } else if (script.equals(RemoteScripts.UNDO)) {
@@ -182,8 +182,36 @@ final class HostDouble implements Transport {
         return sb.toString();
     }
 
-    /** FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE NEW_SHA N [PROC_PATH]*N [KEY VALUE]*. */
-    private String apply(List<String> a, byte[] stdin) {
+    /** The first {@code n} lines of a script's stdin (its list) and the bytes after them, as readlist splits them. */
+    private record Split(List<String> lines, byte[] rest) {
+        static Split of(byte[] stdin, int n) {
+            List<String> lines = new ArrayList<>();
+            int at = 0;
+            while (lines.size() < n && at < stdin.length) {
+                int nl = at;
+                while (nl < stdin.length && stdin[nl] != '\n') {
+                    nl++;
+                }
+                lines.add(new String(stdin, at, nl - at, java.nio.charset.StandardCharsets.UTF_8));
+                at = Math.min(stdin.length, nl + 1);
+            }
+            return new Split(lines, java.util.Arrays.copyOfRange(stdin, at, stdin.length));
+        }
+
+        /** PROC_PATH TAB VALUE lines as path, value, path, value, ... */
+        List<String> pairs() {
+            List<String> out = new ArrayList<>();
+            for (String l : lines) {
+                int tab = l.indexOf('\t');
+                out.add(tab < 0 ? l : l.substring(0, tab));
+                out.add(tab < 0 ? "" : l.substring(tab + 1));
+            }
+            return out;
+        }
+    }
+
+    /** FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE NEW_SHA N [KEY VALUE]*, stdin = N paths, content. */
+    private String apply(List<String> a, byte[] input) {
         String f = a.get(0);
         String want = a.get(1);
         String bak = a.get(2);
@@ -192,8 +220,10 @@ final class HostDouble implements Transport {
         boolean ignore = a.get(8).equals("1");
         String newSha = a.get(9);
         int n = Integer.parseInt(a.get(10));
-        List<String> paths = a.subList(11, 11 + n);
-        List<String> pairs = a.subList(11 + n, a.size());
+        Split in = Split.of(input, n);
+        List<String> paths = in.lines();
+        byte[] stdin = in.rest();
+        List<String> pairs = a.subList(11, a.size());
         StringBuilder sb = new StringBuilder();
         String cur = sha(f);
         if (!cur.equals(want)) {
@@ -229,8 +259,11 @@ final class HostDouble implements Transport {
         return sb.append("done\n").toString();
     }
 
-    /** FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA [PROC_PATH VALUE]*, stdin = the original bytes. */
-    private String undo(List<String> a, byte[] stdin) {
+    /** FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA N, stdin = N lines PROC_PATH TAB VALUE, the original bytes. */
+    private String undo(List<String> a, byte[] input) {
+        Split in = Split.of(input, Integer.parseInt(a.get(6)));
+        byte[] stdin = in.rest();
+        List<String> pv = in.pairs();
         String f = a.get(0);
         StringBuilder sb = new StringBuilder();
         if (a.get(1).equals("1")) {
@@ -244,10 +277,10 @@ final class HostDouble implements Transport {
             files.remove(f);
         }
         sb.append("restored\t").append(sha(f)).append('\n');
-        for (int i = 6; i + 1 < a.size(); i += 2) {
-            String p = a.get(i);
+        for (int i = 0; i + 1 < pv.size(); i += 2) {
+            String p = pv.get(i);
             if (live.containsKey(p)) {
-                live.put(p, fleet.value(a.get(i + 1)));
+                live.put(p, fleet.value(pv.get(i + 1)));
                 sb.append("after\t").append(p).append('\t').append(live.get(p)).append('\n');
             } else {
                 sb.append("error\tlive\tcannot write back /proc/sys/").append(p).append('\n');
@@ -257,8 +290,11 @@ final class HostDouble implements Transport {
         return sb.append("done\n").toString();
     }
 
-    /** FILE EXPECT_SHA NEW_BACKUP SOURCE WANT_SHA EXISTED HAVE_LOCAL MODE OWNER GROUP [PROC_PATH VALUE]*. */
-    private String restore(List<String> a, byte[] stdin) {
+    /** FILE EXPECT_SHA NEW_BACKUP SOURCE WANT_SHA EXISTED HAVE_LOCAL MODE OWNER GROUP N, stdin = pairs, bytes. */
+    private String restore(List<String> a, byte[] input) {
+        Split in = Split.of(input, Integer.parseInt(a.get(10)));
+        byte[] stdin = in.rest();
+        List<String> pv = in.pairs();
         String f = a.get(0);
         String expect = a.get(1);
         String newBak = a.get(2);
@@ -289,11 +325,11 @@ final class HostDouble implements Transport {
             }
         }
         sb.append("restored\t").append(sha(f)).append('\n');
-        for (int i = 10; i + 1 < a.size(); i += 2) {
-            if (live.containsKey(a.get(i))) {
-                live.put(a.get(i), fleet.value(a.get(i + 1)));
+        for (int i = 0; i + 1 < pv.size(); i += 2) {
+            if (live.containsKey(pv.get(i))) {
+                live.put(pv.get(i), fleet.value(pv.get(i + 1)));
             } else {
-                sb.append("error\tlive\tcannot write back /proc/sys/").append(a.get(i)).append('\n');
+                sb.append("error\tlive\tcannot write back /proc/sys/").append(pv.get(i)).append('\n');
             }
         }
         return sb.append("done\n").toString();
