@@ -12,6 +12,7 @@ command -v ansible-playbook >/dev/null || need+=(ansible)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v sudo >/dev/null || need+=(sudo)   # the local transport's become tests run for real with it
+[[ -x /usr/bin/time ]] || need+=(time)      # GNU time: CPU and peak RSS of each tool in scripts/bench
 command -v chattr >/dev/null || need+=(e2fsprogs)   # LocalTransportTest: a read-only directory for root
 # diagnose --prometheus output is parsed by the official Python client's parser in the tests (the oracle)
 [[ -d /usr/lib/python3/dist-packages/prometheus_client ]] || need+=(python3-prometheus-client)

@@ -1,9 +1,11 @@
 package io.sysfleet.cli;
 
 import io.sysfleet.engine.Engine;
+import io.sysfleet.engine.Shard;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
 import io.sysfleet.result.RunListener;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -43,6 +45,23 @@ final class FleetOptions extends ConnectionOptions {
             description = "Write a JUnit XML report: a test case per host and task; failures carry the kernel's words.")
     Path reportJunit;
 
+    @Option(names = "--shard", paramLabel = "K/N", converter = ShardConverter.class,
+            description = "Run only shard K of N (K from 1): a stable split of the selected hosts by a hash of their "
+                    + "names, so N controllers together cover every host exactly once; combine their reports and "
+                    + "journals with: sysfleet report merge.")
+    Shard shard = Shard.ALL;
+
+    /** {@code --shard K/N}: a bad value is a usage error naming the option. */
+    static final class ShardConverter implements CommandLine.ITypeConverter<Shard> {
+        @Override
+        public Shard convert(String value) {
+            try {
+                return Shard.parse(value);
+            } catch (io.sysfleet.core.SysfleetException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage().replaceFirst("^--shard:? ?", ""));
+            }
+        }
+    }
     /** The sysctl files a run may manage: the defaults and each {@code --allow-sysctl-path}, checked. */
     io.sysfleet.plan.SysctlPaths sysctlPaths() {
         try {

@@ -41,7 +41,7 @@ public final class LabCommand extends BaseCommand {
     static final class Up extends LabBase {
         private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,127}(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?");
 
-        @Option(names = "--hosts", paramLabel = "N", description = "Number of hosts (1-100), cycling through the profiles.")
+        @Option(names = "--hosts", paramLabel = "N", description = "Number of hosts (1-" + LabSpec.MAX_HOSTS + "), cycling through the profiles.")
         Integer hosts;
 
         @Option(names = "--profiles", split = ",", paramLabel = "PROFILE", converter = ProfileConverter.class,

@@ -26,6 +26,7 @@ import java.io.StringWriter;
                 DiagnoseCommand.class,
                 RollbackCommand.class,
                 RunsCommand.class,
+                ReportCommand.class,
                 LabCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -45,7 +45,7 @@ abstract class PlaybookCommand extends FleetCommand {
         }
         Engine.RunRequest request = new Engine.RunRequest(playbook, fleet.inventory.sources(System.getenv()), fleet.limit, checkMode(),
                 offline(), fleet.forks(), serial, maxFailPercentage, fleet.commandTimeout(), rollbackOnAbort(),
-                fleet.reports(), fleet.sysctlPaths());
+                fleet.reports(), fleet.sysctlPaths(), fleet.shard);
         return withEngine(engine -> engine.run(request, fleet.listener(out(), err())).exitCode());
     }
 }

@@ -37,7 +37,8 @@ public final class RollbackCommand extends FleetCommand {
             throw fleet.usage("--serial must be 0 or more");
         }
         Engine.RollbackRequest request = new Engine.RollbackRequest(which.last ? null : which.run, fleet.inventory.sources(System.getenv()),
-                fleet.limit, check, force, fleet.forks(), serial, fleet.commandTimeout(), fleet.reports());
+                fleet.limit, check, force, fleet.forks(), serial, fleet.commandTimeout(), fleet.reports(),
+                fleet.shard);
         return withEngine(engine -> engine.rollback(request, fleet.listener(out(), err())).exitCode());
     }
 }

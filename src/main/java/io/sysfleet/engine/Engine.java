@@ -133,21 +133,31 @@ public final class Engine {
      * @param timeout         timeout of one remote command
      * @param rollbackOnAbort roll back every host the run changed when a play is aborted
      * @param reports         report files
+     * @param shard           the part of the selected hosts this controller runs ({@link Shard#ALL}: all of them)
      */
     public record RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline, int forks,
                              List<String> serial, Double maxFailPercent, Duration timeout, boolean rollbackOnAbort,
-                             Reports reports, SysctlPaths sysctlPaths) {
+                             Reports reports, SysctlPaths sysctlPaths, Shard shard) {
         public RunRequest {
             serial = List.copyOf(serial);
             sysctlPaths = sysctlPaths == null ? SysctlPaths.defaults() : sysctlPaths;
+            shard = shard == null ? Shard.ALL : shard;
         }
 
-        /** A run that may manage only the default sysctl files ({@link SysctlPaths#defaults()}). */
+        /** A run of every selected host (no shard) that may manage the given sysctl files. */
+        public RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline,
+                          int forks, List<String> serial, Double maxFailPercent, Duration timeout,
+                          boolean rollbackOnAbort, Reports reports, SysctlPaths sysctlPaths) {
+            this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
+                    reports, sysctlPaths, Shard.ALL);
+        }
+
+        /** A run of every selected host that may manage only the default sysctl files ({@link SysctlPaths#defaults()}). */
         public RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline,
                           int forks, List<String> serial, Double maxFailPercent, Duration timeout,
                           boolean rollbackOnAbort, Reports reports) {
             this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
-                    reports, null);
+                    reports, null, Shard.ALL);
         }
     }
 
@@ -163,9 +173,19 @@ public final class Engine {
      * @param serial    hosts per batch (0: all at once)
      * @param timeout   timeout of one remote command
      * @param reports   report files
+     * @param shard     the part of the run's hosts this controller restores ({@link Shard#ALL}: all of them)
      */
     public record RollbackRequest(String runId, InventorySources inventory, String limit, boolean check, boolean force, int forks,
-                                  int serial, Duration timeout, Reports reports) {
+                                  int serial, Duration timeout, Reports reports, Shard shard) {
+        public RollbackRequest {
+            shard = shard == null ? Shard.ALL : shard;
+        }
+
+        /** A rollback of every host of the run (no shard). */
+        public RollbackRequest(String runId, InventorySources inventory, String limit, boolean check, boolean force,
+                               int forks, int serial, Duration timeout, Reports reports) {
+            this(runId, inventory, limit, check, force, forks, serial, timeout, reports, Shard.ALL);
+        }
     }
 
     /** What a command ends with: its exit code, and the report of what ran (null when nothing ran). */
@@ -195,10 +215,15 @@ public final class Engine {
 
     /** An engine that only reads and prunes the journals in {@code stateDir} ({@code runs list|show|prune}). */
     public static Engine forJournals(Path stateDir, Clock clock) {
+        return forJournals(stateDir, clock, null);
+    }
+
+    /** As {@link #forJournals(Path, Clock)}, recording {@code controller} in what it journals ({@link #merge}). */
+    public static Engine forJournals(Path stateDir, Clock clock, Controller controller) {
         Connections none = (host, become) -> {
             throw new IllegalStateException("this engine reaches no host");
         };
-        return new Engine(new Context(stateDir, none, null, clock, RunIds.secure(clock), null, null,
+        return new Engine(new Context(stateDir, none, null, clock, RunIds.secure(clock), controller, null,
                 BootFiles.STANDARD));
     }
 
@@ -232,9 +257,10 @@ public final class Engine {
         try (Scheduler scheduler = new Scheduler(req.forks(), "sysfleet-host", ctx.clock(), interrupted);
              Sessions sessions = new Sessions(ctx.connections())) {
             plays = new PlaybookRun(new PlaybookRun.Settings(req.serial(), req.maxFailPercent(), req.limit(),
-                    req.check()), hosts, scheduler, sessions, applier).run(playbook, inventory, out);
+                    req.check(), req.shard()), hosts, scheduler, sessions, applier).run(playbook, inventory, out);
         }
-        RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), plays);
+        RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), plays,
+                req.shard().all() ? null : req.shard().toString());
         String undo = "sysfleet rollback --run " + runId + " " + req.inventory().display();
         ReportContext context = new ReportContext(req.check() ? "check" : "run", ctx.controller().user(),
                 ctx.controller().hostName(), req.playbook().toString(), req.inventory().names(), null, null,
@@ -351,6 +377,7 @@ public final class Engine {
         if (selected != null) {
             targets.keySet().retainAll(selected);
         }
+        targets.keySet().removeIf(h -> !req.shard().contains(h));
         String runId = ctx.ids().next();
         Journal journal = req.check() ? null : openJournal(runId, "rollback", view.record().id(), null, req.inventory());
         Instant started = ctx.clock().instant();
@@ -367,7 +394,8 @@ public final class Engine {
             play = scheduler.run(name, hosts, batches(hosts.size(), req.serial()), Scheduler.AbortRule.NEVER,
                     h -> restore(inventory.host(h), h, targets.get(h), view, restorer), out);
         }
-        RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), List.of(play));
+        RunReport report = new RunReport(runId, req.check(), started, ctx.clock().instant(), List.of(play),
+                req.shard().all() ? null : req.shard().toString());
         return new Outcome(conclude(report, journal, req.reports(), context, out, "it can be rolled back too"),
                 report);
     }
@@ -490,6 +518,161 @@ public final class Engine {
             DiagnoseMarkdownReport.write(d, people, req.failOn(), shown, playbooks, files.markdown());
         }
         return new DiagnoseOutcome(exit, d, plan);
+    }
+
+    // ---------------------------------------------------------------------------------------------- merge
+
+    /**
+     * {@code sysfleet report merge}: the shards of one run ({@code run --shard K/N} on N controllers) as one run.
+     *
+     * @param reports   the shards' JSON reports, one per shard
+     * @param journals  state directories to look for the shards' journals in (besides this engine's and each
+     *                  report's directory)
+     * @param hostOrder the inventory's host names in its order: the merged plays list their hosts so, as a single
+     *                  controller does (null: by name)
+     * @param inventory the inventory as {@code -i} words for the undo command (null: from the shards' journals)
+     * @param out       the merged run's reports
+     */
+    public record MergeRequest(List<Path> reports, List<Path> journals, List<String> hostOrder, String inventory,
+                               Reports out) {
+        public MergeRequest {
+            reports = List.copyOf(reports);
+            journals = List.copyOf(journals);
+            hostOrder = hostOrder == null ? null : List.copyOf(hostOrder);
+        }
+    }
+
+    /**
+     * Merges shard runs into one: their reports become one report (written as {@code out} asks); for apply runs,
+     * their journals become one journaled run in this engine's state directory (the header, every intent and
+     * outcome, every local backup), which {@code rollback --run ID} (or {@code --last}) rolls back like a run of
+     * a single controller. Nothing is written unless every shard is there, once, and every apply shard's journal
+     * is found.
+     */
+    public Outcome merge(MergeRequest req, RunListener out) {
+        List<ShardMerge.Input> inputs = new ArrayList<>();
+        for (Path f : req.reports()) {
+            inputs.add(new ShardMerge.Input(f, JsonReport.read(f)));
+        }
+        java.util.function.ToIntFunction<String> order = req.hostOrder() == null ? h -> 0
+                : ShardMerge.orderOf(req.hostOrder());
+        String runId = ctx.ids().next();
+        RunReport report = ShardMerge.combine(inputs, runId, order);
+        List<JournalView> views = new ArrayList<>();
+        if (!report.check()) {
+            for (ShardMerge.Input in : ShardMerge.inShardOrder(inputs)) {
+                views.add(shardJournal(in, req.journals()));
+            }
+        }
+        for (JournalView v : views) {
+            checkLocalCopies(v, views);
+        }
+        Journal journal = null;
+        if (!report.check()) {
+            RunRecord first = views.get(0).record();
+            journal = Journal.create(ctx.stateDir(), new RunRecord(runId, "run", null, report.started().toString(),
+                    null, joined(views, RunRecord::user), joined(views, RunRecord::controller), first.playbook(),
+                    first.inventory(), false, "running", null, Map.of()));
+            for (JournalView v : views) {
+                copyShard(v, journal);
+            }
+        }
+        String inventoryWords = req.inventory() != null ? req.inventory() : views.isEmpty() ? "-i INVENTORY"
+                : java.util.Arrays.stream(views.get(0).record().inventory().split(", "))
+                        .map(w -> "-i " + ReportContext.shellWord(w)).collect(Collectors.joining(" "));
+        String undo = "sysfleet rollback --run " + runId + " " + inventoryWords;
+        Controller me = ctx.controller() != null ? ctx.controller() : new Controller(null, null);
+        ReportContext context = new ReportContext(report.check() ? "check" : "run",
+                views.isEmpty() ? me.user() : joined(views, RunRecord::user),
+                views.isEmpty() ? me.hostName() : joined(views, RunRecord::controller),
+                views.isEmpty() ? null : views.get(0).record().playbook(),
+                views.isEmpty() ? null : views.get(0).record().inventory(), null, null,
+                report.check() ? null : undo);
+        out.note("merged " + inputs.size() + " shard(s) of " + (report.check() ? "a check" : "a run") + ": "
+                + ShardMerge.inShardOrder(inputs).stream().map(i -> i.report().runId()).collect(Collectors.joining(", ")));
+        return new Outcome(conclude(report, journal, req.out(), context, out, "undo it with: " + undo), report);
+    }
+
+    /** The journal of one apply shard: in the given state directories, this engine's, or beside the report. */
+    private JournalView shardJournal(ShardMerge.Input in, List<Path> dirs) {
+        String id = in.report().runId();
+        List<Path> where = new ArrayList<>(dirs);
+        where.add(ctx.stateDir());
+        Path parent = in.file().toAbsolutePath().getParent();
+        if (parent != null) {
+            where.add(parent);
+            where.add(parent.resolve("state"));
+        }
+        for (Path d : where) {
+            if (Files.isRegularFile(Journal.runsDir(d).resolve(id).resolve(Journal.HEADER))) {
+                JournalView v = Journal.read(d, id);
+                if (!"run".equals(v.record().kind()) || v.record().check()) {
+                    throw new SysfleetException(ExitCode.CONFIG, "report merge: " + Journal.runsDir(d).resolve(id)
+                            + " is not the journal of an apply run");
+                }
+                return v;
+            }
+        }
+        throw new SysfleetException(ExitCode.USAGE, "report merge: no journal of shard " + in.report().shard()
+                + " (run " + id + ", " + in.file() + ") in " + where.stream().map(Path::toString)
+                .collect(Collectors.joining(", ")) + "; give the shard's state directory with --journals DIR");
+    }
+
+    /**
+     * Before anything is written: every local backup {@code v}'s intents name is a readable file inside its run's
+     * directory, and no other shard saved a different file under the same name.
+     */
+    private static void checkLocalCopies(JournalView v, List<JournalView> all) {
+        for (io.sysfleet.journal.Intent i : v.intents()) {
+            if (i.localCopy() == null) {
+                continue;
+            }
+            Path from = v.dir().resolve(i.localCopy()).normalize();
+            if (!from.startsWith(v.dir()) || !Files.isRegularFile(from) || !Files.isReadable(from)) {
+                throw new SysfleetException(ExitCode.CONFIG, "report merge: " + v.dir().resolve(Journal.LOG)
+                        + ": local backup '" + i.localCopy() + "' of " + i.host() + " is missing or outside the run's"
+                        + " directory");
+            }
+            for (JournalView other : all) {
+                if (other != v && other.intents().stream().anyMatch(o -> i.localCopy().equals(o.localCopy()))) {
+                    throw new SysfleetException(ExitCode.CONFIG, "report merge: " + v.dir() + " and " + other.dir()
+                            + " both saved a local backup as " + i.localCopy() + ": the shards overlap");
+                }
+            }
+        }
+    }
+
+    /** A shard's intents, outcomes and local backups, into the merged run's journal. */
+    private static void copyShard(JournalView v, Journal into) {
+        for (io.sysfleet.journal.Intent i : v.intents()) {
+            if (i.localCopy() != null) {
+                Path from = v.dir().resolve(i.localCopy()).normalize();
+                Path to = into.dir().resolve(i.localCopy()).normalize();
+                if (!from.startsWith(v.dir()) || !to.startsWith(into.dir())) {
+                    throw new SysfleetException(ExitCode.CONFIG, "report merge: " + v.dir().resolve(Journal.LOG)
+                            + ": local copy '" + i.localCopy() + "' is outside the run's directory");
+                }
+                try {
+                    byte[] bytes = Files.readAllBytes(from);
+                    if (Files.exists(to) && !java.util.Arrays.equals(Files.readAllBytes(to), bytes)) {
+                        throw new SysfleetException(ExitCode.CONFIG, "report merge: two shards saved different "
+                                + "originals as " + i.localCopy());
+                    }
+                    io.sysfleet.core.AtomicFiles.mkdirsPrivate(to.getParent());
+                    io.sysfleet.core.AtomicFiles.write(to, bytes, io.sysfleet.core.AtomicFiles.PRIVATE);
+                } catch (IOException e) {
+                    throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, i.host(), "report merge: cannot copy "
+                            + from + " to " + to + ": " + e.getMessage(), e);
+                }
+            }
+            into.intent(i);
+        }
+        v.outcomes().forEach(into::outcome);
+    }
+
+    private static String joined(List<JournalView> views, java.util.function.Function<RunRecord, String> field) {
+        return views.stream().map(v -> field.apply(v.record())).filter(java.util.Objects::nonNull).distinct()
+                .collect(Collectors.joining(", "));
     }
 
     // ---------------------------------------------------------------------------------------------- runs

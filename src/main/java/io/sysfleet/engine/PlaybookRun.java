@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * hosts in {@code serial} batches through the {@link Scheduler}. A batch whose failed and unreachable hosts exceed
  * {@code max_fail_percentage} (or any failure with {@code any_errors_fatal}, or all of the batch failing) ends the
  * run: later batches and plays do not start. A host that failed or was unreachable takes no part in later plays.
+ * With a {@link Shard}, each play runs only the shard's part of the hosts it selects; batches and failure
+ * thresholds then count within the shard.
  */
 final class PlaybookRun {
 
@@ -32,10 +34,16 @@ final class PlaybookRun {
      * @param maxFailPercent {@code --max-fail-percentage}, or null
      * @param limit          {@code --limit}, or null
      * @param check          check mode (for the listener)
+     * @param shard          the part of each play's hosts this controller runs ({@code --shard K/N})
      */
-    record Settings(List<String> serial, Double maxFailPercent, String limit, boolean check) {
+    record Settings(List<String> serial, Double maxFailPercent, String limit, boolean check, Shard shard) {
         Settings {
             serial = List.copyOf(serial);
+            shard = shard == null ? Shard.ALL : shard;
+        }
+
+        Settings(List<String> serial, Double maxFailPercent, String limit, boolean check) {
+            this(serial, maxFailPercent, limit, check, Shard.ALL);
         }
     }
 
@@ -60,7 +68,7 @@ final class PlaybookRun {
         for (Play written : playbook.plays()) {
             Play play = withDefaults(written);
             List<Host> hosts = inventory.select(play.hosts(), settings.limit()).stream()
-                    .filter(h -> !out.contains(h.name())).toList();
+                    .filter(h -> !out.contains(h.name()) && settings.shard().contains(h.name())).toList();
             Map<String, Host> byName = hosts.stream().collect(Collectors.toMap(Host::name, h -> h));
             listener.playStarted(play.name(), hosts.size(), settings.check());
             Function<String, HostResult> work = h -> hostRunner.run(byName.get(h), play, applier, sessions);

@@ -3,6 +3,7 @@ package io.sysfleet.engine;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.transport.Become;
 import io.sysfleet.transport.HostKeyPolicy;
+import io.sysfleet.transport.KnownHostsCache;
 import io.sysfleet.transport.LocalTransport;
 import io.sysfleet.transport.SshOptions;
 import io.sysfleet.transport.SshTransport;
@@ -34,6 +35,8 @@ public final class SshConnections implements Connections {
     private final Map<String, String> env;
     private final Clock clock;
     private final Path home;
+    /** known_hosts files read once for all hosts of the run. */
+    private final KnownHostsCache knownHosts = new KnownHostsCache();
 
     /** @param env the process environment: SSH and become secrets, ssh-agent; @param home the user's home */
     public SshConnections(Settings settings, Map<String, String> env, Clock clock, Path home) {
@@ -61,6 +64,6 @@ public final class SshConnections implements Connections {
         if (host.privateKeyFile() != null) {
             o = o.withIdentityFiles(List.of(Path.of(host.privateKeyFile())));
         }
-        return SshTransport.connect(host.name(), o, env, clock);
+        return SshTransport.connect(host.name(), o, env, clock, knownHosts);
     }
 }

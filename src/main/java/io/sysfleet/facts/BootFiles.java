@@ -40,9 +40,8 @@ public final class BootFiles {
      * Arguments: $1 content cap in bytes, $2 the main file, then the directories. All of them are constants of
      * this class (tests point them at a scratch tree); no user data reaches this script.
      */
-    static final String SCRIPT = """
-            hex() { od -An -tx1 -v | tr -d ' \\n'; }
-            h() { printf '%s' "$1" | hex; }
+    static final String SCRIPT = io.sysfleet.transport.RemoteShell.HEX + """
+            h() { ahex "$1"; }
             cap=$1; main=$2; shift 2; total=0
             one() {
               p=$2; l=-; c=-

@@ -24,8 +24,9 @@ import java.util.Set;
  * key type has already decided the spelling and refused anything that could leave /proc/sys); the output names
  * each value by the path it was asked for. It needs only POSIX sh and coreutils ({@code od},
  * {@code tr}, {@code stat}; {@code sha256sum} when present), so it runs on dash, minbase Debian and CentOS 5.
- * Variable data is hex-encoded ({@code od}, available everywhere, unlike {@code base64} on CentOS 5), so any
- * bytes survive. Key paths and the file name are positional arguments, never part of the script text.
+ * Variable data is hex-encoded ({@code od}, available everywhere, unlike {@code base64} on CentOS 5; short ASCII
+ * strings with shell builtins, {@link RemoteShell#HEX}), so any bytes survive; one {@code cat} per key, one
+ * {@code stat}, one {@code sha256sum}. Key paths and the file name are positional arguments, never part of the script text.
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
@@ -38,52 +39,55 @@ public final class FactsProbe {
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
 
-    static final String SCRIPT = RemoteShell.PROC + """
-            hex() { od -An -tx1 -v | tr -d ' \\n'; }
+    static final String SCRIPT = RemoteShell.PROC + RemoteShell.HEX + """
             opt() {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
               else printf '%s 0\\n' "$1"; fi
             }
             f=$1; max=$2; shift 2
-            fh=$(printf '%s' "$f" | hex)
+            fx() { printf 'file x'; ahex "$f"; printf ' %s %s x' "$1" "$m"; ahex "$o"; printf ' x'; ahex "$g"; }
             echo 'sysfleet-facts 1'
             opt os-release /etc/os-release
             opt redhat-release /etc/redhat-release
-            printf 'kernel x%s\\n' "$(uname -r | hex)"
-            mt=$(sed -n 's/^MemTotal:[[:space:]]*\\([0-9][0-9]*\\) kB$/\\1/p' /proc/meminfo 2>/dev/null | head -n 1)
-            printf 'memtotal %s\\n' "${mt:--}"
-            tw=$(sed -n 's/^TCP:.* tw \\([0-9][0-9]*\\).*$/\\1/p' /proc/net/sockstat 2>/dev/null | head -n 1)
-            printf 'timewait %s\\n' "${tw:--}"
+            kr=$(uname -r); printf 'kernel x'; ahex "$kr"; echo 0a  # uname's newline, as the probe always sent it
+            mt=; tw=
+            if [ -r /proc/meminfo ]; then
+              while read -r a b c; do if [ "$a" = MemTotal: ] && [ "$c" = kB ]; then mt=$b; break; fi; done < /proc/meminfo
+            fi
+            if [ -r /proc/net/sockstat ]; then
+              while read -r a b c d e f g h; do if [ "$a" = TCP: ] && [ "$f" = tw ]; then tw=$g; break; fi; done < /proc/net/sockstat
+            fi
+            case "$mt" in ''|*[!0-9]*) mt=- ;; esac
+            case "$tw" in ''|*[!0-9]*) tw=- ;; esac
+            printf 'memtotal %s\\ntimewait %s\\n' "$mt" "$tw"
             ct=
             if [ -r /proc/1/environ ]; then ct=$(tr '\\000' '\\n' < /proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n 1); fi
             if [ -z "$ct" ] && [ -e /.dockerenv ]; then ct=docker; fi
             if [ -z "$ct" ] && [ -e /run/.containerenv ]; then ct=podman; fi
-            printf 'container x%s\\n' "$(printf '%s' "$ct" | hex)"
+            printf 'container x'; ahex "$ct"; echo
             if [ -e "$proc/net/core/netdev_max_backlog" ]; then ns=initial; elif [ -d "$proc/net/core" ]; then ns=other; else ns=-; fi
             printf 'netns %s\\n' "$ns"
             if [ -r /proc/modules ] || [ -e "$proc/kernel/modprobe" ]; then ms=1; else ms=0; fi
             if command -v modprobe >/dev/null 2>&1; then mp=1; else mp=0; fi
             printf 'modules %s %s\\n' "$ms" "$mp"
-            builtin=/lib/modules/$(uname -r)/modules.builtin
+            builtin=/lib/modules/$kr/modules.builtin
             if [ -e "$f" ]; then
-              m=$(stat -L -c '%a' -- "$f")
-              o=$(stat -L -c '%U' -- "$f" | tr -d '\\n' | hex)
-              g=$(stat -L -c '%G' -- "$f" | tr -d '\\n' | hex)
+              st=$(stat -L -c '%a/%s/%U/%G' -- "$f"); m=${st%%/*}; st=${st#*/}; z=${st%%/*}; st=${st#*/}
+              o=${st%/*}; g=${st##*/}
               if [ ! -f "$f" ]; then
-                printf 'file x%s 4 %s x%s x%s\\n' "$fh" "$m" "$o" "$g"
-              elif [ -r "$f" ] && [ "$(stat -L -c '%s' -- "$f")" -gt "$max" ]; then
-                printf 'file x%s 3 %s x%s x%s %s\\n' "$fh" "$m" "$o" "$g" "$(stat -L -c '%s' -- "$f")"
+                fx 4; echo
+              elif [ -r "$f" ] && [ "$z" -gt "$max" ]; then
+                fx 3; printf ' %s\\n' "$z"
               elif [ -r "$f" ]; then
-                if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f" | cut -d' ' -f1); else s=-; fi
-                printf 'file x%s 1 %s x%s x%s %s x%s\\n' "$fh" "$m" "$o" "$g" "$s" "$(hex < "$f")"
+                if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f"); s=${s%% *}; else s=-; fi
+                fx 1; printf ' %s x%s\\n' "$s" "$(hex < "$f")"
               else
-                printf 'file x%s 2 %s x%s x%s\\n' "$fh" "$m" "$o" "$g"
+                fx 2; echo
               fi
             else
-              printf 'file x%s 0\\n' "$fh"
+              printf 'file x'; ahex "$f"; printf ' 0\\n'
             fi
             while IFS= read -r key; do
-              k=$(printf '%s' "$key" | hex)
               case "$key" in
                 module=*)
                   m=${key#module=}; mu=$(printf '%s' "$m" | tr - _)
@@ -91,22 +95,22 @@ public final class FactsProbe {
                   elif [ -r "$builtin" ] && { grep -q -e "/$m\\.ko\\$" "$builtin" || grep -q -e "/$mu\\.ko\\$" "$builtin"; }; then st=builtin
                   elif [ -d "/sys/module/$mu" ]; then st=loaded
                   else st=absent; fi
-                  printf 'module x%s %s\\n' "$(printf '%s' "$m" | hex)" "$st"; continue ;;
+                  printf 'module x'; ahex "$m"; printf ' %s\\n' "$st"; continue ;;
               esac
               p=$proc/$key
               case "$p/" in
-                */../*|*/./*|*//*) printf 'live x%s invalid\\n' "$k"; continue ;;
+                */../*|*/./*|*//*) printf 'live x'; ahex "$key"; printf ' invalid\\n'; continue ;;
               esac
               if [ -d "$p" ]; then st=dir
               elif [ -e "$p" ]; then
                 if v=$(cat -- "$p" 2>/dev/null); then
-                  printf 'live x%s present x%s\\n' "$k" "$(printf '%s' "$v" | hex)"
-                  case "$(stat -L -c %a -- "$p" 2>/dev/null)" in [2367]??) ;; *) printf 'ro x%s\\n' "$k" ;; esac
+                  printf 'live x'; ahex "$key"; printf ' present x'; ahex "$v"; echo
+                  case "$(stat -L -c %a -- "$p" 2>/dev/null)" in [2367]??) ;; *) printf 'ro x'; ahex "$key"; echo ;; esac
                   continue
                 fi
                 st=unreadable
               else st=absent; fi
-              printf 'live x%s %s\\n' "$k" "$st"
+              printf 'live x'; ahex "$key"; printf ' %s\\n' "$st"
             done
             echo end
             """;

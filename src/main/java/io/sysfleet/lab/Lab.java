@@ -21,6 +21,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A local lab of real sshd hosts (containers of the test image) kept in one directory: {@code id_ed25519}
@@ -33,6 +37,8 @@ public final class Lab {
     public static final String DEFAULT_IMAGE = "sysfleet-host:latest";
     /** The default lab directory, relative to the current directory. */
     public static final Path DEFAULT_DIR = Path.of(".sysfleet", "lab");
+    /** Docker commands (run, start, exec) the lab sends at once. */
+    static final int PARALLEL_DOCKER = 8;
 
     private final Path dir;
     private final String id;
@@ -104,55 +110,26 @@ public final class Lab {
             stale.forEach(existing::remove);
         }
 
-        for (LabHost h : spec.hosts()) {
-            String name = containerName(h.name());
-            Docker.Container c = existing.get(name);
-            String what;
-            if (c != null && c.running()) {
-                what = "kept (running)";
-            } else if (c != null) {
-                Exec.Result r = docker.start(name);
-                if (!r.ok()) {
-                    throw portOr(h, r, "docker start " + name);
-                }
-                what = "restarted";
-            } else {
-                String other = docker.labelOf(name);
-                if (other != null) {
-                    throw Docker.error("a container named " + name + " exists but is not part of the lab in " + dir
-                            + "; remove it (docker rm -f " + name + ")", null);
-                }
-                if (!SshProbe.portFree(h.port())) {
-                    throw portInUse(h);
-                }
-                Map<String, String> labels = new LinkedHashMap<>();
-                labels.put(Docker.LABEL, id);
-                labels.put(Docker.LABEL_HOST, h.name());
-                labels.put(Docker.LABEL_PROFILE, h.profile().id());
-                labels.put(Docker.LABEL_PORT, Integer.toString(h.port()));
-                labels.put(Docker.LABEL_KEY, keyId);
-                labels.put(Docker.LABEL_DIR, dir.toString());
-                Exec.Result r = docker.runHost(name, image, h, labels, publicKey);
-                if (!r.ok()) {
-                    docker.remove(docker.labelOf(name) != null ? List.of(name) : List.of());
-                    throw portOr(h, r, "docker run " + name);
-                }
-                what = "started";
-            }
-            out.printf("lab: %-8s %-9s %s:%d  %s%n", h.name(), h.profile().id(), LabSpec.ADDRESS, h.port(), what);
-        }
+        // Containers start in parallel (a 200-host lab in about a minute instead of several): the Docker engine
+        // takes concurrent requests, and each start is mostly waiting for it. Lines are printed in lab order.
+        List<String> lines = inParallel(spec.hosts(), h -> startHost(h, existing.get(containerName(h.name())), image,
+                publicKey, keyId));
+        lines.forEach(out::println);
         out.flush();
 
         waitForSshd(spec, wait);
 
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        for (LabHost h : spec.hosts()) {
+        List<List<String>> hostKeys = inParallel(spec.hosts(), h -> {
             String name = containerName(h.name());
             try {
-                keys.put(h.name(), LabFiles.parseHostKeys(docker.hostKeyFiles(name)));
+                return LabFiles.parseHostKeys(docker.hostKeyFiles(name));
             } catch (IllegalArgumentException e) {
                 throw Docker.error(h.name() + ": host keys of " + name + ": " + e.getMessage(), e);
             }
+        });
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        for (int i = 0; i < spec.hosts().size(); i++) {
+            keys.put(spec.hosts().get(i).name(), hostKeys.get(i));
         }
         writeAtomically(knownHosts(), LabFiles.knownHosts(spec, keys));
         writeAtomically(inventory(), LabFiles.inventory(spec, privateKey().toString(),
@@ -167,6 +144,85 @@ public final class Lab {
             out.println("lab: sysfleet run playbooks/site.yml -i " + display(inventory()) + " " + kh);
         }
         out.flush();
+    }
+
+    /** Starts (or keeps, or restarts) one lab host; returns its line for the output. */
+    private String startHost(LabHost h, Docker.Container c, String image, String publicKey, String keyId) {
+        String name = containerName(h.name());
+        String what;
+        if (c != null && c.running()) {
+            what = "kept (running)";
+        } else if (c != null) {
+            Exec.Result r = docker.start(name);
+            if (!r.ok()) {
+                throw portOr(h, r, "docker start " + name);
+            }
+            what = "restarted";
+        } else {
+            String other = docker.labelOf(name);
+            if (other != null) {
+                throw Docker.error("a container named " + name + " exists but is not part of the lab in " + dir
+                        + "; remove it (docker rm -f " + name + ")", null);
+            }
+            if (!SshProbe.portFree(h.port())) {
+                throw portInUse(h);
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put(Docker.LABEL, id);
+            labels.put(Docker.LABEL_HOST, h.name());
+            labels.put(Docker.LABEL_PROFILE, h.profile().id());
+            labels.put(Docker.LABEL_PORT, Integer.toString(h.port()));
+            labels.put(Docker.LABEL_KEY, keyId);
+            labels.put(Docker.LABEL_DIR, dir.toString());
+            Exec.Result r = docker.runHost(name, image, h, labels, publicKey);
+            if (!r.ok()) {
+                docker.remove(docker.labelOf(name) != null ? List.of(name) : List.of());
+                throw portOr(h, r, "docker run " + name);
+            }
+            what = "started";
+        }
+        return String.format("lab: %-8s %-9s %s:%d  %s", h.name(), h.profile().id(), LabSpec.ADDRESS, h.port(), what);
+    }
+
+    /**
+     * {@code work} for every host, {@value #PARALLEL_DOCKER} at a time; results in the hosts' order. Every host's
+     * work finishes (a failed start does not leave another half-started); then the first failure, in lab order,
+     * is thrown.
+     */
+    private static <T> List<T> inParallel(List<LabHost> hosts, java.util.function.Function<LabHost, T> work) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_DOCKER, hosts.size()), r -> {
+            Thread t = new Thread(r, "sysfleet-lab");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (LabHost h : hosts) {
+                futures.add(pool.submit(() -> work.apply(h)));
+            }
+            List<T> results = new ArrayList<>();
+            RuntimeException first = null;
+            for (Future<T> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    results.add(null);
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException re ? re
+                                : Docker.error(String.valueOf(e.getCause()), e.getCause());
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SysfleetException(ExitCode.INTERRUPTED, Phase.LAB, null, "interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Removes the lab's containers; keeps the directory (key pair, known_hosts, inventory.yml). */

@@ -5,6 +5,7 @@ import io.sysfleet.result.HostResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * known), so consumers can rely on them:
  *
  * <pre>
- * { "schemaVersion": 1, "runId", "mode": "check"|"apply", "started", "finished" (ISO-8601 UTC), "durationMs",
+ * { "schemaVersion": 1, "runId", "mode": "check"|"apply", "shard": "K/N" or null, "started", "finished" (ISO-8601 UTC), "durationMs",
  *   "exitCode": 2, "exitName": "HOST_FAILED",
  *   "summary": { "hosts", "ok", "changed", "failed", "unreachable", "skipped" },
  *   "plays": [ { "name", "aborted", "hosts": [ { "name", "status", "phase", "error", "undone", "warnings": [], "diffs": [],
@@ -68,6 +69,106 @@ public final class JsonReport {
         ReportFiles.writeAtomically(file, render(report), "JSON report");
     }
 
+    /**
+     * Reads a report this class wrote back into the run it describes ({@code sysfleet report merge}): every field
+     * {@link #render} writes except the derived ones (summary, exit code, durations of the run), which the
+     * {@link RunReport} computes again.
+     *
+     * @throws io.sysfleet.core.SysfleetException exit 4 (config) naming the file when it is not such a report,
+     *     exit 1 when it cannot be read
+     */
+    public static RunReport read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(java.nio.file.Files.readAllBytes(file));
+        } catch (java.io.IOException e) {
+            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+                throw bad(file, "not JSON (line " + (j.getLocation() == null ? "?" : j.getLocation().getLineNr())
+                        + ")");
+            }
+            throw new io.sysfleet.core.SysfleetException(ExitCode.ERROR, io.sysfleet.result.Phase.REPORT, null,
+                    "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject() || !root.path("schemaVersion").isInt()) {
+            throw bad(file, "not a sysfleet JSON report (no schemaVersion)");
+        }
+        if (root.get("schemaVersion").asInt() != SCHEMA_VERSION) {
+            throw bad(file, "schemaVersion " + root.get("schemaVersion").asInt() + " is not " + SCHEMA_VERSION);
+        }
+        try {
+            List<PlayResult> plays = new java.util.ArrayList<>();
+            for (JsonNode p : array(root, "plays")) {
+                List<HostResult> hosts = new java.util.ArrayList<>();
+                for (JsonNode h : array(p, "hosts")) {
+                    List<KeyResult> keys = new java.util.ArrayList<>();
+                    for (JsonNode k : array(h, "keys")) {
+                        String key = str(k, "key");
+                        keys.add(new KeyResult(str(k, "task"), key == null ? null : io.sysfleet.sysctl.SysctlKey.of(key),
+                                str(k, "planned"), str(k, "old"), str(k, "new"), k.path("changed").asBoolean(),
+                                k.path("verified").asBoolean(), k.path("skipped").asBoolean(), str(k, "note"),
+                                str(k, "error")));
+                    }
+                    String phase = str(h, "phase");
+                    hosts.add(new HostResult(required(h, "name"), status(required(h, "status")), keys,
+                            strings(h, "diffs"), strings(h, "warnings"),
+                            phase == null ? null : io.sysfleet.result.Phase.valueOf(phase.toUpperCase(java.util.Locale.ROOT)),
+                            str(h, "error"), h.path("undone").asBoolean(), h.path("durationMs").asLong()));
+                }
+                plays.add(new PlayResult(required(p, "name"), hosts, str(p, "aborted")));
+            }
+            String mode = required(root, "mode");
+            if (!mode.equals("check") && !mode.equals("apply")) {
+                throw new IllegalArgumentException("mode '" + mode + "'");
+            }
+            return new RunReport(required(root, "runId"), mode.equals("check"),
+                    java.time.Instant.parse(required(root, "started")),
+                    java.time.Instant.parse(required(root, "finished")), plays, str(root, "shard"));
+        } catch (RuntimeException e) {
+            throw bad(file, "not a sysfleet JSON report: " + e.getMessage());
+        }
+    }
+
+    private static io.sysfleet.core.SysfleetException bad(Path file, String why) {
+        return new io.sysfleet.core.SysfleetException(ExitCode.CONFIG, io.sysfleet.result.Phase.REPORT, null,
+                file + ": " + why, null);
+    }
+
+    private static Iterable<JsonNode> array(JsonNode n, String field) {
+        JsonNode a = n.get(field);
+        if (a == null || !a.isArray()) {
+            throw new IllegalArgumentException("no array '" + field + "'");
+        }
+        return a;
+    }
+
+    private static List<String> strings(JsonNode n, String field) {
+        List<String> out = new java.util.ArrayList<>();
+        array(n, field).forEach(x -> out.add(x.asText()));
+        return out;
+    }
+
+    private static String str(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String required(JsonNode n, String field) {
+        String v = str(n, field);
+        if (v == null) {
+            throw new IllegalArgumentException("no '" + field + "'");
+        }
+        return v;
+    }
+
+    private static HostResult.Status status(String label) {
+        for (HostResult.Status s : HostResult.Status.values()) {
+            if (s.label().equals(label)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("status '" + label + "'");
+    }
+
     static ObjectNode tree(RunReport report) {
         Objects.requireNonNull(report.started(), "started");
         Objects.requireNonNull(report.finished(), "finished");
@@ -75,6 +176,7 @@ public final class JsonReport {
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("runId", text(report.runId()));
         root.put("mode", report.check() ? "check" : "apply");
+        root.put("shard", report.shard());
         root.put("started", report.started().toString());
         root.put("finished", report.finished().toString());
         root.put("durationMs", Duration.between(report.started(), report.finished()).toMillis());

@@ -6,10 +6,20 @@ import io.sysfleet.result.HostResult;
 import java.time.Instant;
 import java.util.List;
 
-/** Everything a run did, for the recap, the reports and the exit code. */
-public record RunReport(String runId, boolean check, Instant started, Instant finished, List<PlayResult> plays) {
+/**
+ * Everything a run did, for the recap, the reports and the exit code.
+ *
+ * @param shard {@code K/N} when the run covered one shard of the fleet ({@code --shard}), else null
+ */
+public record RunReport(String runId, boolean check, Instant started, Instant finished, List<PlayResult> plays,
+                        String shard) {
     public RunReport {
         plays = List.copyOf(plays);
+    }
+
+    /** The report of a run of the whole fleet (no shard). */
+    public RunReport(String runId, boolean check, Instant started, Instant finished, List<PlayResult> plays) {
+        this(runId, check, started, finished, plays, null);
     }
 
     public List<HostResult> allHosts() {

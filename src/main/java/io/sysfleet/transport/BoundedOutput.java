@@ -10,7 +10,7 @@ import java.io.OutputStream;
  * gigabytes cannot exhaust the controller's memory. Bytes past the cap are counted and dropped; the transport then
  * fails the command ({@link #check}).
  */
-final class BoundedOutput extends OutputStream {
+class BoundedOutput extends OutputStream {
     /**
      * 64 MiB: far above the largest legitimate answer (the facts of a 4 MiB sysctl file are 8 MiB of hex, the boot
      * files at most 2 MiB).

@@ -19,6 +19,27 @@ public final class RemoteShell {
     public static final String PROC = "proc=${" + PROC_SYS_ENV + ":-/proc/sys}\n";
 
     /**
+     * Hex encoding for the probes that read hosts (facts, boot files), with as few processes as can be:
+     * <ul>
+     *   <li>{@code hex}: stdin in lower-case hex ({@code od} and {@code tr}: two processes, any bytes);</li>
+     *   <li>{@code ahex S}: prints S in hex with shell builtins only (no process at all) when S is plain ASCII
+     *       (letters, digits, space, tab and {@code ._:/@+=,-}: every key path, kernel release, owner name and
+     *       nearly every live value), else through {@code hex}: the same bytes either way.</li>
+     * </ul>
+     * A probe that hex-encoded each short string with its own {@code printf | od | tr} pipeline spawned about 90
+     * processes per host for six keys (130 ms of a host's CPU, against 16 ms for the bare ssh loop's whole remote
+     * command: docs/performance.md).
+     */
+    public static final String HEX = """
+            hex() { od -An -tx1 -v | tr -d ' \\n'; }
+            ahex() {
+              case "$1" in *[!A-Za-z0-9._:/@+=,\\ \\\t-]*) printf '%s' "$1" | hex; return ;; esac
+              _s=$1
+              while [ -n "$_s" ]; do _r=${_s#?}; _c=${_s%"$_r"}; printf '%02x' "'$_c"; _s=$_r; done
+            }
+            """;
+
+    /**
      * The functions of the scripts that change hosts (apply, undo, restore):
      * <ul>
      *   <li>{@code sha FILE}: its sha256 (through a symlink), or {@code absent};</li>

@@ -13,8 +13,8 @@ import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.UnixDomainSocketFactory;
 import io.sysfleet.result.Phase;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -64,6 +64,15 @@ public final class SshTransport extends ShellTransport {
      * @param clock time source for command deadlines
      */
     public static SshTransport connect(String host, SshOptions o, Map<String, String> env, Clock clock) {
+        return connect(host, o, env, clock, new KnownHostsCache());
+    }
+
+    /**
+     * As {@link #connect(String, SshOptions, Map, Clock)}, with known_hosts files read through {@code knownHosts}:
+     * a run shares one, so a file of 600 lines is parsed once for 200 hosts, not once per host.
+     */
+    public static SshTransport connect(String host, SshOptions o, Map<String, String> env, Clock clock,
+                                       KnownHostsCache knownHosts) {
         ConfigRepository.Config cfg = sshConfig(host, o);
         String address = first(o.hostName(), cfg == null ? null : cfg.getHostname(), host);
         int port = o.port() != null ? o.port() : cfg != null && cfg.getPort() > 0 ? cfg.getPort() : 22;
@@ -76,8 +85,8 @@ public final class SshTransport extends ShellTransport {
         JSch jsch = new JSch();
         HostKeyVerifier verifier;
         try {
-            jsch.setKnownHosts(o.knownHostsFile().toString());
-            verifier = new HostKeyVerifier(jsch.getHostKeyRepository(), o.knownHostsFile(), o.hostKeyPolicy());
+            verifier = new HostKeyVerifier(knownHosts.repository(o.knownHostsFile(), o.hostKeyPolicy()), o.knownHostsFile(),
+                    o.hostKeyPolicy());
         } catch (JSchException e) {
             throw new TransportException(Phase.HOSTKEY, host,
                     "cannot read known_hosts file " + o.knownHostsFile() + ": " + e.getMessage(), e);
@@ -206,22 +215,25 @@ public final class SshTransport extends ShellTransport {
             throw new TransportException(Phase.CONNECT, host(), "connection to " + target + " was lost");
         }
         ChannelExec ch;
-        BoundedOutput out = new BoundedOutput();
+        ClosingStream out = new ClosingStream();
         BoundedOutput err = new BoundedOutput();
+        OutputStream stdin;
         try {
             ch = (ChannelExec) session.openChannel("exec");
             ch.setCommand(cmd.toShell().getBytes(StandardCharsets.UTF_8));
-            ch.setInputStream(new ByteArrayInputStream(cmd.wireStdin()));
+            // No setInputStream: JSch would start a thread per channel to copy it. The caller writes stdin.
             ch.setOutputStream(out);
             ch.setErrStream(err);
+            stdin = ch.getOutputStream();
             ch.connect((int) Math.max(1000, Math.min(timeout.toMillis(), Integer.MAX_VALUE)));
-        } catch (JSchException e) {
+        } catch (JSchException | IOException e) {
             throw new TransportException(session.isConnected() ? Phase.EXEC : Phase.CONNECT, host(),
                     "cannot start command on " + target + ": " + e.getMessage(), e);
         }
         try {
             long deadline = clock.millis() + timeout.toMillis();
-            if (!waitClosed(ch, deadline)) {
+            writeStdin(ch, stdin, cmd.wireStdin());
+            if (!out.awaitClosed(ch, session, deadline, clock)) {
                 if (!session.isConnected()) {
                     throw new TransportException(Phase.CONNECT, host(), "connection to " + target
                             + " was lost while running " + cmd);
@@ -237,8 +249,61 @@ public final class SshTransport extends ShellTransport {
             out.check(host(), "stdout", cmd);
             err.check(host(), "stderr", cmd);
             return new ExecResult(exitCode(ch), out.toByteArray(), err.toByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill(ch);
+            throw new TransportException(Phase.EXEC, host(), "interrupted", e);
         } finally {
             ch.disconnect();
+        }
+    }
+
+    /**
+     * Sends the command's stdin and then EOF (an empty stdin is just EOF, so a script reading stdin never waits).
+     * A command that exits without reading all of it closes the channel: the rest is dropped, as a pipe would.
+     */
+    private void writeStdin(ChannelExec ch, OutputStream stdin, byte[] bytes) {
+        try {
+            stdin.write(bytes);
+            stdin.close();
+        } catch (IOException e) {
+            if (!ch.isClosed() && !ch.isEOF()) {
+                throw new TransportException(session.isConnected() ? Phase.EXEC : Phase.CONNECT, host(),
+                        "cannot send stdin to " + target + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * The command's stdout. JSch closes it at the remote EOF and again when the channel closes (after the exit
+     * status has arrived): each close wakes the waiting thread, so a command's end is seen at once, without
+     * polling.
+     */
+    static final class ClosingStream extends BoundedOutput {
+        private static final long RECHECK_MILLIS = 1000;
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+
+        /**
+         * Waits until the channel is closed or {@code deadline} ({@code clock} millis) has passed; returns whether
+         * it closed. Wakes at least every second to notice a session that died without closing its channels.
+         */
+        boolean awaitClosed(ChannelExec ch, Session session, long deadline, Clock clock) throws InterruptedException {
+            synchronized (this) {
+                while (!ch.isClosed()) {
+                    long left = deadline - clock.millis();
+                    if (left <= 0 || !session.isConnected()) {
+                        return ch.isClosed();
+                    }
+                    wait(Math.min(left, RECHECK_MILLIS));
+                }
+                return true;
+            }
         }
     }
 
@@ -256,25 +321,6 @@ public final class SshTransport extends ShellTransport {
             case "TERM" -> 143;
             default -> 255;
         };
-    }
-
-    private boolean waitClosed(ChannelExec ch, long deadline) {
-        long pause = 1;
-        while (!ch.isClosed()) {
-            long left = deadline - clock.millis();
-            if (left <= 0 || !session.isConnected()) {
-                return ch.isClosed();
-            }
-            try {
-                Thread.sleep(Math.min(pause, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill(ch);
-                throw new TransportException(Phase.EXEC, host(), "interrupted", e);
-            }
-            pause = Math.min(pause * 2, 20);
-        }
-        return true;
     }
 
     /** TERM (sudo relays it to the command), a short grace, then KILL; then the channel is closed. */

@@ -25,8 +25,8 @@ class LabCommandTest {
     @CsvSource(delimiter = '|', value = {
             "lab up --profiles ubuntu|Invalid value for option '--profiles' (PROFILE): unknown lab profile 'ubuntu' (known: "
                     + "debian12, centos7, centos6, centos5)",
-            "lab up --hosts 0|--hosts must be from 1 to 100, got 0",
-            "lab up --hosts 500|--hosts must be from 1 to 100, got 500",
+            "lab up --hosts 0|--hosts must be from 1 to 250, got 0",
+            "lab up --hosts 500|--hosts must be from 1 to 250, got 500",
             "lab up --hosts two|Invalid value for option '--hosts'",
             "lab up --port-base 22|--port-base must leave ports from 1024 to 65535",
             "lab up --wait 0|--wait must be from 1 to 3600 seconds",

@@ -79,8 +79,8 @@ class LabSpecTest {
                 () -> LabSpec.fromOptions(null, List.of("ubuntu"), null));
         assertMessage("unknown lab profile 'Debian12'", () -> LabSpec.fromOptions(2, List.of("Debian12"), null));
         assertMessage("unknown lab profile '$(reboot)'", () -> LabSpec.fromOptions(2, List.of("$(reboot)"), null));
-        assertMessage("--hosts must be from 1 to 100, got 0", () -> LabSpec.fromOptions(0, null, null));
-        assertMessage("--hosts must be from 1 to 100, got 101", () -> LabSpec.fromOptions(101, null, null));
+        assertMessage("--hosts must be from 1 to 250, got 0", () -> LabSpec.fromOptions(0, null, null));
+        assertMessage("--hosts must be from 1 to 250, got 251", () -> LabSpec.fromOptions(251, null, null));
         assertMessage("--port-base must leave ports from 1024 to 65535", () -> LabSpec.fromOptions(2, null, 80));
         assertMessage("--port-base must leave ports from 1024 to 65535", () -> LabSpec.fromOptions(3, null, 65534));
         assertMessage("--profiles needs at least one profile", () -> LabSpec.fromOptions(null, List.of(), null));

@@ -39,7 +39,7 @@ class JsonReportTest {
     @Test
     void runFieldsInStableOrder() throws Exception {
         JsonNode root = parse(SampleRuns.apply());
-        assertEquals(List.of("schemaVersion", "runId", "mode", "started", "finished", "durationMs", "exitCode",
+        assertEquals(List.of("schemaVersion", "runId", "mode", "shard", "started", "finished", "durationMs", "exitCode",
                 "exitName", "summary", "plays"), fields(root));
         assertEquals(1, root.get("schemaVersion").intValue());
         assertEquals("20240501T101530-ab12", root.get("runId").textValue());

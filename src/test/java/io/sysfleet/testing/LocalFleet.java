@@ -235,8 +235,24 @@ public final class LocalFleet implements Connections {
         Clock clock = Clock.systemUTC();
         BootFiles.Layout boot = new BootFiles.Layout(conf(bootHost).toString(),
                 List.of(root.resolve(bootHost).resolve("etc/sysctl.d").toString()));
-        return new Engine(new Engine.Context(stateDir(), this, KeyCatalog.load(), clock,
-                new RunIds(clock, new Random(42)), new Engine.Controller("tester", "controller"), null, boot));
+        return engine(boot, stateDir(), 42);
+    }
+
+    /**
+     * An engine with its state in {@code stateDir} and run ids from {@code seed}, whose hosts all have the same
+     * boot files: none (an empty {@code ROOT/boot}), so that every host's persistence warning is the same
+     * whatever order the hosts run in (the boot files of {@link #engine(String)} are one host's live file).
+     */
+    public Engine engine(Path stateDir, long seed) {
+        BootFiles.Layout boot = new BootFiles.Layout(root.resolve("boot/sysctl.conf").toString(),
+                List.of(root.resolve("boot/sysctl.d").toString()));
+        return engine(boot, stateDir, seed);
+    }
+
+    private Engine engine(BootFiles.Layout boot, Path stateDir, long seed) {
+        Clock clock = Clock.systemUTC();
+        return new Engine(new Engine.Context(stateDir, this, KeyCatalog.load(), clock,
+                new RunIds(clock, new Random(seed)), new Engine.Controller("tester", "controller"), null, boot));
     }
 
     public Path stateDir() {
