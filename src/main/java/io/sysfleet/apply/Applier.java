@@ -7,8 +7,14 @@ import io.sysfleet.journal.Outcome;
 import io.sysfleet.plan.FilePlan;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.KeyPlan;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.Phase;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
+import io.sysfleet.transport.RemoteShell;
+import io.sysfleet.transport.Become;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
@@ -62,21 +68,22 @@ public final class Applier {
         }
         HostResult.Status status = plan.failed() ? HostResult.Status.FAILED
                 : plan.hasChanges() ? HostResult.Status.CHANGED : HostResult.Status.OK;
-        List<String> diffs = plan.files().stream().map(f -> f.diff(plan.host().name())).filter(d -> !d.isEmpty()).toList();
+        List<String> diffs = FilePlan.diffs(plan.host().name(), plan.files());
         return new HostResult(plan.host().name(), status, keys, check ? diffs : List.of(), plan.warnings(),
-                plan.failed() ? "plan" : null, plan.error(), false);
+                plan.failed() ? Phase.PLAN : null, plan.error(), false);
     }
 
     /**
-     * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes).
+     * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes);
+     * {@code become} is how the transport runs commands (null: no become), recorded so a rollback does the same.
      */
-    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Privilege privilege) {
+    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Become become) {
         if (plan.failed() || !plan.hasChanges()) {
             return withoutApplying(plan, false);
         }
         String host = plan.host().name();
         List<KeyResult> results = new ArrayList<>();
-        List<String> diffs = new ArrayList<>();
+        List<FilePlan> applied = new ArrayList<>();
         List<String> warnings = new ArrayList<>(plan.warnings());
         for (FilePlan fp : plan.files()) {
             List<KeyPlan> keys = plan.keys().stream()
@@ -87,14 +94,15 @@ public final class Applier {
                 continue;
             }
             FileFact fact = files.get(fp.path());
-            FileOutcome fo = applyFile(t, host, fp, fact, keys, privilege);
+            FileOutcome fo = applyFile(t, host, fp, fact, keys, become);
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
-                diffs.add(fp.diff(host));
+                applied.add(fp);
             }
             if (fo.error != null) {
                 // Files applied earlier in this play stay applied: each file is verified on its own.
-                return new HostResult(host, HostResult.Status.FAILED, results, diffs, warnings, fo.phase, fo.error,
+                return new HostResult(host, HostResult.Status.FAILED, results, FilePlan.diffs(host, applied), warnings,
+                        fo.phase, fo.error,
                         fo.undone);
             }
         }
@@ -106,38 +114,34 @@ public final class Applier {
                 results.add(unchanged(k));
             }
         }
+        List<String> diffs = FilePlan.diffs(host, applied);
         boolean changed = results.stream().anyMatch(KeyResult::changed) || !diffs.isEmpty();
         return new HostResult(host, changed ? HostResult.Status.CHANGED : HostResult.Status.OK, results, diffs,
                 warnings, null, null, false);
     }
 
-    private record FileOutcome(List<KeyResult> keys, boolean diffApplied, String phase, String error, boolean undone) {
+    private record FileOutcome(List<KeyResult> keys, boolean diffApplied, Phase phase, String error, boolean undone) {
     }
 
     private FileOutcome applyFile(Transport t, String host, FilePlan fp, FileFact fact, List<KeyPlan> keys,
-                                  Privilege privilege) {
+                                  Become become) {
         boolean exists = fact != null && fact.exists();
         // Every key the new file sets may change on sysctl -p: snapshot all of them, plus the play's keys.
         Set<String> paths = new LinkedHashSet<>();
         for (KeyPlan k : keys) {
             if (k.key() != null && k.task() != null) {
-                String p = SysctlKey.toPath(k.key());
-                if (safePath(p)) {
-                    paths.add(p);
-                }
+                paths.add(k.key().path());
             }
         }
         for (String key : SysctlFile.parse(fp.newText()).effectiveValues().keySet()) {
-            String p = SysctlKey.toPath(SysctlKey.normalize(key));
-            if (safePath(p)) {
-                paths.add(p);
-            }
+            // a glob or a line sysctl would refuse names no single /proc/sys entry: nothing to snapshot
+            SysctlKey.parse(key).ifPresent(k -> paths.add(k.path()));
         }
         boolean reload = fp.reload() && keys.stream().anyMatch(k -> k.changes() && k.task().reload());
         List<String> setPairs = new ArrayList<>();
         for (KeyPlan k : keys) {
             if (k.changes() && k.task().sysctlSet() && !k.task().reload() && k.desired() != null) {
-                setPairs.add(k.key());
+                setPairs.add(k.key().dotted());
                 setPairs.add(k.desired());
             }
         }
@@ -146,10 +150,10 @@ public final class Applier {
                 backupPath(fp.path()),
                 exists ? fact.mode() : "0644", exists ? fact.owner() : "root", exists ? fact.group() : "root",
                 fp.changed() ? "1" : "0", reload ? "1" : "0", ignore ? "1" : "0",
-                sha256(fp.newText().getBytes(StandardCharsets.ISO_8859_1)), String.valueOf(paths.size())));
-        args.addAll(paths);
+                sha256(bytes(fp.newText())), String.valueOf(paths.size())));
         args.addAll(setPairs);
-        byte[] stdin = fp.changed() ? fp.newText().getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+        byte[] content = fp.changed() ? bytes(fp.newText()) : new byte[0];
+        byte[] stdin = RemoteShell.stdin(paths, content);
 
         // Write ahead: the original bytes and every live value the change can touch are on the controller's
         // disk before the host is changed.
@@ -157,16 +161,16 @@ public final class Applier {
         if (exists) {
             localCopy = backups.runDir().relativize(backups.saveOriginal(host, fp.path(), fact.content())).toString();
         }
-        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.copyOf(paths)), timeout);
+        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.of()).withStdin(RemoteShell.stdin(paths, new byte[0])), timeout);
         ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
         if (!before.complete()) {
-            return new FileOutcome(planned(keys), false, "apply", "cannot read live values before the change: "
+            return new FileOutcome(planned(keys), false, Phase.APPLY, "cannot read live values before the change: "
                     + snap.stderrText().strip() + "; nothing was changed", false);
         }
         String shaBefore = exists ? fact.sha256() : "absent";
         journal.intent(new Intent(host, fp.path(), exists, exists ? fact.mode() : null, exists ? fact.owner() : null,
-                exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(stdin) : shaBefore,
-                exists ? backupPath(fp.path()) : null, localCopy, privilege.become(), privilege.becomeUser(),
+                exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(content) : shaBefore,
+                exists ? backupPath(fp.path()) : null, localCopy, become != null, become == null ? null : become.user(),
                 before.before(), clock.instant().toString()));
 
         ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);
@@ -176,6 +180,20 @@ public final class Applier {
                 : result.undone ? "undone" : out.conflict() != null ? "conflict" : "failed",
                 out.written() != null ? out.written() : null, out.after(), result.error, clock.instant().toString()));
         return result;
+    }
+
+    /**
+     * The bytes of a file text (one char per byte, see {@link #text}). A char above U+00FF would mean a value was
+     * put in without {@link io.sysfleet.plan.Planner}'s UTF-8 step: refused, never written as '?'.
+     */
+    static byte[] bytes(String fileText) {
+        for (int i = 0; i < fileText.length(); i++) {
+            if (fileText.charAt(i) > 0xff) {
+                throw new IllegalStateException("file text holds U+" + Integer.toHexString(fileText.charAt(i))
+                        + ": not one char per byte");
+            }
+        }
+        return fileText.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** The remote backup's path: beside the file, named with the run id. */
@@ -194,16 +212,16 @@ public final class Applier {
     private FileOutcome finishFile(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ExecResult r,
                                    ApplyOutput out) {
         if (out.conflict() != null) {
-            return new FileOutcome(planned(keys), false, "apply", fp.path() + " changed on the host since its facts "
+            return new FileOutcome(planned(keys), false, Phase.APPLY, fp.path() + " changed on the host since its facts "
                     + "were read (sha256 now " + out.conflict() + "); nothing was changed, run again", false);
         }
         if (out.written() == null && fp.changed() || !out.complete()) {
             String why = out.error() != null ? out.error() : "apply script stopped early (exit " + r.exitCode() + "): "
                     + r.stderrText().strip();
             if (out.written() == null && fp.changed()) {
-                return new FileOutcome(planned(keys), false, "apply", why + "; the file was not changed", false);
+                return new FileOutcome(planned(keys), false, Phase.APPLY, why + "; the file was not changed", false);
             }
-            return undo(t, fp, fact, keys, out, "apply", why);
+            return undo(t, fp, fact, keys, out, Phase.APPLY, why);
         }
         List<KeyResult> results = new ArrayList<>();
         String firstError = null;
@@ -215,7 +233,7 @@ public final class Applier {
             }
         }
         if (firstError != null) {
-            FileOutcome undone = undo(t, fp, fact, keys, out, "verify", firstError);
+            FileOutcome undone = undo(t, fp, fact, keys, out, Phase.VERIFY, firstError);
             // Keep the per-key verdicts of the failed apply (values and the kernel's words); once undone, no key
             // counts as changed.
             List<KeyResult> verdicts = results.stream().map(k -> undone.undone ? new KeyResult(k.task(), k.key(),
@@ -233,10 +251,9 @@ public final class Applier {
                     k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL, k.outcome() == KeyPlan.Outcome.SKIPPED,
                     k.note(), k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null);
         }
-        String path = SysctlKey.toPath(k.key());
+        String path = k.key().path();
         String after = out.after().get(path);
-        boolean verified = after != null
-                && SysctlFile.normalizeValue(after).equals(SysctlFile.normalizeValue(k.desired()));
+        boolean verified = after != null && SysctlValue.same(after, k.desired());
         String error = null;
         if (!verified) {
             List<String> words = out.stderr().stream()
@@ -253,21 +270,20 @@ public final class Applier {
     }
 
     private FileOutcome undo(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ApplyOutput out,
-                             String phase, String why) {
+                             Phase phase, String why) {
         boolean existed = fact != null && fact.exists();
-        List<String> args = new ArrayList<>(List.of(fp.path(), existed ? "1" : "0",
-                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
-                existed ? fact.sha256() : "absent"));
+        List<String> pairs = new ArrayList<>();
         for (Map.Entry<String, String> e : out.before().entrySet()) {
             String now = out.after().get(e.getKey());
-            if (e.getValue() != null && (now == null || !SysctlFile.normalizeValue(now)
-                    .equals(SysctlFile.normalizeValue(e.getValue())))) {
-                args.add(e.getKey());
-                args.add(e.getValue());
+            if (e.getValue() != null && !SysctlValue.same(now, e.getValue())) {
+                pairs.add(e.getKey() + "\t" + e.getValue()); // live values have no tab or newline (the scripts fold them)
             }
         }
+        List<String> args = List.of(fp.path(), existed ? "1" : "0",
+                existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
+                existed ? fact.sha256() : "absent", String.valueOf(pairs.size()));
         byte[] original = existed ? fact.content() : new byte[0];
-        ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(original), timeout);
+        ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(RemoteShell.stdin(pairs, original)), timeout);
         ApplyOutput u = ApplyOutput.parse(r.stdoutText());
         String wantSha = existed ? fact.sha256() : "absent";
         List<String> problems = new ArrayList<>();
@@ -279,7 +295,7 @@ public final class Applier {
         }
         for (Map.Entry<String, String> e : u.after().entrySet()) {
             String before = out.before().get(e.getKey());
-            if (e.getValue() == null || !SysctlFile.normalizeValue(e.getValue()).equals(SysctlFile.normalizeValue(before))) {
+            if (e.getValue() == null || !SysctlValue.same(e.getValue(), before)) {
                 problems.add("/proc/sys/" + e.getKey() + " is " + e.getValue() + " after undo, expected " + before);
             }
         }
@@ -290,7 +306,7 @@ public final class Applier {
             return new FileOutcome(planned(keys), false, phase, why + " (undone: " + fp.path()
                     + " and live values restored and verified)", true);
         }
-        return new FileOutcome(planned(keys), false, "undo", why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
+        return new FileOutcome(planned(keys), false, Phase.UNDO, why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
                 + " (local backup in " + backups.runDir() + ")", false);
     }
 
@@ -308,18 +324,5 @@ public final class Applier {
     /** Whether the facts already show the key as wanted: live value equal, or rightly absent on this kernel. */
     private static boolean verifiedByFacts(KeyPlan k) {
         return k.outcome() == KeyPlan.Outcome.OK && k.verifiesLive() || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
-    }
-
-    /** A /proc/sys path that cannot leave /proc/sys. */
-    static boolean safePath(String p) {
-        if (p.isEmpty() || p.startsWith("/") || p.endsWith("/") || p.contains("//")) {
-            return false;
-        }
-        for (String part : p.split("/")) {
-            if (part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9_.@:+-]+")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,63 +1,55 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.transport.RemoteShell;
+
 /**
- * The two trusted shell scripts the apply step runs on a host. User data never becomes part of a script: it
- * arrives as positional arguments and on stdin. Each script prints tab-separated records the controller parses
- * ({@link ApplyOutput}); values read from /proc/sys have tabs and newlines folded to spaces.
+ * The trusted shell scripts that change hosts: snapshot, apply, undo (after a failed apply) and restore
+ * (rollback). User data never becomes part of a script: it arrives as positional arguments of fixed number and
+ * on stdin (every list of keys or key/value pairs travels on stdin, {@link RemoteShell#stdin}, so its length is not bounded
+ * by the argument size limit: 4,000 keys exceed the 128 KiB a single argument may have). Each script prints
+ * tab-separated records the controller parses ({@link ApplyOutput}); values read from /proc/sys have tabs and
+ * newlines folded to spaces. Files are written only by {@link RemoteShell#LIB}'s {@code put}, which the transport
+ * contract suite runs on every transport (symlinks, modes, missing files, hash mismatches, read-only directories).
  */
 public final class RemoteScripts {
     private RemoteScripts() {
     }
 
-    /** Shared shell functions. */
-    private static final String LIB = """
-            set -u
-            umask 077
-            # Finish even if the controller dies mid-command: a change is never left half-done on its account.
-            trap '' HUP PIPE
-            sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
-            val() { if [ -r "/proc/sys/$1" ]; then printf '%s' "$(cat "/proc/sys/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
-            errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
-            put() { # put FILE MODE OWNER GROUP SHA: stdin to FILE atomically (same directory, fsync, rename), only
-                    # if the bytes received have the expected sha256: a controller that dies mid-send leaves no torn file
-              tmp=$(mktemp "$1.sysfleet.XXXXXX") || return 1
-              if ! { cat > "$tmp" && [ "$(sha "$tmp")" = "$5" ] && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" \\
-                  && { sync "$tmp" 2>/dev/null || sync; } && mv -f "$tmp" "$1"; }; then
-                rm -f "$tmp"; return 1
-              fi
-              sync "$(dirname "$1")" 2>/dev/null || true
-            }
-            """;
+    /** The shared functions, the file writer {@code put} and the stdin list reader {@code readlist} among them. */
+    private static final String LIB = RemoteShell.LIB;
 
-    /** Snapshot: {@code [PROC_PATH]*}: prints the live value of each path (before-absent when missing). */
+    /**
+     * Snapshot: stdin = one PROC_PATH per line; prints the live value of each path (before-absent when missing).
+     */
     public static final String SNAPSHOT = LIB + """
-            for p in "$@"; do
+            while IFS= read -r p; do
               if v=$(val "$p"); then printf 'before\\t%s\\t%s\\n' "$p" "$v"; else printf 'before-absent\\t%s\\n' "$p"; fi
             done
             printf 'done\\n'
             """;
 
     /**
-     * Apply: {@code FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE NEW_SHA N [PROC_PATH]*N [KEY VALUE]*},
-     * stdin = the new file content (read only when WRITE is 1). Refuses when the file changed since the facts
+     * Apply: {@code FILE WANT_SHA BACKUP MODE OWNER GROUP WRITE RELOAD IGNORE NEW_SHA N [KEY VALUE]*},
+     * stdin = N lines of PROC_PATH, then the new file content (read only when WRITE is 1). Refuses when the file changed since the facts
      * were read; backs the file up beside itself (0600) before writing, once per run (a later play of the same
      * run keeps the copy of the file as it was before the run); runs {@code sysctl -p FILE} when RELOAD
      * is 1 and {@code sysctl -w KEY=VALUE} for each pair (sysctl_set); snapshots the N live values before and
      * after.
      */
-    static final String APPLY = LIB + """
+    public static final String APPLY = LIB + """
             f=$1; want=$2; bak=$3; mode=$4; owner=$5; group=$6; write=$7; reload=$8; ignore=$9; shift 9
             newsha=$1; n=$2; shift 2
-            snap() { tag=$1; k=$2; shift 2; while [ "$k" -gt 0 ]; do
-                if v=$(val "$1"); then printf '%s\\t%s\\t%s\\n' "$tag" "$1" "$v"; else printf '%s-absent\\t%s\\n' "$tag" "$1"; fi
-                shift; k=$((k-1)); done; }
-            setkeys() { k=$1; shift; while [ "$k" -gt 0 ]; do shift; k=$((k-1)); done
+            readlist "$n"; paths=$list
+            snap() { printf '%s' "$paths" | while IFS= read -r p; do
+                if v=$(val "$p"); then printf '%s\\t%s\\t%s\\n' "$1" "$p" "$v"; else printf '%s-absent\\t%s\\n' "$1" "$p"; fi
+                done; }
+            setkeys() {
               while [ "$#" -ge 2 ]; do
                 err=$(LANG=C LC_ALL=C sysctl -w "$1=$2" 2>&1 >/dev/null); printf 'set\\t%s\\t%s\\n' "$1" "$?"; errlines "$err"; shift 2
               done; }
             cur=$(sha "$f")
             if [ "$cur" != "$want" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
-            snap before "$n" "$@"
+            snap before
             if [ "$write" = 1 ]; then
               if [ -e "$f" ] && [ ! -e "$bak" ]; then
                 if ! cp -p "$f" "$bak" || ! chmod 600 "$bak"; then printf 'error\\tbackup\\tcannot copy %s to %s\\n' "$f" "$bak"; exit 0; fi
@@ -70,21 +62,22 @@ public final class RemoteScripts {
               if [ "$ignore" = 1 ]; then e=-e; else e=; fi
               err=$(LANG=C LC_ALL=C sysctl $e -p "$f" 2>&1 >/dev/null); printf 'sysctl\\t%s\\n' "$?"; errlines "$err"
             fi
-            setkeys "$n" "$@"
-            snap after "$n" "$@"
+            setkeys "$@"
+            snap after
             printf 'done\\n'
             """;
 
     /**
-     * Restore (rollback): {@code FILE EXPECT_SHA NEW_BACKUP SOURCE WANT_SHA EXISTED HAVE_LOCAL MODE OWNER GROUP
-     * [PROC_PATH VALUE]*}, stdin = the original bytes from the controller (when HAVE_LOCAL is 1). Refuses when the
+     * Restore (rollback): {@code FILE EXPECT_SHA NEW_BACKUP SOURCE WANT_SHA EXISTED HAVE_LOCAL MODE OWNER GROUP N},
+     * stdin = N lines {@code PROC_PATH<TAB>VALUE}, then the original bytes from the controller (when HAVE_LOCAL is 1). Refuses when the
      * file is not what the controller saw (EXPECT_SHA, or "any"); backs the current file up to NEW_BACKUP; puts
      * the original back from the remote backup SOURCE when it is there with the right hash, else from stdin
      * (or removes a file the run created); writes back the live values; prints what is there now.
      */
     public static final String RESTORE = LIB + """
             f=$1; expect=$2; newbak=$3; src=$4; want=$5; existed=$6; havelocal=$7; mode=$8; owner=$9; shift 9
-            group=$1; shift
+            group=$1; n=$2
+            readlist "$n"; pairs=$list
             cur=$(sha "$f")
             if [ "$expect" != any ] && [ "$cur" != "$expect" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             if [ -e "$f" ] && [ ! -e "$newbak" ]; then
@@ -103,29 +96,33 @@ public final class RemoteScripts {
               fi
             fi
             printf 'restored\\t%s\\n' "$(sha "$f")"
-            while [ "$#" -ge 2 ]; do
-              p=$1; v=$2; shift 2
-              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+            tab=$(printf '\\t')
+            printf '%s' "$pairs" | while IFS= read -r l; do
+              p=${l%%"$tab"*}; v=${l#*"$tab"}
+              if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
             done
             printf 'done\\n'
             """;
 
     /**
-     * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA [PROC_PATH VALUE]*}, stdin = the original file content.
+     * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA N}, stdin = N lines {@code PROC_PATH<TAB>VALUE}, then
+     * the original file content.
      * Puts the original bytes back (or removes a file the run created), writes back previous live values, then
      * prints what is there now.
      */
-    static final String UNDO = LIB + """
-            f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; shift 6
+    public static final String UNDO = LIB + """
+            f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; n=$7
+            readlist "$n"; pairs=$list
             if [ "$existed" = 1 ]; then
               if ! put "$f" "$mode" "$owner" "$group" "$wantsha"; then printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
             else
               rm -f "$f" || printf 'error\\trestore\\tcannot remove %s\\n' "$f"
             fi
             printf 'restored\\t%s\\n' "$(sha "$f")"
-            while [ "$#" -ge 2 ]; do
-              p=$1; v=$2; shift 2
-              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+            tab=$(printf '\\t')
+            printf '%s' "$pairs" | while IFS= read -r l; do
+              p=${l%%"$tab"*}; v=${l#*"$tab"}
+              if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
               if v2=$(val "$p"); then printf 'after\\t%s\\t%s\\n' "$p" "$v2"; else printf 'after-absent\\t%s\\n' "$p"; fi
             done
             printf 'done\\n'

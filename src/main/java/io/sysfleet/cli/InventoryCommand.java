@@ -1,5 +1,7 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.core.TerminalText;
+
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
@@ -61,7 +63,7 @@ public final class InventoryCommand extends BaseCommand {
             }
             output = InventoryOutput.host(hosts.get(0));
         }
-        out().println(output);
+        out().println(TerminalText.escapeText(output));
         out().flush();
         return ExitCode.OK.code();
     }

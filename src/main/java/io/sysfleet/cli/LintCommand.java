@@ -1,5 +1,7 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.core.TerminalText;
+
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.ExitCode;
@@ -75,7 +77,7 @@ public final class LintCommand extends BaseCommand {
         for (Playbook pb : loaded) {
             for (Finding f : Linter.lint(pb, catalog, target)) {
                 Severity s = strict && f.severity() == Severity.WARNING ? Severity.ERROR : f.severity();
-                out.println(new Finding(s, f.location(), f.code(), f.message()));
+                out.println(TerminalText.escape(new Finding(s, f.location(), f.code(), f.message()).toString()));
                 switch (s) {
                     case ERROR -> errors++;
                     case WARNING -> warnings++;

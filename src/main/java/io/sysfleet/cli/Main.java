@@ -2,6 +2,7 @@ package io.sysfleet.cli;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.core.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -27,20 +28,7 @@ import java.io.StringWriter;
                 RunsCommand.class,
                 LabCommand.class,
                 CommandLine.HelpCommand.class
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:success: every host ok or changed",
-                "1:runtime error on the controller",
-                "2:one or more hosts failed",
-                "3:one or more hosts were unreachable",
-                "4:invalid inventory, playbook or YAML",
-                "5:bad command-line usage",
-                "6:lint found errors",
-                "7:check mode found drift",
-                "8:diagnose found findings at or above --fail-on",
-                "9:vault password missing or wrong",
-                "99:interrupted"})
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -61,7 +49,14 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageHandler());
         cl.setExitCodeExceptionMapper(t -> ExitCode.ERROR.code());
+        withExitCodes(cl);
         return cl;
+    }
+
+    /** Every command's help ends with the one exit-code table ({@link ExitCode}). */
+    private static void withExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.helpList());
+        cl.getSubcommands().values().forEach(Main::withExitCodes);
     }
 
     /** Maps every exception to one line on stderr and its documented exit code. */
@@ -75,13 +70,20 @@ public final class Main implements Runnable {
                 ex.printStackTrace(new PrintWriter(sw));
                 err.print(sw);
             }
+            if (ex instanceof io.sysfleet.core.ConfigException ce) {
+                // one line per problem, each escaped on its own: a newline inside a value cannot forge a line
+                err.println("sysfleet: " + String.join("\n", ce.problems().stream()
+                        .map(p -> TerminalText.escape(p.toString())).toList()));
+                err.flush();
+                return ce.exitCode().code();
+            }
             if (ex instanceof SysfleetException se) {
-                err.println("sysfleet: " + se.oneLine());
+                err.println("sysfleet: " + TerminalText.escape(se.oneLine()));
                 err.flush();
                 return se.exitCode().code();
             }
             String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            err.println("sysfleet: internal error: " + msg.replaceAll("\\s*\\n\\s*", " ")
+            err.println("sysfleet: internal error: " + TerminalText.escape(msg.replaceAll("\\s*\\n\\s*", " "))
                     + (verbose ? "" : " (run with --verbose for details)"));
             err.flush();
             return ExitCode.ERROR.code();
@@ -94,7 +96,7 @@ public final class Main implements Runnable {
         public int handleParseException(ParameterException ex, String[] args) {
             CommandLine cl = ex.getCommandLine();
             PrintWriter err = cl.getErr();
-            err.println("sysfleet: " + ex.getMessage());
+            err.println("sysfleet: " + TerminalText.escape(String.valueOf(ex.getMessage())));
             err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
             return ExitCode.USAGE.code();

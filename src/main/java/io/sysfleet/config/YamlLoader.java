@@ -23,10 +23,6 @@ import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,7 +37,12 @@ import java.util.Set;
  */
 public final class YamlLoader {
     /** Largest YAML file accepted, in bytes. */
-    public static final long MAX_BYTES = 8L * 1024 * 1024;
+    public static final long MAX_BYTES = InputFiles.MAX_BYTES;
+    /**
+     * Nodes a document may expand to through aliases, beyond twice its own nodes: an alias bomb (a few aliases
+     * per level, each level doubling or more) passes snakeyaml's alias count but would expand exponentially.
+     */
+    static final int MAX_EXPANSION = 100_000;
     private static final int MAX_ALIASES = 100;
     private static final int MAX_DEPTH = 64;
     private static final String VAULT_TAG = "!vault";
@@ -93,43 +94,28 @@ public final class YamlLoader {
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
             throw new YamlSyntaxException(loc(name, m), "invalid YAML: " + oneLine(problem));
         } catch (YAMLException e) {
-            throw new YamlSyntaxException(SourceLocation.file(Path.of(name)), "invalid YAML: "
-                    + oneLine(e.getMessage()));
+            String msg = String.valueOf(e.getMessage());
+            if (msg.startsWith("Nesting Depth exceeded")) {
+                throw new ConfigException(tooDeep(text, name), "YAML nested deeper than " + MAX_DEPTH + " levels");
+            }
+            throw new YamlSyntaxException(SourceLocation.file(Path.of(name)), "invalid YAML: " + oneLine(msg));
         } catch (IOException e) {
             throw new ConfigException(SourceLocation.file(Path.of(name)), "cannot read: " + e.getMessage());
         }
         if (root == null) {
             return null;
         }
-        return new Converter(name, ctor, vault).convert(root, 0);
+        return new Converter(name, ctor, vault, MAX_EXPANSION + 2L * distinctNodes(root)).convert(root, 0);
     }
 
     /**
-     * A file's text, as the YAML loader reads it: at most {@link #MAX_BYTES} bytes of UTF-8.
+     * A file's text, as the YAML loader reads it: a regular file of at most {@link #MAX_BYTES} bytes of UTF-8
+     * ({@link InputFiles}).
      *
-     * @throws ConfigException naming the file when it is missing, a directory, too large or not UTF-8
+     * @throws ConfigException naming the file when it is missing, not a regular file, too large or not UTF-8
      */
     public static String readText(Path file) {
-        try {
-            if (Files.isDirectory(file)) {
-                throw new ConfigException(SourceLocation.file(file), "is a directory, expected a YAML file");
-            }
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new ConfigException(SourceLocation.file(file),
-                        "file is " + size + " bytes, larger than the " + MAX_BYTES + " bytes sysfleet accepts");
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            try {
-                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw new ConfigException(SourceLocation.file(file), "not valid UTF-8 text");
-            }
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(SourceLocation.file(file), "no such file");
-        } catch (IOException e) {
-            throw new ConfigException(SourceLocation.file(file), "cannot read: " + e.getMessage());
-        }
+        return InputFiles.readText(file, MAX_BYTES);
     }
 
     static SourceLocation loc(String name, Mark m) {
@@ -137,6 +123,52 @@ public final class YamlLoader {
             return new SourceLocation(name, 0, 0);
         }
         return new SourceLocation(name, m.getLine() + 1, m.getColumn() + 1);
+    }
+
+    /**
+     * Where a document first nests deeper than {@link #MAX_DEPTH}: snakeyaml's composer says only that it does. The
+     * parser's events are a flat stream (no recursion), so any depth is safe to walk.
+     */
+    private static SourceLocation tooDeep(String text, String name) {
+        LoaderOptions opts = new LoaderOptions();
+        opts.setCodePointLimit((int) MAX_BYTES);
+        int depth = 0;
+        try {
+            for (org.yaml.snakeyaml.events.Event ev : new Yaml(opts).parse(new StringReader(text))) {
+                if (ev instanceof org.yaml.snakeyaml.events.CollectionStartEvent) {
+                    if (++depth > MAX_DEPTH) {
+                        return loc(name, ev.getStartMark());
+                    }
+                } else if (ev instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+                    depth--;
+                }
+            }
+        } catch (YAMLException e) {
+            // fall through: the file as a whole
+        }
+        return SourceLocation.file(Path.of(name));
+    }
+
+    /** The nodes of a document as composed, each anchor's node once, without following aliases twice. */
+    private static long distinctNodes(Node root) {
+        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (!seen.add(n)) {
+                continue;
+            }
+            if (n instanceof SequenceNode seq) {
+                seq.getValue().forEach(todo::push);
+            } else if (n instanceof MappingNode map) {
+                for (NodeTuple t : map.getValue()) {
+                    todo.push(t.getKeyNode());
+                    todo.push(t.getValueNode());
+                }
+            }
+        }
+        return seen.size();
     }
 
     private static String oneLine(String s) {
@@ -159,15 +191,22 @@ public final class YamlLoader {
         private final ScalarBuilder ctor;
         private final VaultSecrets vault;
         private final Set<Node> inProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        private final long maxNodes;
+        private long nodes;
 
-        Converter(String name, ScalarBuilder ctor, VaultSecrets vault) {
+        Converter(String name, ScalarBuilder ctor, VaultSecrets vault, long maxNodes) {
             this.name = name;
             this.ctor = ctor;
             this.vault = vault;
+            this.maxNodes = maxNodes;
         }
 
         YNode convert(Node node, int depth) {
             SourceLocation where = loc(name, node.getStartMark());
+            if (++nodes > maxNodes) {
+                throw new ConfigException(where, "YAML aliases expand to more than " + maxNodes
+                        + " nodes (an alias bomb?); write the values out or use fewer aliases");
+            }
             if (depth > MAX_DEPTH) {
                 throw new ConfigException(where, "YAML nested deeper than " + MAX_DEPTH + " levels");
             }
@@ -235,6 +274,11 @@ public final class YamlLoader {
             } catch (YAMLException e) {
                 String tag = s.getTag() == null ? "" : s.getTag().getValue();
                 throw new ConfigException(where, "unsupported YAML tag '" + tag + "'");
+            } catch (RuntimeException e) {
+                // e.g. !!binary with bad base64, !!int out of range: snakeyaml's constructors throw plain exceptions
+                String tag = s.getTag() == null ? "" : s.getTag().getValue();
+                throw new ConfigException(where, "the value is not a valid " + tag.replace("tag:yaml.org,2002:", "!!")
+                        + ": " + oneLine(e.getMessage()));
             }
             if (value instanceof java.util.Date || value instanceof byte[]) {
                 value = s.getValue();

@@ -115,6 +115,17 @@ public final class FactsParser {
                 fields(f, 3, no);
                 return FileFact.missing(path);
             }
+            case "3" -> {
+                fields(f, 7, no);
+                return new FileFact(path, true, false, mode(f[3], no), text(f[4], no), text(f[5], no), null, null,
+                        "is " + shorten(f[6]) + " bytes, larger than the " + FactsProbe.MAX_FILE_BYTES
+                                + " bytes of a sysctl file sysfleet edits (nothing of it is shown or changed)");
+            }
+            case "4" -> {
+                fields(f, 6, no);
+                return new FileFact(path, true, false, mode(f[3], no), text(f[4], no), text(f[5], no), null, null,
+                        "is not a regular file (a directory, device or FIFO): it is not a sysctl file");
+            }
             case "1", "2" -> {
                 boolean readable = f[2].equals("1");
                 fields(f, readable ? 8 : 6, no);
@@ -138,6 +149,13 @@ public final class FactsParser {
             }
             default -> throw bad(no, "bad file state '" + shorten(f[2]) + "'");
         }
+    }
+
+    private static String mode(String m, int no) {
+        if (!MODE.matcher(m).matches()) {
+            throw bad(no, "bad file mode '" + shorten(m) + "'");
+        }
+        return m;
     }
 
     private static String optional(String[] f, int no) {

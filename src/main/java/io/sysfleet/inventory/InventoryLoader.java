@@ -99,7 +99,7 @@ public final class InventoryLoader {
      * Loads inventory sources (the values of {@code -i}, in order) into one inventory.
      *
      * @throws ConfigException with every problem found (exit code 4)
-     * @throws io.sysfleet.vault.VaultException when an encrypted file or value cannot be decrypted (exit code 8)
+     * @throws io.sysfleet.vault.VaultException when an encrypted file or value cannot be decrypted (exit code 9)
      */
     public static Inventory load(List<String> sources, Options options) {
         if (sources.isEmpty()) {
@@ -192,17 +192,8 @@ public final class InventoryLoader {
     }
 
     private void file(Path file) {
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > YamlLoader.MAX_BYTES) {
-                throw new ConfigException(SourceLocation.file(file), "file is " + size + " bytes, larger than the "
-                        + YamlLoader.MAX_BYTES + " bytes sysfleet accepts");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ConfigException(SourceLocation.file(file), "cannot read: " + e.getMessage());
-        }
+        // A regular file of at most 8 MiB (a FIFO or a link to /dev/zero is refused before it is opened).
+        byte[] bytes = io.sysfleet.config.InputFiles.read(file, YamlLoader.MAX_BYTES);
         String name = file.getFileName().toString();
         String ext = VarsFiles.extension(name);
         if (bytes.length >= 2 && bytes[0] == '#' && bytes[1] == '!' && anyExecuteBit(file)) {

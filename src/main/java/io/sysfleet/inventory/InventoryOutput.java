@@ -92,11 +92,32 @@ public final class InventoryOutput {
         }
     }
 
+    /**
+     * JSON escapes for the characters a terminal would act on that JSON writers leave raw (DEL, C1 controls, line
+     * separators, bidi overrides; C0 controls are escaped already). They can only sit inside strings, where
+     * {@code \\uXXXX} means the same character, so the JSON says the same as Ansible's.
+     */
+    static String unicodeEscapes(String json) {
+        StringBuilder sb = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c != '\n' && io.sysfleet.core.TerminalText.unsafe(c)) {
+                if (sb == null) {
+                    sb = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? json : sb.toString();
+    }
+
     private static String indent(String name, int depth) {
         return depth == 0 ? name : "  |".repeat(depth) + "--" + name;
     }
 
     static String json(Object value) {
-        return PyJson.dumps(value);
+        return unicodeEscapes(PyJson.dumps(value));
     }
 }

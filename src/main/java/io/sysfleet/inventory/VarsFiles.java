@@ -1,5 +1,6 @@
 package io.sysfleet.inventory;
 
+import io.sysfleet.config.InputFiles;
 import io.sysfleet.config.YNode;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.ConfigException;

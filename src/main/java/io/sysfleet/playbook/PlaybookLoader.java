@@ -1,14 +1,15 @@
 package io.sysfleet.playbook;
 
-import io.sysfleet.config.YNode;
 import io.sysfleet.config.YNode.YMap;
 import io.sysfleet.config.YNode.YScalar;
 import io.sysfleet.config.YNode.YSeq;
+import io.sysfleet.config.YNode;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.Problem;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,8 @@ public final class PlaybookLoader {
     private static final Set<String> IMPORTS = Set.of("import_playbook", "ansible.builtin.import_playbook");
     private static final Pattern PERCENT = Pattern.compile("\\d+%?");
     private static final int MAX_IMPORT_DEPTH = 20;
+    /** A user name sudo can take (as ansible_user and ansible_become_user are checked). */
+    private static final Pattern BECOME_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\\$?");
 
     private final Problems problems = new Problems();
 
@@ -186,6 +189,10 @@ public final class PlaybookLoader {
         Map<String, Object> vars = vars(map.get("vars"));
         Boolean become = bool(map, "become");
         String becomeUser = text(map, "become_user");
+        if (becomeUser != null && !BECOME_USER.matcher(becomeUser).matches()) {
+            problems.add(map.get("become_user").location(), "become_user must be a user name (letters, digits, '_', "
+                    + "'.', '-'), got '" + io.sysfleet.core.TerminalText.escape(becomeUser) + "'");
+        }
         Boolean gather = bool(map, "gather_facts");
         List<String> serial = serial(map.get("serial"));
         Double maxFail = maxFail(map.get("max_fail_percentage"));
@@ -409,11 +416,13 @@ public final class PlaybookLoader {
                     + node.kind());
             return null;
         }
-        if (!Templater.isTemplate(str)
-                && (!Templater.SYSCTL_KEY.matcher(str.strip()).matches() || str.length() > 255)) {
-            problems.add(node.location(), "sysctl key '" + str + "' is not a valid key (letters, digits, '_', "
-                    + "'-', separated by '.' or '/')");
-            return null;
+        if (!Templater.isTemplate(str)) {
+            try {
+                SysctlKey.of(str.strip());
+            } catch (IllegalArgumentException e) {
+                problems.add(node.location(), e.getMessage());
+                return null;
+            }
         }
         return str;
     }

@@ -2,6 +2,7 @@ package io.sysfleet.playbook;
 
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.template.TemplateEngine;
 import io.sysfleet.template.Vars;
 
@@ -21,12 +22,6 @@ public final class Templater {
 
     /** A plain variable name as Ansible accepts it. */
     public static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /**
-     * A sysctl key: dot- or slash-separated segments of letters, digits, '_' and '-' (interface names), at
-     * most 255 characters. Nothing here can reach a shell or leave /proc/sys.
-     */
-    public static final Pattern SYSCTL_KEY = Pattern.compile(
-            "[A-Za-z0-9_][A-Za-z0-9_-]*(?:[./][A-Za-z0-9_][A-Za-z0-9_-]*)*");
     /** An absolute path of ordinary characters without '..' segments. */
     private static final Pattern SAFE_PATH = Pattern.compile("(?:/[A-Za-z0-9_.+@-]+)+");
 
@@ -74,10 +69,12 @@ public final class Templater {
         Vars v = Vars.of(vars);
         SourceLocation loc = task.location();
         String name = text(task.name(), v, loc, "name '" + task.name() + "'");
-        String key = text(task.key(), v, at(task, "name"), "key '" + task.key() + "'").strip();
-        if (!SYSCTL_KEY.matcher(key).matches() || key.length() > 255) {
-            throw new ConfigException(at(task, "name"), "sysctl key '" + printable(key)
-                    + "' is not a valid key (letters, digits, '_', '-', separated by '.' or '/')");
+        String spelled = text(task.key(), v, at(task, "name"), "key '" + task.key() + "'").strip();
+        SysctlKey key;
+        try {
+            key = SysctlKey.of(spelled);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at(task, "name"), e.getMessage());
         }
         String value = null;
         if (task.value() != null) {
@@ -85,7 +82,7 @@ public final class Templater {
             value = TemplateEngine.isOmit(rendered) ? null : AnsibleValues.sysctlValue(rendered);
         }
         if (value != null) {
-            checkValue(value, task.state(), at(task, "value"), key);
+            checkValue(value, task.state(), at(task, "value"), key.dotted());
         } else if (task.state() == State.PRESENT) {
             throw new ConfigException(task.value() == null ? loc : at(task, "value"),
                     "value is required when state is present");
@@ -114,7 +111,13 @@ public final class Templater {
         return TemplateEngine.text(v);
     }
 
-    /** A sysctl value must be one non-empty line without control characters. */
+    /**
+     * Shell syntax refused in values: command substitution, variable expansion, command separators and
+     * redirections. No sysctl value needs them ({@code |} stays allowed: kernel.core_pattern pipes to a program).
+     */
+    private static final List<String> SHELL_SYNTAX = List.of("`", "$(", "${", ";", "&", "<", ">");
+
+    /** A sysctl value must be one non-empty line without control characters or shell syntax. */
     static void checkValue(String value, State state, SourceLocation where, String key) {
         if (value.isEmpty() && state == State.PRESENT) {
             throw new ConfigException(where, "value for '" + key + "' is empty");
@@ -124,6 +127,13 @@ public final class Templater {
             if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
                 throw new ConfigException(where, "value for '" + key + "' contains a control character "
                         + String.format("(U+%04X)", (int) c) + "; a value must be a single line");
+            }
+        }
+        for (String bad : SHELL_SYNTAX) {
+            if (value.contains(bad)) {
+                throw new ConfigException(where, "value for '" + key + "' contains '" + bad + "': shell syntax has no "
+                        + "place in a kernel setting (values reach hosts only as quoted data, but a value like this is "
+                        + "a mistake or an attack)");
             }
         }
         if (value.length() > 4096) {

@@ -1,7 +1,11 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.core.TerminalText;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -13,11 +17,18 @@ import java.util.Map;
  */
 public final class TextReport implements RunListener {
     private final PrintWriter out;
+    private final PrintWriter err;
     private final boolean diff;
     private final int verbosity;
 
     public TextReport(PrintWriter out, boolean diff, int verbosity) {
+        this(out, out, diff, verbosity);
+    }
+
+    /** With warnings about the input on {@code err}. */
+    public TextReport(PrintWriter out, PrintWriter err, boolean diff, int verbosity) {
         this.out = out;
+        this.err = err;
         this.diff = diff;
         this.verbosity = verbosity;
     }
@@ -25,7 +36,7 @@ public final class TextReport implements RunListener {
     @Override
     public synchronized void playStarted(String name, int hosts, boolean check) {
         out.println();
-        out.println("PLAY [" + name + "]" + (check ? " (check mode)" : "") + " " + hosts + " host" + (hosts == 1 ? "" : "s"));
+        out.println("PLAY [" + TerminalText.escape(name) + "]" + (check ? " (check mode)" : "") + " " + hosts + " host" + (hosts == 1 ? "" : "s"));
         out.flush();
     }
 
@@ -43,36 +54,40 @@ public final class TextReport implements RunListener {
             line.append(" ").append(r.changedKeys()).append(" key").append(r.changedKeys() == 1 ? "" : "s");
         }
         if (r.error() != null) {
-            line.append(" ").append(r.phase() == null ? "" : r.phase() + ": ").append(r.error());
+            line.append(" ").append(r.phase() == null ? "" : r.phase().label() + ": ").append(r.error());
         }
-        out.println(line);
+        out.println(TerminalText.escape(line.toString()));
         for (String w : r.warnings()) {
-            out.println("  [WARNING] " + w);
+            out.println("  [WARNING] " + TerminalText.escape(w));
         }
         if (verbosity > 0 || r.status() == HostResult.Status.FAILED) {
             for (KeyResult k : r.keys()) {
                 if (verbosity > 0 || k.error() != null) {
-                    out.println("    " + keyLine(k));
+                    out.println("    " + TerminalText.escape(keyLine(k)));
                 }
             }
         }
         if (diff) {
-            r.diffs().forEach(out::print);
+            r.diffs().forEach(d -> out.print(TerminalText.escapeText(d)));
         }
         out.flush();
     }
 
     @Override
     public synchronized void playAborted(String name, String why) {
-        out.println("PLAY ABORTED [" + name + "]: " + why);
+        out.println(TerminalText.escape("PLAY ABORTED [" + name + "]: " + why));
         out.flush();
     }
 
     static String keyLine(KeyResult k) {
-        String key = k.key() == null ? k.task() : k.key();
+        String key = k.key() == null ? k.task() : k.key().dotted();
         StringBuilder sb = new StringBuilder(key).append(": ");
         if (k.skipped()) {
             return sb.append("skipped (").append(k.note()).append(")").toString();
+        }
+        if (k.note() != null && k.note().startsWith("unknown offline")) {
+            // a task whose when or templates need facts an offline plan does not have
+            return sb.append(k.planned() == null ? "" : "want " + k.planned() + ", ").append(k.note()).toString();
         }
         if (k.planned() == null) {
             sb.append("(absent)");
@@ -93,9 +108,21 @@ public final class TextReport implements RunListener {
     }
 
     /** A line of information after the recap. */
+    @Override
     public synchronized void note(String line) {
-        out.println(line);
+        out.println(TerminalText.escape(line));
         out.flush();
+    }
+
+    @Override
+    public synchronized void warning(String message) {
+        err.println("[WARNING]: " + message);
+        err.flush();
+    }
+
+    @Override
+    public void runFinished(RunReport report) {
+        recap(report);
     }
 
     public synchronized void recap(RunReport report) {
@@ -113,11 +140,11 @@ public final class TextReport implements RunListener {
                 c[4] += (int) skipped;
             }
         }
-        int width = counts.keySet().stream().mapToInt(String::length).max().orElse(4);
+        int width = counts.keySet().stream().mapToInt(h -> TerminalText.escape(h).length()).max().orElse(4);
         for (Map.Entry<String, int[]> e : counts.entrySet()) {
             int[] c = e.getValue();
             out.printf("%-" + width + "s : ok=%-4d changed=%-4d unreachable=%-4d failed=%-4d skipped=%d%n",
-                    e.getKey(), c[0], c[1], c[2], c[3], c[4]);
+                    TerminalText.escape(e.getKey()), c[0], c[1], c[2], c[3], c[4]);
         }
         out.flush();
     }

@@ -1,11 +1,15 @@
 package io.sysfleet.transport;
 
-import io.sysfleet.transport.TransportException.Phase;
+import io.sysfleet.result.Phase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,27 +29,60 @@ public final class LocalTransport extends ShellTransport {
         return t;
     });
 
-    /** @param become default become (may be null); @param fileTimeout timeout of file reads and writes */
-    public LocalTransport(String host, Become become, Duration fileTimeout) {
-        super(host, become, fileTimeout);
+    private final Map<String, String> environment;
+
+    /** @param become default become (may be null) */
+    public LocalTransport(String host, Become become) {
+        this(host, become, Map.of());
+    }
+
+    /**
+     * As {@link #LocalTransport(String, Become)}, with {@code environment} added to the commands' environment
+     * (tests: PATH with a test double first, {@link RemoteShell#PROC_SYS_ENV}).
+     */
+    public LocalTransport(String host, Become become, Map<String, String> environment) {
+        super(host, become);
+        this.environment = Map.copyOf(environment);
     }
 
     /** A local transport named {@code localhost} without become. */
     public LocalTransport() {
-        this("localhost", null, Duration.ofMinutes(1));
+        this("localhost", null);
     }
 
     @Override
     protected ExecResult run(Command cmd, Duration timeout) {
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", cmd.toShell());
+        // The shell line goes to /bin/sh as a file of its UTF-8 bytes, as SSH sends it, not as an argument: Java
+        // encodes arguments in the JVM's locale (US-ASCII under LANG=C), which turned every non-ASCII byte into '?',
+        // and one argument may not exceed 128 KiB. The file is the caller's alone (0600) and holds no secret.
+        Path script;
+        try {
+            script = Files.createTempFile("sysfleet-", ".sh");
+            Files.write(script, cmd.toShell().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new TransportException(Phase.EXEC, host(), "cannot write the command file: " + e.getMessage(), e);
+        }
+        try {
+            return run(cmd, new ProcessBuilder("/bin/sh", script.toString()), timeout);
+        } finally {
+            try {
+                Files.deleteIfExists(script);
+            } catch (IOException e) {
+                // best effort: the file holds no secret
+            }
+        }
+    }
+
+    private ExecResult run(Command cmd, ProcessBuilder pb, Duration timeout) {
+        pb.environment().putAll(environment);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
             throw new TransportException(Phase.EXEC, host(), "cannot start /bin/sh: " + e.getMessage(), e);
         }
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), pumps);
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), pumps);
+        CompletableFuture<BoundedOutput> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), pumps);
+        CompletableFuture<BoundedOutput> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), pumps);
         byte[] in = cmd.wireStdin();
         CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> {
             try (OutputStream os = p.getOutputStream()) {
@@ -63,7 +100,9 @@ public final class LocalTransport extends ShellTransport {
                         "command timed out after " + timeout.toMillis() + " ms and was killed: " + cmd);
             }
             feed.get(5, TimeUnit.SECONDS);
-            return new ExecResult(p.exitValue(), out.get(), err.get());
+            out.get().check(host(), "stdout", cmd);
+            err.get().check(host(), "stderr", cmd);
+            return new ExecResult(p.exitValue(), out.get().toByteArray(), err.get().toByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -74,9 +113,9 @@ public final class LocalTransport extends ShellTransport {
         }
     }
 
-    private static byte[] readAll(InputStream is) {
+    private static BoundedOutput readAll(InputStream is) {
         try (is) {
-            return is.readAllBytes();
+            return BoundedOutput.drain(is);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -162,13 +162,10 @@ public final class VaultSecrets {
             bytes = strip(bytes, "\r\n");
         } else {
             try {
-                if (Files.size(file) > MAX_PASSWORD_BYTES) {
-                    throw new VaultException("the vault password file " + file + " is larger than "
-                            + MAX_PASSWORD_BYTES + " bytes");
-                }
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw new VaultException("cannot read the vault password file " + file + ": " + e.getMessage());
+                bytes = io.sysfleet.config.InputFiles.read(file, MAX_PASSWORD_BYTES);
+            } catch (io.sysfleet.core.ConfigException e) {
+                // a FIFO, a device, a link to /dev/zero or a file too large: one line, the vault's exit code
+                throw new VaultException("the vault password file " + e.oneLine());
             }
             bytes = strip(strip(bytes, " \t\n\r\u000b\f"), "\r\n");
         }

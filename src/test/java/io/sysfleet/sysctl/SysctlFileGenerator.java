@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Random;
 
 /** Builds random sysctl.conf texts from a grammar of line kinds plus random characters, and random desired lists. */
-final class SysctlFileGenerator {
+public final class SysctlFileGenerator {
 
     static final String[] KEYS = {
         "net.ipv4.tcp_fin_timeout", "net.core.somaxconn", "net.netfilter.nf_conntrack_max",
@@ -18,23 +18,23 @@ final class SysctlFileGenerator {
 
     private final Random r;
 
-    SysctlFileGenerator(Random r) {
+    public SysctlFileGenerator(Random r) {
         this.r = r;
     }
 
-    List<Desired> desired() {
+    public List<Desired> desired() {
         Map<String, Desired> out = new LinkedHashMap<>();
         int n = r.nextInt(5);
         for (int i = 0; i < n; i++) {
             String key = KEYS[r.nextInt(KEYS.length)];
-            String spelled = r.nextBoolean() ? key : SysctlKey.toPath(key);
+            String spelled = r.nextBoolean() ? key : SysctlKey.of(key).path();
             out.put(key, r.nextInt(4) == 0 ? Desired.absent(spelled)
                     : Desired.present(spelled, VALUES[r.nextInt(VALUES.length)]));
         }
         return List.copyOf(out.values());
     }
 
-    String file() {
+    public String file() {
         StringBuilder sb = new StringBuilder();
         int n = r.nextInt(12);
         String eol = r.nextBoolean() ? "\n" : "\r\n";
@@ -69,7 +69,7 @@ final class SysctlFileGenerator {
     private String setting() {
         String key = KEYS[r.nextInt(KEYS.length)];
         if (r.nextBoolean()) {
-            key = SysctlKey.toPath(key);
+            key = SysctlKey.of(key).path();
         }
         String value = r.nextInt(5) == 0 ? noise(8).replace("\n", "") : VALUES[r.nextInt(VALUES.length)];
         return ws() + (r.nextInt(5) == 0 ? "-" : "") + key + ws() + "=" + ws() + value + ws();

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Compares {@link UnifiedDiff} with the real GNU {@code diff -u} (diffutils must be installed; the test
- * fails, never skips, without it). Header timestamps are removed from diff's output before comparing.
+ * fails, never skips, without it). Header timestamps are removed from diff's output before comparing; files
+ * are compared as text ({@code -a}) since generated lines may hold NUL bytes.
  */
 class UnifiedDiffTest {
 
@@ -29,7 +31,7 @@ class UnifiedDiffTest {
         Path b = tmp.resolve("new");
         Files.writeString(a, oldText, StandardCharsets.UTF_8);
         Files.writeString(b, newText, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder("diff", "-u", a.toString(), b.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("diff", "-u", "-a", a.toString(), b.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         assertEquals(oldText.equals(newText) ? 0 : 1, rc, "diff -u exit code; output: " + out);
@@ -39,7 +41,7 @@ class UnifiedDiffTest {
     private void assertSameAsDiff(String oldText, String newText) throws Exception {
         String expected = realDiff(oldText, newText);
         assertEquals(expected, UnifiedDiff.of(tmp.resolve("old").toString(), tmp.resolve("new").toString(),
-                oldText, newText));
+                oldText, newText, Integer.MAX_VALUE));
     }
 
     static List<Golden.Case> cases() {
@@ -94,5 +96,62 @@ class UnifiedDiffTest {
             desired.add(Desired.present("added" + round + ".v", "1"));
             assertSameAsDiff(old, SysctlEditor.apply(old, desired).newText());
         }
+    }
+
+    @Test
+    void generatedSysctlFilesMatchDiff() throws Exception {
+        // Realistic files: comments, blank lines, duplicate settings, CRLF, odd bytes; edited by the editor.
+        // Several generated files are joined, so equal lines repeat and the diff has equal choices to make.
+        Random r = new Random(12);
+        SysctlFileGenerator g = new SysctlFileGenerator(r);
+        int compared = 0;
+        for (int round = 0; round < 150; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 1 + r.nextInt(round % 2 == 0 ? 4 : 30); k > 0; k--) {
+                String f = g.file();
+                sb.append(f).append(f.endsWith("\n") || f.isEmpty() ? "" : "\n");
+            }
+            String old = sb.toString();
+            String edited = SysctlEditor.apply(old, g.desired()).newText();
+            if (!old.equals(edited)) {
+                assertSameAsDiff(old, edited);
+                compared++;
+            }
+        }
+        assertTrue(compared > 100, "compared " + compared);
+    }
+
+    @Test
+    void largeFileWithManyChangesMatchesDiff() throws Exception {
+        String[] f = DiffBench.files(250_000, false);
+        assertSameAsDiff(f[0], f[1]);
+    }
+
+    @Test
+    void aMegabyteFileWithManyChangesDiffsInA64MiBHeap() throws Exception {
+        // The LCS table this replaced needed (lines x lines) ints: 3.5 GB for this file. Run in a JVM of its own
+        // with a 64 MiB heap; an OutOfMemoryError fails the test.
+        for (String mode : List.of("some", "all")) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx64m", "-cp", System.getProperty("java.class.path"), DiffBench.class.getName(), "1000000", mode)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains("peak heap") && !out.contains("Error"), out);
+        }
+    }
+
+    @Test
+    void longDiffsAreCutAfterAWholeLineWithANote() {
+        String[] f = DiffBench.files(50_000, false);
+        String full = UnifiedDiff.of("a", "b", f[0], f[1], Integer.MAX_VALUE);
+        String cut = UnifiedDiff.of("a", "b", f[0], f[1], 10_000);
+        assertTrue(full.length() > 60_000);
+        int note = cut.lastIndexOf(UnifiedDiff.TRUNCATED);
+        assertTrue(note > 0 && note <= 10_000, cut);
+        assertEquals(full.substring(0, note), cut.substring(0, note), "the kept part is the diff's beginning");
+        assertEquals('\n', cut.charAt(note - 1), "cut after a whole line");
+        assertEquals(cut.length() - 1, cut.indexOf('\n', note), "the note is the last line");
+        assertEquals(full, UnifiedDiff.of("a", "b", f[0], f[1]), "the default cap (1 MiB) keeps this whole diff");
     }
 }
