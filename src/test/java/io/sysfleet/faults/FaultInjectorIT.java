@@ -54,7 +54,7 @@ class FaultInjectorIT {
     }
 
     private Transport connect() {
-        return SshTransport.connect(host.name(), fleet.options(host, TestFleet.USER).withBecome("root", null),
+        return SshTransport.connect(host.name(), fleet.options(host, TestFleet.USER).withBecome(io.sysfleet.transport.Become.root()),
                 fleet.env(), Clock.systemUTC());
     }
 
