@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -269,5 +270,69 @@ class FaultsIT {
         }
         assertTrue(statuses.contains("applied") && statuses.contains("locked"), statuses.toString());
         SURVIVED.incrementAndGet();
+    }
+
+    /**
+     * Secrets never appear in arguments, logs, reports or journals: a run as the user whose sudo asks for a password,
+     * the password coming from a vault-encrypted {@code ansible_become_password} (vault password in a file), every
+     * output, report, journal and backup of the run, and the argument lists of the controller and of every process
+     * on the host while the apply runs (held at sysctl -p), are searched for the become password and the vault
+     * password.
+     */
+    @Test
+    void secretsAppearInNoArgumentOutputReportJournalOrBackup() throws Exception {
+        TestFleet.Host h = fleet.host(1);
+        String becomePw = fleet.pwUserPassword();
+        String vaultPw = "vault-pw-" + java.util.UUID.randomUUID();
+        Path vaultFile = Files.writeString(tmp.resolve("vault-pass"), vaultPw + "\n");
+        Path invDir = Files.createDirectories(tmp.resolve("inv"));
+        Files.createDirectories(invDir.resolve("host_vars"));
+        String enc = TestFleet.run(tmp, Duration.ofMinutes(1), "ansible-vault", "encrypt_string", "--vault-password-file",
+                vaultFile.toString(), becomePw, "--name", "ansible_become_password");
+        assertTrue(enc.contains("$ANSIBLE_VAULT;1.1;AES256") && !enc.contains(becomePw), enc);
+        Files.writeString(invDir.resolve("host_vars").resolve(h.name() + ".yml"), enc);
+        Files.writeString(invDir.resolve("hosts.yml"), "all:\n  hosts:\n    " + h.name() + ":\n      ansible_host: 127.0.0.1\n"
+                + "      ansible_port: " + h.port() + "\n      ansible_user: " + TestFleet.PW_USER + "\n      ansible_become: true\n"
+                + "      ansible_ssh_private_key_file: " + fleet.privateKey() + "\n");
+        Path pb = Files.writeString(tmp.resolve("secret-play.yml"), "- hosts: all\n  gather_facts: false\n  tasks:\n"
+                + "    - ansible.posix.sysctl:\n        name: " + KEY + "\n        value: '37'\n        sysctl_file: " + FILE + "\n");
+        Path reports = Files.createDirectories(tmp.resolve("reports"));
+        List<String> args = List.of("run", pb.toString(), "-i", invDir.resolve("hosts.yml").toString(),
+                "--vault-password-file", vaultFile.toString(), "--known-hosts", fleet.knownHosts().toString(),
+                "--state-dir", state().toString(), "--progress", "never", "-D", "-vvv",
+                "--report-json", reports.resolve("r.json").toString(), "--report-junit", reports.resolve("r.xml").toString(),
+                "--report-html", reports.resolve("r.html").toString(), "--report-markdown", reports.resolve("r.md").toString());
+        Faults.arm(h, "hold", "sysctl", "hang", "args:^(-e )?-p ");
+        StringBuilder seen = new StringBuilder();
+        int exit;
+        try (Launcher l = Launcher.start(Map.of("HOME", tmp.toString()), args)) {
+            awaitHung(h, l);
+            l.commandLines().forEach(c -> seen.append("controller argv: ").append(c).append('\n'));
+            seen.append("controller environ: ").append(l.environ()).append('\n');
+            seen.append(Faults.sh(h, "ps -eo args= ; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done"));
+            Faults.release(h);
+            exit = l.waitFor(Duration.ofSeconds(90));
+            seen.append(l.output());
+            assertEquals(0, exit, l.output());
+        }
+        assertConverged(h, "37");
+        // every file the run left: reports, the state directory (journal, headers, local backups), and on the host
+        // the managed file, its backup and anything in /tmp
+        try (var files = Files.walk(tmp)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (f.equals(vaultFile) || f.startsWith(invDir)) {
+                    continue; // the inputs that hold the secrets (encrypted, or the vault password file itself)
+                }
+                seen.append("file ").append(f).append(": ").append(new String(Files.readAllBytes(f),
+                        java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+            }
+        }
+        seen.append(Faults.sh(h, "cat /etc/sysctl.conf /etc/sysctl.conf.sysfleet-*.bak 2>/dev/null; "
+                + "grep -rl . /tmp /var/tmp 2>/dev/null | xargs cat 2>/dev/null; true"));
+        String all = seen.toString();
+        assertTrue(all.contains("controller argv: ") && all.contains("sysctl") && all.contains("PLAY RECAP")
+                && all.contains(".sysfleet-") && all.contains("\"plays\""), "the search saw the run's artifacts");
+        assertFalse(all.contains(becomePw), "the become password leaked");
+        assertFalse(all.contains(vaultPw), "the vault password leaked");
     }
 }
