@@ -121,4 +121,26 @@ class LockAndUndoLocalTest {
             assertEquals("original\n", Files.readString(conf));
         }
     }
+
+    @Test
+    void theReadBackWaitsForALiveLockReportsItBusyAndDoesNotWaitForAStaleOne() throws IOException {
+        Path conf = Files.writeString(dir.resolve("e.conf"), "x\n");
+        plantLock(conf, "run-live", String.valueOf(ProcessHandle.current().pid()), bootId());
+        try (LocalTransport t = new LocalTransport()) {
+            long start = System.nanoTime();
+            ApplyOutput out = ApplyOutput.parse(t.exec(Command.script(RemoteScripts.READBACK, List.of(conf.toString(),
+                    "2")).withStdin(b("net/ipv4/tcp_fin_timeout\n")), T).stdoutText());
+            assertTrue(System.nanoTime() - start >= 2_000_000_000L, "waited for the live lock");
+            assertTrue(out.busy() != null && out.busy().startsWith("run-live "), out.toString());
+            assertEquals(Applier.sha256(b("x\n")), out.restored());
+            assertTrue(out.after().containsKey("net/ipv4/tcp_fin_timeout") && out.complete(), out.toString());
+
+            Files.writeString(Path.of(conf + ".sysfleet-lock", "owner"), "run-dead h t 999999999 " + bootId() + "\n");
+            start = System.nanoTime();
+            out = ApplyOutput.parse(t.exec(Command.script(RemoteScripts.READBACK, List.of(conf.toString(), "30"))
+                    .withStdin(b("net/ipv4/tcp_fin_timeout\n")), T).stdoutText());
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "a stale lock is not waited for");
+            assertNull(out.busy(), out.toString());
+        }
+    }
 }
