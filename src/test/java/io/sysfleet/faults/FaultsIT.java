@@ -63,7 +63,7 @@ class FaultsIT {
     void reset() {
         for (TestFleet.Host h : fleet.hosts()) {
             Faults.reset(h);
-            Faults.sh(h, "pkill -9 -f 'sleep 86400' || true; rm -rf /etc/sysctl.conf.sysfleet-* /etc/.sysctl.conf.sysfleet.*; "
+            Faults.sh(h, "pkill -9 -f '[s]leep 86400' || true; rm -rf /etc/sysctl.conf.sysfleet-* /etc/.sysctl.conf.sysfleet.*; "
                     + "printf '" + ORIGINAL.replace("\n", "\\n") + "' > " + FILE + "; chmod 644 " + FILE
                     + "; sysctl -q -w " + KEY + "=60");
         }
