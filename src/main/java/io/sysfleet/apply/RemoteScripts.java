@@ -81,7 +81,8 @@ public final class RemoteScripts {
             group=$1; n=$2
             readlist "$n"; pairs=$list
             run=${newbak##*.sysfleet-}; run=${run%.bak}
-            lock "$f" "$run" || exit 0
+            of=-; case "$src" in *.sysfleet-*.bak) of=${src##*.sysfleet-}; of=${of%.bak} ;; esac
+            lock "$f" "$run" "$of" || exit 0
             cur=$(sha "$f")
             if [ "$expect" != any ] && [ "$cur" != "$expect" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             if [ -e "$f" ] && [ ! -e "$newbak" ]; then
