@@ -393,7 +393,7 @@ public final class Applier {
     }
 
     /** The one-line message for a file whose lock another script holds ({@code lock}: locked|stale OWNER). */
-    static String lockMessage(String file, String lock) {
+    public static String lockMessage(String file, String lock) {
         String[] f = lock.split(" ");
         String owner = f.length >= 5 ? "run " + f[1] + " on " + f[2] + " since " + f[3] + ", pid " + f[4]
                 : lock.substring(lock.indexOf(' ') + 1);

@@ -143,4 +143,27 @@ class LockAndUndoLocalTest {
             assertNull(out.busy(), out.toString());
         }
     }
+
+    @Test
+    void theRollbackOfARunTakesOverThatRunsStaleLockAndNoOtherOne() throws IOException {
+        Path conf = Files.writeString(dir.resolve("f.conf"), "written by run-a\n");
+        String owner = Files.getOwner(conf).getName();
+        byte[] original = b("original\n");
+        plantLock(conf, "run-b", "999999999", bootId());
+        try (LocalTransport t = new LocalTransport()) {
+            // FILE EXPECT_SHA NEW_BACKUP SOURCE WANT_SHA EXISTED HAVE_LOCAL MODE OWNER GROUP N
+            List<String> args = List.of(conf.toString(), "any", conf + ".sysfleet-rb1.bak", conf + ".sysfleet-run-a.bak",
+                    Applier.sha256(original), "1", "1", "0644", owner, owner, "0");
+            ApplyOutput out = ApplyOutput.parse(t.exec(Command.script(RemoteScripts.RESTORE, args).withStdin(original), T)
+                    .stdoutText());
+            assertTrue(out.lock() != null && out.lock().startsWith("stale run-b "), "another run's stale lock: " + out);
+            assertEquals("written by run-a\n", Files.readString(conf));
+            Files.writeString(Path.of(conf + ".sysfleet-lock", "owner"), "run-a h t 999999999 " + bootId() + "\n");
+            out = ApplyOutput.parse(t.exec(Command.script(RemoteScripts.RESTORE, args).withStdin(original), T).stdoutText());
+            assertNull(out.lock(), out.toString());
+            assertEquals(Applier.sha256(original), out.restored());
+            assertEquals("original\n", Files.readString(conf));
+        }
+        assertFalse(Files.exists(Path.of(conf + ".sysfleet-lock")));
+    }
 }
