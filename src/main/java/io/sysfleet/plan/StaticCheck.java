@@ -23,7 +23,8 @@ import java.util.Set;
  * facts): key syntax, literal and templated values against the catalog's type and range, sysctl file paths,
  * {@code when} conditions and every template that resolves from inventory and play variables. Only what needs a
  * host's facts (a {@code when} on {@code ansible_kernel}, a template using a fact) is left for after its facts
- * arrive. One problem is reported once, however many hosts share it (the hosts are named when they differ).
+ * arrive. One problem is reported once, however many hosts share it; the hosts are named when it depends on
+ * them (only some of a play's hosts have it, or the message differs per host).
  */
 public final class StaticCheck {
     private static final int HOSTS_NAMED = 3;
@@ -46,6 +47,7 @@ public final class StaticCheck {
             }
         }
         Map<Problem, Set<String>> found = new LinkedHashMap<>();
+        Map<Problem, Integer> selected = new LinkedHashMap<>();
         for (Play play : playbook.plays()) {
             List<Host> hosts;
             try {
@@ -66,6 +68,7 @@ public final class StaticCheck {
                 }
                 for (Problem p : problems) {
                     found.computeIfAbsent(p, k -> new LinkedHashSet<>()).add(h.name());
+                    selected.put(p, hosts.size());
                 }
             }
         }
@@ -76,8 +79,10 @@ public final class StaticCheck {
         Map<String, Integer> perLocation = new LinkedHashMap<>();
         found.keySet().forEach(p -> perLocation.merge(String.valueOf(p.location()), 1, Integer::sum));
         found.forEach((p, hosts) -> {
-            // The same place with different messages: a templated value that differs per host; name the hosts.
-            boolean differs = perLocation.get(String.valueOf(p.location())) > 1;
+            // Named hosts where the problem depends on the host: the same place with different messages (a value
+            // templated differently per host), or a problem only some of the play's hosts have (a host variable).
+            boolean differs = perLocation.get(String.valueOf(p.location())) > 1
+                    || hosts.size() < selected.getOrDefault(p, 0);
             problems.add(differs && !hosts.isEmpty() ? new Problem(p.location(), p.message() + " (" + hosts(hosts) + ")") : p);
         });
         problems.sort(Comparator.comparing((Problem p) -> p.location() == null ? "" : p.location().file())

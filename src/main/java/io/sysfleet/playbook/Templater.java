@@ -146,11 +146,7 @@ public final class Templater {
     }
 
     private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return sb.toString();
+        return io.sysfleet.core.TerminalText.escape(s);
     }
 
     /** Checks a template's syntax, filters and tests; the loader calls this for every template. */
