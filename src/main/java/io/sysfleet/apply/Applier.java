@@ -20,6 +20,7 @@ import io.sysfleet.transport.Become;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
+import io.sysfleet.transport.TransportException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Executes a {@link HostPlan} on one host: local backup, then in one round trip per file the remote backup,
@@ -84,6 +86,15 @@ public final class Applier {
      * {@code become} is how the transport runs commands (null: no become), recorded so a rollback does the same.
      */
     public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Become become) {
+        return apply(t, plan, files, become, () -> t);
+    }
+
+    /**
+     * Applies the plan; {@code reconnect} gives a working connection to the same host after the apply's answer was
+     * lost (a timeout or a dropped connection), to read back what the host now has.
+     */
+    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Become become,
+                            Supplier<Transport> reconnect) {
         if (plan.failed() || !plan.hasChanges()) {
             return withoutApplying(plan, false);
         }
@@ -113,7 +124,7 @@ public final class Applier {
                 continue;
             }
             FileFact fact = files.get(fp.path());
-            FileOutcome fo = applyFile(t, host, fp, fact, keys, become);
+            FileOutcome fo = applyFile(t, host, fp, fact, keys, become, reconnect);
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
                 applied.add(fp);
@@ -143,7 +154,7 @@ public final class Applier {
     }
 
     private FileOutcome applyFile(Transport t, String host, FilePlan fp, FileFact fact, List<KeyPlan> keys,
-                                  Become become) {
+                                  Become become, Supplier<Transport> reconnect) {
         boolean exists = fact != null && fact.exists();
         // Every key the new file sets may change on sysctl -p: snapshot all of them, plus the play's keys.
         Set<String> paths = new LinkedHashSet<>();
@@ -192,11 +203,18 @@ public final class Applier {
                 exists ? backupPath(fp.path()) : null, localCopy, become != null, become == null ? null : become.user(),
                 before.before(), clock.instant().toString()));
 
-        ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);
+        ExecResult r;
+        try {
+            r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);
+        } catch (TransportException e) {
+            return lost(reconnect, host, fp, shaBefore, fp.changed() ? sha256(content) : shaBefore, paths,
+                    before.before(), keys, e);
+        }
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
         FileOutcome result = finishFile(t, fp, fact, keys, r, out);
         journal.outcome(new Outcome(host, fp.path(), result.error == null ? "applied"
-                : result.undone ? "undone" : out.conflict() != null ? "conflict" : "failed",
+                : result.undone ? "undone" : out.conflict() != null ? "conflict" : out.lock() != null ? "locked"
+                : "failed",
                 out.written() != null ? out.written() : null, out.after(), result.error, clock.instant().toString()));
         return result;
     }
@@ -250,8 +268,62 @@ public final class Applier {
         }
     }
 
+    /**
+     * The apply's answer was lost ({@code e}: a timeout, whose script the transport killed, or a dropped
+     * connection, after which the script runs to its end): the host may have been changed. Reads back, over a
+     * new connection, what the file and the live values are now (after waiting for the file's lock), and journals
+     * which it is: {@code unchanged}, {@code changed} (written, not verified: rollback restores it) or
+     * {@code unknown} (nothing could be read: rollback restores it from the journal's intent).
+     */
+    private FileOutcome lost(Supplier<Transport> reconnect, String host, FilePlan fp, String shaBefore,
+                             String shaNew, Set<String> paths, Map<String, String> liveBefore, List<KeyPlan> keys,
+                             TransportException e) {
+        String why = "apply of " + fp.path() + ": " + e.getMessage();
+        String hint = "; `sysfleet rollback --last` restores it from the journal, or run again";
+        ApplyOutput now;
+        try {
+            Transport again = reconnect.get();
+            long wait = Math.max(1, Math.min(timeout.toSeconds(), 60));
+            ExecResult r = again.exec(Command.script(RemoteScripts.READBACK, List.of(fp.path(), String.valueOf(wait)))
+                    .withStdin(RemoteShell.stdin(paths, new byte[0])), timeout.plusSeconds(wait));
+            now = ApplyOutput.parse(r.stdoutText());
+            if (!now.complete()) {
+                throw new TransportException(Phase.APPLY, host, "read-back stopped early: " + r.stderrText().strip());
+            }
+        } catch (RuntimeException again) {
+            String msg = why + "; the host MAY HAVE BEEN CHANGED: its state could not be read back ("
+                    + again.getMessage() + ")" + hint;
+            journal.outcome(new Outcome(host, fp.path(), "unknown", null, Map.of(), msg, clock.instant().toString()));
+            return new FileOutcome(planned(keys), false, Phase.APPLY, msg, false);
+        }
+        boolean liveSame = true;
+        for (Map.Entry<String, String> b : liveBefore.entrySet()) {
+            String a = now.after().get(b.getKey());
+            liveSame &= b.getValue() == null ? a == null : a != null && SysctlValue.same(a, b.getValue());
+        }
+        String busy = now.busy() == null ? "" : " (a sysfleet script still holds the file's lock: " + now.busy() + ")";
+        String status;
+        String msg;
+        if (shaBefore.equals(now.restored()) && liveSame && now.busy() == null) {
+            status = "unchanged";
+            msg = why + "; read back: the host was not changed (file and live values as before)";
+        } else {
+            status = "changed";
+            msg = why + "; read back: the host IS CHANGED but not verified (" + fp.path() + " sha256 "
+                    + now.restored() + (now.restored().equals(shaNew) ? ", the new text" : shaBefore.equals(
+                    now.restored()) ? ", the original" : ", neither the original nor the new text")
+                    + (liveSame ? "" : "; live values differ from before") + ")" + busy + hint;
+        }
+        journal.outcome(new Outcome(host, fp.path(), status, now.restored(), now.after(), msg,
+                clock.instant().toString()));
+        return new FileOutcome(planned(keys), false, Phase.APPLY, msg, false);
+    }
+
     private FileOutcome finishFile(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ExecResult r,
                                    ApplyOutput out) {
+        if (out.lock() != null) {
+            return new FileOutcome(planned(keys), false, Phase.APPLY, lockMessage(fp.path(), out.lock()), false);
+        }
         if (out.conflict() != null) {
             return new FileOutcome(planned(keys), false, Phase.APPLY, fp.path() + " changed on the host since its facts "
                     + "were read (sha256 now " + out.conflict() + "); nothing was changed, run again", false);
@@ -322,12 +394,22 @@ public final class Applier {
         }
         List<String> args = List.of(fp.path(), existed ? "1" : "0",
                 existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
-                existed ? fact.sha256() : "absent", String.valueOf(pairs.size()));
+                existed ? fact.sha256() : "absent", String.valueOf(pairs.size()),
+                out.written() != null ? out.written() : sha256(bytes(fp.newText())), runId);
         byte[] original = existed ? fact.content() : new byte[0];
         ExecResult r = t.exec(Command.script(RemoteScripts.UNDO, args).withStdin(RemoteShell.stdin(pairs, original)), timeout);
         ApplyOutput u = ApplyOutput.parse(r.stdoutText());
         String wantSha = existed ? fact.sha256() : "absent";
         List<String> problems = new ArrayList<>();
+        if (u.lock() != null) {
+            return new FileOutcome(planned(keys), false, Phase.UNDO, why + "; UNDO NOT DONE: "
+                    + lockMessage(fp.path(), u.lock()) + " (local backup in " + backups.runDir() + ")", false);
+        }
+        if (u.conflict() != null) {
+            return new FileOutcome(planned(keys), false, Phase.UNDO, why + "; UNDO NOT DONE: " + fp.path()
+                    + " was changed by someone else since this run wrote it (sha256 now " + u.conflict()
+                    + "): their edit is kept (local backup in " + backups.runDir() + ")", false);
+        }
         if (!u.complete()) {
             problems.add("undo script stopped early: " + r.stderrText().strip());
         }
@@ -349,6 +431,19 @@ public final class Applier {
         }
         return new FileOutcome(planned(keys), false, Phase.UNDO, why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
                 + " (local backup in " + backups.runDir() + ")", false);
+    }
+
+    /** The one-line message for a file whose lock another script holds ({@code lock}: locked|stale OWNER). */
+    public static String lockMessage(String file, String lock) {
+        String[] f = lock.split(" ");
+        String owner = f.length >= 5 ? "run " + f[1] + " on " + f[2] + " since " + f[3] + ", pid " + f[4]
+                : lock.substring(lock.indexOf(' ') + 1);
+        return f[0].equals("stale")
+                ? file + " has a STALE lock of " + owner + " (that script is gone: its run was killed): nothing was "
+                + "changed; check the host, roll that run back (sysfleet rollback " + (f.length >= 2 ? f[1] : "RUN")
+                + "), then remove " + file + ".sysfleet-lock"
+                : file + " is locked by another sysfleet script (" + owner + "): nothing was changed; this host is "
+                + "skipped, run again when that run is done";
     }
 
     private static List<KeyResult> planned(List<KeyPlan> keys) {

@@ -20,10 +20,13 @@ import java.util.Map;
  * @param error      "step: message" when a step failed, else null
  * @param complete   whether the script ran to its end
  * @param source     for a restore: where the original bytes came from (remote or local), else null
+ * @param lock       when another script holds the file's lock: "locked OWNER" or "stale OWNER" (RUN HOST TIME PID
+ *                   BOOT_ID); else null
+ * @param busy       for a read-back: the lock still held when it gave up waiting (OWNER), else null
  */
 public record ApplyOutput(String conflict, String backup, String written, String restored, Integer sysctlExit,
                           List<String> stderr, Map<String, String> before, Map<String, String> after, String error,
-                          boolean complete, String source) {
+                          boolean complete, String source, String lock, String busy) {
 
     public static ApplyOutput parse(String text) {
         String conflict = null;
@@ -34,6 +37,8 @@ public record ApplyOutput(String conflict, String backup, String written, String
         String error = null;
         boolean complete = false;
         String source = null;
+        String lock = null;
+        String busy = null;
         List<String> stderr = new ArrayList<>();
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
@@ -59,12 +64,14 @@ public record ApplyOutput(String conflict, String backup, String written, String
                 case "after-absent" -> after.put(field(f, 1), null);
                 case "error" -> error = error == null ? field(f, 1) + ": " + field(f, 2) : error;
                 case "done" -> complete = true;
+                case "locked", "stale" -> lock = f[0] + " " + field(f, 1);
+                case "busy" -> busy = field(f, 1);
                 default -> {
                     // blank line or noise from a login script: ignored
                 }
             }
         }
-        return new ApplyOutput(conflict, backup, written, restored, sysctlExit, stderr, before, after, error, complete, source);
+        return new ApplyOutput(conflict, backup, written, restored, sysctlExit, stderr, before, after, error, complete, source, lock, busy);
     }
 
     private static String field(String[] f, int i) {

@@ -47,6 +47,8 @@ public final class RemoteScripts {
               while [ "$#" -ge 2 ]; do
                 err=$(LANG=C LC_ALL=C sysctl -w "$1=$2" 2>&1 >/dev/null); printf 'set\\t%s\\t%s\\n' "$1" "$?"; errlines "$err"; shift 2
               done; }
+            run=${bak##*.sysfleet-}; run=${run%.bak}
+            lock "$f" "$run" || exit 0
             cur=$(sha "$f")
             if [ "$cur" != "$want" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             snap before
@@ -78,6 +80,9 @@ public final class RemoteScripts {
             f=$1; expect=$2; newbak=$3; src=$4; want=$5; existed=$6; havelocal=$7; mode=$8; owner=$9; shift 9
             group=$1; n=$2
             readlist "$n"; pairs=$list
+            run=${newbak##*.sysfleet-}; run=${run%.bak}
+            of=-; case "$src" in *.sysfleet-*.bak) of=${src##*.sysfleet-}; of=${of%.bak} ;; esac
+            lock "$f" "$run" "$of" || exit 0
             cur=$(sha "$f")
             if [ "$expect" != any ] && [ "$cur" != "$expect" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             if [ -e "$f" ] && [ ! -e "$newbak" ]; then
@@ -128,14 +133,39 @@ public final class RemoteScripts {
             """;
 
     /**
-     * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA N}, stdin = N lines {@code PROC_PATH<TAB>VALUE}, then
-     * the original file content.
-     * Puts the original bytes back (or removes a file the run created), writes back previous live values, then
-     * prints what is there now.
+     * Read-back after an apply whose answer was lost (timeout, dropped connection): {@code FILE WAIT_SECONDS},
+     * stdin = one PROC_PATH per line. Waits up to WAIT_SECONDS for the file's lock to go or go stale (the apply
+     * script ignores SIGHUP and runs to its end after a drop), prints {@code busy OWNER} if its script still runs, then the file's
+     * sha256 ({@code restored}) and each live value ({@code after}).
+     */
+    public static final String READBACK = LIB + """
+            f=$1; w=$2; i=0
+            held() { [ -d "$f.sysfleet-lock" ] || return 1; set -- $(cat "$f.sysfleet-lock/owner" 2>/dev/null); [ $# -lt 5 ] || kill -0 "$4" 2>/dev/null; }
+            while held && [ "$i" -lt "$w" ]; do sleep 1; i=$((i+1)); done
+            if held; then printf 'busy\\t%s\\n' "$(tr '\\t\\n' '  ' < "$f.sysfleet-lock/owner" 2>/dev/null)"; fi
+            printf 'restored\\t%s\\n' "$(sha "$f")"
+            while IFS= read -r p; do
+              if v=$(val "$p"); then printf 'after\\t%s\\t%s\\n' "$p" "$v"; else printf 'after-absent\\t%s\\n' "$p"; fi
+            done
+            printf 'done\\n'
+            """;
+
+    /**
+     * Undo: {@code FILE ORIG_EXISTS MODE OWNER GROUP ORIG_SHA N [WRITTEN_SHA [RUN]]}, stdin = N lines
+     * {@code PROC_PATH<TAB>VALUE}, then the original file content. Compare-and-swap: when the file is neither what
+     * the run wrote (WRITTEN_SHA; "any" skips the check) nor the original, someone else changed it since: prints
+     * {@code conflict} and changes nothing. Otherwise puts the original bytes back (or removes a file the run
+     * created), writes back previous live values, then prints what is there now. Holds the file's lock (taking
+     * over a stale lock of its own run RUN).
      */
     public static final String UNDO = LIB + """
-            f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; n=$7
+            f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; n=$7; written=${8:-any}; run=${9:--}
             readlist "$n"; pairs=$list
+            lock "$f" "$run" || exit 0
+            cur=$(sha "$f")
+            if [ "$written" != any ] && [ "$cur" != "$written" ] && [ "$cur" != "$wantsha" ]; then
+              printf 'conflict\\t%s\\n' "$cur"; exit 0
+            fi
             if [ "$existed" = 1 ]; then
               if ! put "$f" "$mode" "$owner" "$group" "$wantsha"; then printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
             else

@@ -143,7 +143,10 @@ final class HostRunner {
                 return persistence(Applier.withoutApplying(plan, true), plan, first.bootFiles(), true);
             }
             phase = Phase.APPLY;
-            HostResult applied = applier.apply(t, plan, files, become);
+            HostResult applied = applier.apply(t, plan, files, become, () -> {
+                sessions.drop(host, become);
+                return sessions.get(host, become);
+            });
             return applied.status() == HostResult.Status.FAILED ? applied
                     : persistence(applied, plan, first.bootFiles(), false);
         } catch (TransportException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.result.Phase;
@@ -36,14 +37,19 @@ public final class Journal {
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String HEADER = "run.json";
     public static final String LOG = "journal.jsonl";
+    /** What a run id may be: a plain name, never a path. */
+    private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("[0-9A-Za-z][0-9A-Za-z._-]*");
 
     private final Path dir;
+    private final byte[] key;
     private RunRecord record;
     private int intents;
+    private int seq;
 
-    private Journal(Path dir, RunRecord record) {
+    private Journal(Path dir, RunRecord record, byte[] key) {
         this.dir = dir;
         this.record = record;
+        this.key = key;
     }
 
     /** The directory holding every run's state. */
@@ -53,11 +59,19 @@ public final class Journal {
 
     /** Creates the run's directory and header; fails when the run id exists already. */
     public static Journal create(Path stateDir, RunRecord record) {
+        if (!RUN_ID.matcher(record.id()).matches()) {
+            throw new SysfleetException(ExitCode.USAGE, "invalid run id '" + record.id() + "'");
+        }
         Path dir = runsDir(stateDir).resolve(record.id());
         try {
+            StateDir.check(stateDir);
+            StateDir.check(dir.getParent());
             AtomicFiles.mkdirsPrivate(dir.getParent());
+            StateDir.check(stateDir);
+            StateDir.check(dir.getParent());
+            byte[] key = StateDir.key(stateDir, true);
             AtomicFiles.createPrivateDir(dir);
-            Journal j = new Journal(dir, record);
+            Journal j = new Journal(dir, record, key);
             j.writeHeader();
             return j;
         } catch (FileAlreadyExistsException e) {
@@ -110,8 +124,10 @@ public final class Journal {
 
     private void append(String type, Object entry) {
         try {
-            JsonNode node = JSON.valueToTree(entry);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("type", type);
+            ObjectNode node = JSON.valueToTree(entry);
+            node.put("type", type);
+            node.put("seq", ++seq);
+            node.put("mac", StateDir.mac(key, record.id() + "\n" + JSON.writeValueAsString(node)));
             byte[] line = (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
             Path log = dir.resolve(LOG);
             boolean created = !Files.exists(log);
@@ -132,35 +148,106 @@ public final class Journal {
         }
     }
 
+    /** The header: the record, how many journal lines were written when it was written, and its HMAC. */
     private void writeHeader() throws IOException {
-        AtomicFiles.write(dir.resolve(HEADER), PRETTY.writeValueAsBytes(record), AtomicFiles.PRIVATE);
+        ObjectNode node = JSON.valueToTree(record);
+        node.put("records", seq);
+        node.put("mac", StateDir.mac(key, "header\n" + JSON.writeValueAsString(node)));
+        AtomicFiles.write(dir.resolve(HEADER), PRETTY.writeValueAsBytes(node), AtomicFiles.PRIVATE);
+    }
+
+    /** Thrown for a header or record that is not what sysfleet wrote. */
+    private static SysfleetException notAuthentic(String runId, String what) {
+        return new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "run " + runId + ": " + what
+                + ": the journal was changed outside sysfleet (or by a state directory with another key); refusing "
+                + "to use it", null);
+    }
+
+    /** The verified header of the run in {@code dir}: its HMAC holds and its id is the directory's name. */
+    private static Header header(Path dir, String runId, byte[] key) throws IOException {
+        Path h = dir.resolve(HEADER);
+        StateDir.check(h);
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(Files.readAllBytes(h));
+        } catch (JsonProcessingException e) {
+            throw notAuthentic(runId, "its header " + h + " is not JSON");
+        }
+        if (!(tree instanceof ObjectNode node) || !node.path("mac").isTextual()) {
+            throw notAuthentic(runId, "its header " + h + " has no HMAC");
+        }
+        String mac = node.remove("mac").asText();
+        if (key == null || !StateDir.macOk(key, "header\n" + JSON.writeValueAsString(node), mac)) {
+            throw notAuthentic(runId, "its header " + h + " fails its HMAC");
+        }
+        int records = node.path("records").asInt(0);
+        node.remove("records");
+        RunRecord rec = JSON.treeToValue(node, RunRecord.class);
+        if (!runId.equals(rec.id())) {
+            throw notAuthentic(runId, "its header names run '" + rec.id() + "'");
+        }
+        return new Header(rec, records);
+    }
+
+    private record Header(RunRecord record, int records) {
     }
 
     /** Reads a run: its header and every complete journal line (a torn last line from a crash is ignored). */
     public static JournalView read(Path stateDir, String runId) {
-        if (!runId.matches("[0-9A-Za-z._-]+")) {
+        if (!RUN_ID.matcher(runId).matches()) {
             throw new SysfleetException(ExitCode.USAGE, "invalid run id '" + runId + "'");
         }
         Path dir = runsDir(stateDir).resolve(runId);
         try {
-            RunRecord rec = JSON.readValue(Files.readAllBytes(dir.resolve(HEADER)), RunRecord.class);
+            StateDir.check(stateDir);
+            StateDir.check(runsDir(stateDir));
+            StateDir.check(dir);
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(dir.toString());
+            }
+            byte[] key = StateDir.key(stateDir, false);
+            if (key == null) {
+                throw notAuthentic(runId, "the state directory has no " + StateDir.KEY);
+            }
+            Header header = header(dir, runId, key);
+            RunRecord rec = header.record();
             List<Intent> intents = new ArrayList<>();
             List<Outcome> outcomes = new ArrayList<>();
             List<ModuleChange> modules = new ArrayList<>();
             Path log = dir.resolve(LOG);
+            StateDir.check(log);
+            int expect = 1;
             if (Files.exists(log)) {
-                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                    JsonNode n;
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    JsonNode parsed;
                     try {
-                        n = JSON.readTree(line);
+                        parsed = JSON.readTree(line);
                     } catch (JsonProcessingException e) {
-                        continue; // a line torn by a crash: its change was never started
+                        if (i == lines.size() - 1) {
+                            continue; // the last line, torn by a crash: its change was never started
+                        }
+                        throw notAuthentic(runId, LOG + " line " + (i + 1) + " is damaged");
                     }
-                    if (n == null || !n.has("type")) {
-                        continue;
+                    if (!(parsed instanceof ObjectNode n) || !n.path("mac").isTextual()) {
+                        if (parsed == null && line.isBlank() && i == lines.size() - 1) {
+                            continue;
+                        }
+                        throw notAuthentic(runId, LOG + " line " + (i + 1) + " has no HMAC");
                     }
-                    String type = n.get("type").asText();
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) n).remove("type");
+                    String mac = n.remove("mac").asText();
+                    if (!StateDir.macOk(key, runId + "\n" + JSON.writeValueAsString(n), mac)) {
+                        throw notAuthentic(runId, LOG + " line " + (i + 1) + " fails its HMAC");
+                    }
+                    if (n.path("seq").asInt(-1) != expect) {
+                        throw notAuthentic(runId, LOG + " line " + (i + 1) + " is record " + n.path("seq").asInt(-1)
+                                + ", expected record " + expect + " (records were removed or reordered)");
+                    }
+                    expect++;
+                    n.remove("seq");
+                    String type = n.path("type").asText();
+                    n.remove("type");
                     if (type.equals("intent")) {
                         intents.add(JSON.treeToValue(n, Intent.class));
                     } else if (type.equals("outcome")) {
@@ -176,6 +263,10 @@ public final class Journal {
                         modules.add(m);
                     }
                 }
+            }
+            if (expect - 1 < header.records()) {
+                throw notAuthentic(runId, LOG + " holds " + (expect - 1) + " records, its header counts "
+                        + header.records() + " (truncated)");
             }
             return new JournalView(dir, rec, intents, outcomes, modules);
         } catch (NoSuchFileException e) {
@@ -196,14 +287,23 @@ public final class Journal {
         if (!Files.isDirectory(runs)) {
             return out;
         }
+        StateDir.check(stateDir);
+        StateDir.check(runs);
+        byte[] key = StateDir.key(stateDir, false);
         try (var s = Files.list(runs)) {
             for (Path d : s.sorted().toList()) {
-                Path header = d.resolve(HEADER);
-                if (Files.isRegularFile(header)) {
+                String name = d.getFileName().toString();
+                if (key == null || !RUN_ID.matcher(name).matches()
+                        || !Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                StateDir.check(d);
+                if (Files.isRegularFile(d.resolve(HEADER), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     try {
-                        out.add(JSON.readValue(Files.readAllBytes(header), RunRecord.class));
-                    } catch (IOException e) {
-                        // a run whose header is unreadable is listed by nothing; runs prune leaves it alone
+                        out.add(header(d, name, key).record());
+                    } catch (IOException | SysfleetException e) {
+                        // a run whose header is unreadable or not authentic is listed by nothing (`runs show ID`
+                        // says why); runs prune leaves it alone
                     }
                 }
             }

@@ -48,9 +48,13 @@ public record JournalView(Path dir, RunRecord record, List<Intent> intents, List
      * during the change, so the host may or may not have been changed).
      */
     public record Change(Intent intent, Outcome outcome) {
-        /** Whether the change may have left the host different: applied, failed half-way, or no outcome known. */
+        /**
+         * Whether the change may have left the host different: every outcome but undone, conflict, locked and
+         * unchanged (applied, failed half-way, changed or unknown after a lost answer), or no outcome at all.
+         */
         public boolean mayHaveChanged() {
-            return outcome == null || outcome.status().equals("applied") || outcome.status().equals("failed");
+            return outcome == null || !java.util.Set.of("undone", "conflict", "locked", "unchanged")
+                    .contains(outcome.status());
         }
     }
 

@@ -207,7 +207,9 @@ public final class HostRollback {
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
         Map<String, String> after = snapshot(t, paths);
         List<String> problems = new ArrayList<>();
-        if (out.conflict() != null) {
+        if (out.lock() != null) {
+            problems.add(Applier.lockMessage(target.file(), out.lock()));
+        } else if (out.conflict() != null) {
             problems.add(target.file() + " changed while rolling back (sha256 now " + out.conflict() + "); nothing done");
         } else if (!out.complete()) {
             problems.add("restore script stopped early: " + r.stderrText().strip());

@@ -28,9 +28,25 @@ public record RestoreTarget(String host, String file, boolean existed, String mo
      * @throws SysfleetException (journal, exit 1) when an intent names a live value that is not a /proc/sys key
      *     path: a journal is read back from disk and checked before anything of it reaches a host
      */
+    /** Outcomes after which the host was left exactly as it was: the change never started. */
+    private static final java.util.Set<String> NOTHING_DONE = java.util.Set.of("conflict", "locked");
+
     public static Map<String, List<RestoreTarget>> of(JournalView view) {
         Map<String, Map<String, RestoreTarget>> byHost = new LinkedHashMap<>();
+        // The k-th intent of a host's file pairs with the k-th outcome of that file (each change writes its intent,
+        // then its outcome). A change whose outcome says nothing was done (conflict, locked) is no target: rollback
+        // acts only on changes the journal shows were made or may have been made (no outcome, failed, unknown, ...).
+        Map<String, List<String>> statuses = new LinkedHashMap<>();
+        view.outcomes().forEach(o -> statuses.computeIfAbsent(o.host() + "\0" + o.file(), k -> new ArrayList<>())
+                .add(o.status()));
+        Map<String, Integer> seen = new LinkedHashMap<>();
         for (Intent in : view.intents()) {
+            String hf = in.host() + "\0" + in.file();
+            int k = seen.merge(hf, 1, Integer::sum) - 1;
+            List<String> st = statuses.getOrDefault(hf, List.of());
+            if (k < st.size() && NOTHING_DONE.contains(st.get(k))) {
+                continue;
+            }
             for (String path : in.live().keySet()) {
                 try {
                     SysctlKey.ofPath(path);

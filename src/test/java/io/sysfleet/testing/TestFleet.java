@@ -69,6 +69,19 @@ public final class TestFleet implements AutoCloseable {
 
     /** Starts one container per profile (debian12, centos7, centos6, centos5), all at once. */
     public static TestFleet start(String... profiles) {
+        return start(false, profiles);
+    }
+
+    /**
+     * Like {@link #start}, for fault tests ({@link Faults}): each container runs under an init process (docker
+     * {@code --init}, which reaps orphans) with sshd supervised, so a test can take sshd down (listener included)
+     * and bring it back.
+     */
+    public static TestFleet startForFaults(String... profiles) {
+        return start(true, profiles);
+    }
+
+    private static TestFleet start(boolean faults, String... profiles) {
         Path root = projectRoot();
         run(root, Duration.ofMinutes(3), "bash", "scripts/start-docker.sh");
         String image = lastLine(run(root, Duration.ofMinutes(10), "bash", "scripts/build-test-image.sh"));
@@ -86,7 +99,7 @@ public final class TestFleet implements AutoCloseable {
 
         List<GenericContainer<?>> containers = new ArrayList<>();
         for (String profile : profiles) {
-            containers.add(container(image, profile, publicKey, pw));
+            containers.add(container(image, profile, publicKey, pw, faults));
         }
         Thread hook = new Thread(() -> containers.forEach(TestFleet::stopQuietly), "sysfleet-fleet-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -123,8 +136,12 @@ public final class TestFleet implements AutoCloseable {
         }
     }
 
-    private static GenericContainer<?> container(String image, String profile, String publicKey, String pw) {
+    private static GenericContainer<?> container(String image, String profile, String publicKey, String pw,
+                                                 boolean faults) {
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image));
+        if (faults) {
+            c.withEnv("SYSFLEET_SUPERVISE_SSHD", "1");
+        }
         c.withCommand("/usr/local/sbin/sysfleet-host-start", profile)
                 .withEnv("SYSFLEET_AUTHORIZED_KEYS", publicKey)
                 .withEnv("SYSFLEET_PW_PASSWORD", pw)
@@ -133,6 +150,7 @@ public final class TestFleet implements AutoCloseable {
                 .waitingFor(Wait.forLogMessage(".*Server listening on .*port 22.*", 1)
                         .withStartupTimeout(Duration.ofSeconds(90)))
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withInit(faults ? Boolean.TRUE : null)
                         .withCapAdd(Capability.NET_ADMIN, Capability.SYS_ADMIN)
                         .withPublishAllPorts(false)
                         // publish sshd on loopback only: never reachable from other machines
