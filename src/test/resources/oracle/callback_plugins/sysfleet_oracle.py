@@ -52,10 +52,10 @@ class StandIn(ActionBase):
         if action in FACT_MODULES:
             with open(os.path.join(oracle_dir(), 'facts.json')) as f:
                 facts = json.load(f).get(task_vars['inventory_hostname'], {})
-            result.update(ansible_facts=facts, changed=False)
+            result.update(ansible_facts=dict(('ansible_' + k, v) for k, v in facts.items()), changed=False)
             return result
-        result.update(changed=False, sysfleet_standin=action, rc=0, stdout='', stderr='', stdout_lines=[],
-                      msg='sysfleet oracle test double: ' + action + ' not run')
+        # nothing but ok: a later task that reads this result's rc or stdout fails here, as it must in sysfleet
+        result.update(changed=False, sysfleet_standin=action, msg='sysfleet oracle test double: ' + action + ' not run')
         return result
 
 

@@ -6,8 +6,8 @@
 #  - validates the arguments with the real module's argument_spec (aliases key/val, types, choices, required_if),
 #    so the values it sees are converted exactly as the real module would see them;
 #  - decides changed/ok with the real module's rules (ansible.posix 1.5, SysctlModule.process) against a
-#    per-host state: the file values per sysctl_file and the live values, kept in
-#    $SYSFLEET_ORACLE_DIR/state/<inventory_hostname>.json;
+#    per-host state: the text of each sysctl file (read and rewritten as the module reads and rewrites it)
+#    and the live values, kept in $SYSFLEET_ORACLE_DIR/state/<inventory_hostname>.json;
 #  - updates that state as the module would (file rewritten, sysctl -w for sysctl_set, sysctl -p on reload),
 #    except in check mode;
 #  - returns the arguments it received in `sysfleet_args`, which the oracle callback records per host and item.
@@ -55,6 +55,43 @@ def values_equal(a, b):
     return len(a) == len(b) and all(i == j for i, j in zip(a, b))
 
 
+def read_lines(text):
+    """SysctlModule.read_sysctl_file: the stripped lines and the values by key (the last one wins)."""
+    lines = []
+    values = {}
+    for line in (text or '').splitlines(True):
+        line = line.strip()
+        lines.append(line)
+        if not line or line.startswith(('#', ';')) or '=' not in line:
+            continue
+        k, v = line.split('=', 1)
+        values[k.strip()] = v.strip()
+    return lines, values
+
+
+def fix_lines(lines, name, value, state):
+    """SysctlModule.fix_lines + write_sysctl: the file's new text."""
+    checked = []
+    out = []
+    for line in lines:
+        if not line.strip() or line.strip().startswith(('#', ';')) or '=' not in line:
+            out.append(line)
+            continue
+        k, v = line.strip().split('=', 1)
+        k = k.strip()
+        v = v.strip()
+        if k not in checked:
+            checked.append(k)
+            if k == name:
+                if state == 'present':
+                    out.append('%s=%s' % (k, value))
+            else:
+                out.append('%s=%s' % (k, v))
+    if name not in checked and state == 'present':
+        out.append('%s=%s' % (name, value))
+    return ''.join(l.strip() + '\n' for l in out)
+
+
 def state_path(host):
     return os.path.join(os.environ['SYSFLEET_ORACLE_DIR'], 'state', host + '.json')
 
@@ -97,9 +134,10 @@ class ActionModule(ActionBase):
         check = bool(self._play_context.check_mode)
 
         state = load_state(host)
-        file_values = dict(state['files'].get(path, {}))
+        lines, file_values = read_lines(state['files'].get(path))
         live = state['live']
-        proc_value = live.get(name)
+        # a key the fixture gives no live value has the kernel's value "0" (the harness tells sysfleet the same)
+        proc_value = live.get(name, '0')
         current = file_values.get(name)
 
         changed = False
@@ -126,13 +164,10 @@ class ActionModule(ActionBase):
             if set_proc:
                 live[name] = value
             if write_file:
-                if args['state'] == 'present':
-                    file_values[name] = value
-                else:
-                    file_values.pop(name, None)
-                state['files'][path] = file_values
+                state['files'][path] = fix_lines(lines, name, value, args['state'])
             if changed and args['reload']:
-                live.update(file_values)
+                # sysctl -p FILE: every key of the file, in order
+                live.update(read_lines(state['files'].get(path))[1])
             save_state(host, state)
 
         result.update(
