@@ -12,6 +12,7 @@ command -v ansible-playbook >/dev/null || need+=(ansible)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v sudo >/dev/null || need+=(sudo)   # the local transport's become tests run for real with it
+command -v chattr >/dev/null || need+=(e2fsprogs)   # LocalTransportTest: a read-only directory for root
 # diagnose --prometheus output is parsed by the official Python client's parser in the tests (the oracle)
 [[ -d /usr/lib/python3/dist-packages/prometheus_client ]] || need+=(python3-prometheus-client)
 command -v chromium >/dev/null || need+=(chromium)   # the HTML report is tested in a real browser

@@ -7,8 +7,13 @@ import io.sysfleet.journal.Outcome;
 import io.sysfleet.plan.FilePlan;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.KeyPlan;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.Phase;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
+import io.sysfleet.transport.Become;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
@@ -64,13 +69,14 @@ public final class Applier {
                 : plan.hasChanges() ? HostResult.Status.CHANGED : HostResult.Status.OK;
         List<String> diffs = plan.files().stream().map(f -> f.diff(plan.host().name())).filter(d -> !d.isEmpty()).toList();
         return new HostResult(plan.host().name(), status, keys, check ? diffs : List.of(), plan.warnings(),
-                plan.failed() ? "plan" : null, plan.error(), false);
+                plan.failed() ? Phase.PLAN : null, plan.error(), false);
     }
 
     /**
-     * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes).
+     * Applies the plan. {@code files} maps each planned path to its facts (mode, owner, sha256, bytes);
+     * {@code become} is how the transport runs commands (null: no become), recorded so a rollback does the same.
      */
-    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Privilege privilege) {
+    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Become become) {
         if (plan.failed() || !plan.hasChanges()) {
             return withoutApplying(plan, false);
         }
@@ -87,7 +93,7 @@ public final class Applier {
                 continue;
             }
             FileFact fact = files.get(fp.path());
-            FileOutcome fo = applyFile(t, host, fp, fact, keys, privilege);
+            FileOutcome fo = applyFile(t, host, fp, fact, keys, become);
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
                 diffs.add(fp.diff(host));
@@ -111,33 +117,28 @@ public final class Applier {
                 warnings, null, null, false);
     }
 
-    private record FileOutcome(List<KeyResult> keys, boolean diffApplied, String phase, String error, boolean undone) {
+    private record FileOutcome(List<KeyResult> keys, boolean diffApplied, Phase phase, String error, boolean undone) {
     }
 
     private FileOutcome applyFile(Transport t, String host, FilePlan fp, FileFact fact, List<KeyPlan> keys,
-                                  Privilege privilege) {
+                                  Become become) {
         boolean exists = fact != null && fact.exists();
         // Every key the new file sets may change on sysctl -p: snapshot all of them, plus the play's keys.
         Set<String> paths = new LinkedHashSet<>();
         for (KeyPlan k : keys) {
             if (k.key() != null && k.task() != null) {
-                String p = SysctlKey.toPath(k.key());
-                if (safePath(p)) {
-                    paths.add(p);
-                }
+                paths.add(k.key().path());
             }
         }
         for (String key : SysctlFile.parse(fp.newText()).effectiveValues().keySet()) {
-            String p = SysctlKey.toPath(SysctlKey.normalize(key));
-            if (safePath(p)) {
-                paths.add(p);
-            }
+            // a glob or a line sysctl would refuse names no single /proc/sys entry: nothing to snapshot
+            SysctlKey.parse(key).ifPresent(k -> paths.add(k.path()));
         }
         boolean reload = fp.reload() && keys.stream().anyMatch(k -> k.changes() && k.task().reload());
         List<String> setPairs = new ArrayList<>();
         for (KeyPlan k : keys) {
             if (k.changes() && k.task().sysctlSet() && !k.task().reload() && k.desired() != null) {
-                setPairs.add(k.key());
+                setPairs.add(k.key().dotted());
                 setPairs.add(k.desired());
             }
         }
@@ -160,13 +161,13 @@ public final class Applier {
         ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.copyOf(paths)), timeout);
         ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
         if (!before.complete()) {
-            return new FileOutcome(planned(keys), false, "apply", "cannot read live values before the change: "
+            return new FileOutcome(planned(keys), false, Phase.APPLY, "cannot read live values before the change: "
                     + snap.stderrText().strip() + "; nothing was changed", false);
         }
         String shaBefore = exists ? fact.sha256() : "absent";
         journal.intent(new Intent(host, fp.path(), exists, exists ? fact.mode() : null, exists ? fact.owner() : null,
                 exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(stdin) : shaBefore,
-                exists ? backupPath(fp.path()) : null, localCopy, privilege.become(), privilege.becomeUser(),
+                exists ? backupPath(fp.path()) : null, localCopy, become != null, become == null ? null : become.user(),
                 before.before(), clock.instant().toString()));
 
         ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);
@@ -194,16 +195,16 @@ public final class Applier {
     private FileOutcome finishFile(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ExecResult r,
                                    ApplyOutput out) {
         if (out.conflict() != null) {
-            return new FileOutcome(planned(keys), false, "apply", fp.path() + " changed on the host since its facts "
+            return new FileOutcome(planned(keys), false, Phase.APPLY, fp.path() + " changed on the host since its facts "
                     + "were read (sha256 now " + out.conflict() + "); nothing was changed, run again", false);
         }
         if (out.written() == null && fp.changed() || !out.complete()) {
             String why = out.error() != null ? out.error() : "apply script stopped early (exit " + r.exitCode() + "): "
                     + r.stderrText().strip();
             if (out.written() == null && fp.changed()) {
-                return new FileOutcome(planned(keys), false, "apply", why + "; the file was not changed", false);
+                return new FileOutcome(planned(keys), false, Phase.APPLY, why + "; the file was not changed", false);
             }
-            return undo(t, fp, fact, keys, out, "apply", why);
+            return undo(t, fp, fact, keys, out, Phase.APPLY, why);
         }
         List<KeyResult> results = new ArrayList<>();
         String firstError = null;
@@ -215,7 +216,7 @@ public final class Applier {
             }
         }
         if (firstError != null) {
-            FileOutcome undone = undo(t, fp, fact, keys, out, "verify", firstError);
+            FileOutcome undone = undo(t, fp, fact, keys, out, Phase.VERIFY, firstError);
             // Keep the per-key verdicts of the failed apply (values and the kernel's words); once undone, no key
             // counts as changed.
             List<KeyResult> verdicts = results.stream().map(k -> undone.undone ? new KeyResult(k.task(), k.key(),
@@ -233,10 +234,9 @@ public final class Applier {
                     k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL, k.outcome() == KeyPlan.Outcome.SKIPPED,
                     k.note(), k.outcome() == KeyPlan.Outcome.ERROR ? k.note() : null);
         }
-        String path = SysctlKey.toPath(k.key());
+        String path = k.key().path();
         String after = out.after().get(path);
-        boolean verified = after != null
-                && SysctlFile.normalizeValue(after).equals(SysctlFile.normalizeValue(k.desired()));
+        boolean verified = after != null && SysctlValue.same(after, k.desired());
         String error = null;
         if (!verified) {
             List<String> words = out.stderr().stream()
@@ -253,15 +253,14 @@ public final class Applier {
     }
 
     private FileOutcome undo(Transport t, FilePlan fp, FileFact fact, List<KeyPlan> keys, ApplyOutput out,
-                             String phase, String why) {
+                             Phase phase, String why) {
         boolean existed = fact != null && fact.exists();
         List<String> args = new ArrayList<>(List.of(fp.path(), existed ? "1" : "0",
                 existed ? fact.mode() : "0644", existed ? fact.owner() : "root", existed ? fact.group() : "root",
                 existed ? fact.sha256() : "absent"));
         for (Map.Entry<String, String> e : out.before().entrySet()) {
             String now = out.after().get(e.getKey());
-            if (e.getValue() != null && (now == null || !SysctlFile.normalizeValue(now)
-                    .equals(SysctlFile.normalizeValue(e.getValue())))) {
+            if (e.getValue() != null && !SysctlValue.same(now, e.getValue())) {
                 args.add(e.getKey());
                 args.add(e.getValue());
             }
@@ -279,7 +278,7 @@ public final class Applier {
         }
         for (Map.Entry<String, String> e : u.after().entrySet()) {
             String before = out.before().get(e.getKey());
-            if (e.getValue() == null || !SysctlFile.normalizeValue(e.getValue()).equals(SysctlFile.normalizeValue(before))) {
+            if (e.getValue() == null || !SysctlValue.same(e.getValue(), before)) {
                 problems.add("/proc/sys/" + e.getKey() + " is " + e.getValue() + " after undo, expected " + before);
             }
         }
@@ -290,7 +289,7 @@ public final class Applier {
             return new FileOutcome(planned(keys), false, phase, why + " (undone: " + fp.path()
                     + " and live values restored and verified)", true);
         }
-        return new FileOutcome(planned(keys), false, "undo", why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
+        return new FileOutcome(planned(keys), false, Phase.UNDO, why + "; UNDO INCOMPLETE: " + String.join("; ", problems)
                 + " (local backup in " + backups.runDir() + ")", false);
     }
 
@@ -308,18 +307,5 @@ public final class Applier {
     /** Whether the facts already show the key as wanted: live value equal, or rightly absent on this kernel. */
     private static boolean verifiedByFacts(KeyPlan k) {
         return k.outcome() == KeyPlan.Outcome.OK && k.verifiesLive() || k.outcome() == KeyPlan.Outcome.ABSENT_ON_KERNEL;
-    }
-
-    /** A /proc/sys path that cannot leave /proc/sys. */
-    static boolean safePath(String p) {
-        if (p.isEmpty() || p.startsWith("/") || p.endsWith("/") || p.contains("//")) {
-            return false;
-        }
-        for (String part : p.split("/")) {
-            if (part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9_.@:+-]+")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

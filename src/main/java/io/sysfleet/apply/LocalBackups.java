@@ -1,8 +1,9 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.core.AtomicFiles;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
-import io.sysfleet.journal.Journal;
+import io.sysfleet.result.Phase;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,11 +35,11 @@ public final class LocalBackups {
             return file;
         }
         try {
-            Journal.mkdirs(dir);
-            Journal.writeAtomically(file, content);
+            AtomicFiles.mkdirsPrivate(dir);
+            AtomicFiles.write(file, content, AtomicFiles.PRIVATE);
             return file;
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "backup", host,
+            throw new SysfleetException(ExitCode.ERROR, Phase.BACKUP, host,
                     "cannot save the local backup " + file + ": " + e.getMessage(), e);
         }
     }

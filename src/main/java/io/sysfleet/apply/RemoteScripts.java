@@ -1,33 +1,21 @@
 package io.sysfleet.apply;
 
+import io.sysfleet.transport.RemoteShell;
+
 /**
- * The two trusted shell scripts the apply step runs on a host. User data never becomes part of a script: it
- * arrives as positional arguments and on stdin. Each script prints tab-separated records the controller parses
- * ({@link ApplyOutput}); values read from /proc/sys have tabs and newlines folded to spaces.
+ * The trusted shell scripts that change hosts: snapshot, apply, undo (after a failed apply) and restore
+ * (rollback). User data never becomes part of a script: it arrives as positional arguments and on stdin. Each
+ * script prints tab-separated records the controller parses ({@link ApplyOutput}); values read from /proc/sys have
+ * tabs and newlines folded to spaces. Files are written only by {@link RemoteShell#LIB}'s {@code put}, which the
+ * transport contract suite runs on every transport (symlinks, modes, missing files, hash mismatches, read-only
+ * directories).
  */
 public final class RemoteScripts {
     private RemoteScripts() {
     }
 
-    /** Shared shell functions. */
-    private static final String LIB = """
-            set -u
-            umask 077
-            # Finish even if the controller dies mid-command: a change is never left half-done on its account.
-            trap '' HUP PIPE
-            sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
-            val() { if [ -r "/proc/sys/$1" ]; then printf '%s' "$(cat "/proc/sys/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
-            errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
-            put() { # put FILE MODE OWNER GROUP SHA: stdin to FILE atomically (same directory, fsync, rename), only
-                    # if the bytes received have the expected sha256: a controller that dies mid-send leaves no torn file
-              tmp=$(mktemp "$1.sysfleet.XXXXXX") || return 1
-              if ! { cat > "$tmp" && [ "$(sha "$tmp")" = "$5" ] && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" \\
-                  && { sync "$tmp" 2>/dev/null || sync; } && mv -f "$tmp" "$1"; }; then
-                rm -f "$tmp"; return 1
-              fi
-              sync "$(dirname "$1")" 2>/dev/null || true
-            }
-            """;
+    /** The shared functions, the file writer {@code put} among them. */
+    private static final String LIB = RemoteShell.LIB;
 
     /** Snapshot: {@code [PROC_PATH]*}: prints the live value of each path (before-absent when missing). */
     public static final String SNAPSHOT = LIB + """
@@ -45,7 +33,7 @@ public final class RemoteScripts {
      * is 1 and {@code sysctl -w KEY=VALUE} for each pair (sysctl_set); snapshots the N live values before and
      * after.
      */
-    static final String APPLY = LIB + """
+    public static final String APPLY = LIB + """
             f=$1; want=$2; bak=$3; mode=$4; owner=$5; group=$6; write=$7; reload=$8; ignore=$9; shift 9
             newsha=$1; n=$2; shift 2
             snap() { tag=$1; k=$2; shift 2; while [ "$k" -gt 0 ]; do
@@ -105,7 +93,7 @@ public final class RemoteScripts {
             printf 'restored\\t%s\\n' "$(sha "$f")"
             while [ "$#" -ge 2 ]; do
               p=$1; v=$2; shift 2
-              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+              if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
             done
             printf 'done\\n'
             """;
@@ -115,7 +103,7 @@ public final class RemoteScripts {
      * Puts the original bytes back (or removes a file the run created), writes back previous live values, then
      * prints what is there now.
      */
-    static final String UNDO = LIB + """
+    public static final String UNDO = LIB + """
             f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; shift 6
             if [ "$existed" = 1 ]; then
               if ! put "$f" "$mode" "$owner" "$group" "$wantsha"; then printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
@@ -125,7 +113,7 @@ public final class RemoteScripts {
             printf 'restored\\t%s\\n' "$(sha "$f")"
             while [ "$#" -ge 2 ]; do
               p=$1; v=$2; shift 2
-              if ! printf '%s\\n' "$v" > "/proc/sys/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
+              if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
               if v2=$(val "$p"); then printf 'after\\t%s\\t%s\\n' "$p" "$v2"; else printf 'after-absent\\t%s\\n' "$p"; fi
             done
             printf 'done\\n'

@@ -1,5 +1,8 @@
 package io.sysfleet.catalog;
 
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
+
 import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,7 +19,9 @@ import java.util.regex.Pattern;
  * where it lives. Built from the catalog data ({@code keys.yml}, generated from the kernel's documentation).
  *
  * @param name          the modern name, dotted ({@code net.netfilter.nf_conntrack_max}); a per-interface key
- *                      has one {@code *} where the interface goes ({@code net.ipv4.conf.*.rp_filter})
+ *                      has one {@code *} where the interface goes ({@code net.ipv4.conf.*.rp_filter}). This is
+ *                      the catalog's name for the entry, not a key: {@link #key()} is the {@link SysctlKey} of an
+ *                      entry that is one key, {@link #matches(String)} tells whether a key is this entry
  * @param type          the kind of value
  * @param min           smallest accepted integer (each field of a vector or range list), inclusive; null means no
  *                      lower bound other than a signed 64-bit long's
@@ -39,7 +44,7 @@ import java.util.regex.Pattern;
  *                      {@code overrides} for keys the documentation no longer has
  */
 public record KernelKey(String name, ValueType type, Long min, Long max, int fields, String removedIn,
-                        String module, Map<String, String> platformNames, String defaultValue, String notes,
+                        String module, Map<String, SysctlKey> platformNames, String defaultValue, String notes,
                         List<String> values, String unit, String addedIn, Scope scope, boolean readOnly,
                         String source) {
 
@@ -60,8 +65,9 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
         if (min != null && max != null && min > max) {
             throw new IllegalArgumentException(name + ": min " + min + " is above max " + max);
         }
-        if (name.indexOf('*') != name.lastIndexOf('*')) {
-            throw new IllegalArgumentException(name + ": a key pattern has at most one '*'");
+        String why = nameProblem(name);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
         }
         values = values == null ? List.of() : List.copyOf(values);
         if (type == ValueType.ENUM && values.isEmpty()) {
@@ -72,21 +78,72 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
         }
         platformNames = platformNames == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(platformNames));
+        if (name.indexOf('*') >= 0 && !platformNames.isEmpty()) {
+            throw new IllegalArgumentException(name + ": a per-interface pattern has no platform names");
+        }
         notes = notes == null ? "" : notes;
         source = source == null ? "" : source;
     }
 
     /** A key as the first catalog described it: no enum values, unit, version added, scope or source. */
     public KernelKey(String name, ValueType type, Long min, Long max, int fields, String removedIn,
-                     String module, Map<String, String> platformNames, String defaultValue, String notes) {
+                     String module, Map<String, SysctlKey> platformNames, String defaultValue, String notes) {
         this(name, type, min, max, fields, removedIn, module, platformNames, defaultValue, notes,
                 List.of(), null, null, null, false, null);
+    }
+
+    /**
+     * Why {@code name} cannot name a catalog entry, or null: it must be a key's dotted form ({@link SysctlKey}'s
+     * rules), or such a form with one {@code *} standing for a whole interface name, neither the first nor the
+     * last component ({@code net.ipv4.conf.*.rp_filter}).
+     */
+    public static String nameProblem(String name) {
+        if (name == null) {
+            return null; // the constructor's requireNonNull says so
+        }
+        int star = name.indexOf('*');
+        if (star != name.lastIndexOf('*')) {
+            return name + ": a key pattern has at most one '*'";
+        }
+        String concrete = name;
+        if (star >= 0) {
+            boolean whole = star > 0 && name.charAt(star - 1) == '.' && star + 1 < name.length()
+                    && name.charAt(star + 1) == '.';
+            if (!whole) {
+                return "sysctl key '" + SysctlKey.printable(name) + "' is not a valid key pattern: a '*' stands for "
+                        + "a whole interface name, between two dots and before the last name";
+            }
+            concrete = name.substring(0, star) + "x" + name.substring(star + 1);
+        }
+        try {
+            SysctlKey k = SysctlKey.of(concrete);
+            if (!k.dotted().equals(concrete)) {
+                return "sysctl key '" + SysctlKey.printable(name) + "' must be written dotted in the catalog ("
+                        + k.dotted() + ")";
+            }
+        } catch (IllegalArgumentException e) {
+            return star < 0 ? e.getMessage() : e.getMessage().replace("'" + concrete + "'", "'" + name + "'");
+        }
+        return null;
     }
 
     /** Whether this entry stands for one key per network interface ({@code net.ipv4.conf.*.rp_filter}). */
     public boolean isPattern() {
         return name.indexOf('*') >= 0;
     }
+
+    /**
+     * The key of an entry that is one key.
+     *
+     * @throws IllegalStateException for a per-interface pattern, which stands for many keys
+     */
+    public SysctlKey key() {
+        if (isPattern()) {
+            throw new IllegalStateException(name + " is a per-interface pattern, not one key");
+        }
+        return SysctlKey.of(name);
+    }
+
 
     /**
      * Whether the dotted key {@code key} is this entry: equal to its name or, for a pattern, equal but for a
@@ -105,10 +162,17 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
         return key.length() > prefix.length() + suffix.length() && key.startsWith(prefix) && key.endsWith(suffix);
     }
 
-    /** The modern name first, then every platform-specific name, without repeats. */
-    public List<String> allNames() {
-        LinkedHashSet<String> names = new LinkedHashSet<>();
-        names.add(name);
+    /**
+     * The modern name first, then every platform-specific name, without repeats; empty for a per-interface
+     * pattern, which names no key by itself ({@link KeyCatalog#allNames(SysctlKey)} gives the names of one
+     * interface's key).
+     */
+    public List<SysctlKey> allNames() {
+        if (isPattern()) {
+            return List.of();
+        }
+        LinkedHashSet<SysctlKey> names = new LinkedHashSet<>();
+        names.add(key());
         names.addAll(platformNames.values());
         return List.copyOf(names);
     }
@@ -121,7 +185,7 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
      */
     public Optional<String> checkValue(String value) {
         String shown = value == null ? "nothing" : "'" + printable(value) + "'";
-        String text = value == null ? "" : value.strip();
+        String text = value == null ? "" : SysctlValue.normalise(value);
         // sysctl.conf has one setting per line: a line break inside a value is never valid.
         boolean oneLine = value == null || (value.indexOf('\n') < 0 && value.indexOf('\r') < 0);
         switch (type) {
@@ -140,7 +204,7 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
                         : Optional.of(expectation() + ", got " + shown);
             }
             default -> {
-                String[] parts = text.isEmpty() ? new String[0] : text.split("\\s+");
+                String[] parts = text.isEmpty() ? new String[0] : text.split(" ");
                 boolean ok = oneLine && (fields == 0 ? parts.length >= 1 : parts.length == fields);
                 for (int i = 0; ok && i < parts.length; i++) {
                     ok = inRange(parts[i]);
@@ -148,11 +212,6 @@ public record KernelKey(String name, ValueType type, Long min, Long max, int fie
                 return ok ? Optional.empty() : Optional.of(expectation() + ", got " + shown);
             }
         }
-    }
-
-    /** The value with runs of whitespace collapsed to one space, as the kernel compares vectors. */
-    public static String normaliseValue(String value) {
-        return value == null ? null : String.join(" ", value.strip().split("\\s+"));
     }
 
     /** What the key accepts, as a phrase: {@code an integer from 0 to 2}, {@code one of 0, 1, 2, 3, 8}. */

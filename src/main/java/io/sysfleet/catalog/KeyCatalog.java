@@ -7,6 +7,7 @@ import io.sysfleet.config.YNode.YSeq;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ public final class KeyCatalog {
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
     private final List<KernelKey> keys;
-    private final Map<String, KernelKey> byName;
+    private final Map<SysctlKey, KernelKey> byName;
     /** Per-interface patterns by their last name segment ({@code rp_filter}), for a quick lookup. */
     private final Map<String, List<KernelKey>> patternsByLeaf;
     private final Map<String, Map<String, String>> moduleNames;
@@ -46,15 +47,14 @@ public final class KeyCatalog {
 
     private KeyCatalog(List<KernelKey> keys, Map<String, Map<String, String>> moduleNames, Map<String, String> about) {
         this.keys = List.copyOf(keys);
-        Map<String, KernelKey> index = new LinkedHashMap<>();
+        Map<SysctlKey, KernelKey> index = new LinkedHashMap<>();
         Map<String, List<KernelKey>> patterns = new LinkedHashMap<>();
         for (KernelKey k : keys) {
-            for (String n : k.allNames()) {
-                if (n.indexOf('*') >= 0) {
-                    patterns.computeIfAbsent(leaf(n), x -> new ArrayList<>()).add(k);
-                } else {
-                    index.put(n, k);
-                }
+            if (k.isPattern()) {
+                patterns.computeIfAbsent(leaf(k.name()), x -> new ArrayList<>()).add(k);
+            }
+            for (SysctlKey n : k.allNames()) {
+                index.put(n, k);
             }
         }
         patterns.replaceAll((leaf, list) -> List.copyOf(list));
@@ -119,7 +119,8 @@ public final class KeyCatalog {
                 if (k == null) {
                     continue;
                 }
-                for (String n : k.allNames()) {
+                for (String n : k.isPattern() ? List.of(k.name())
+                        : k.allNames().stream().map(SysctlKey::dotted).toList()) {
                     SourceLocation first = seen.putIfAbsent(n, item.location());
                     if (first != null) {
                         problems.add(item.location(), "duplicate key name '" + n + "' (first at " + first + ")");
@@ -132,58 +133,45 @@ public final class KeyCatalog {
         return new KeyCatalog(keys, modules, about);
     }
 
-    /** Normalises a key as sysctl does: {@code net/ipv4/x} and {@code /proc/sys/net/ipv4/x} become {@code net.ipv4.x}. */
-    public static String normalise(String key) {
-        if (key == null) {
-            return "";
-        }
-        String k = key.strip();
-        if (k.startsWith("/proc/sys/")) {
-            k = k.substring("/proc/sys/".length());
-        }
-        if (k.indexOf('/') >= 0) {
-            while (k.startsWith("/")) {
-                k = k.substring(1);
-            }
-            k = k.replace('/', '.');
-        }
-        return k;
-    }
-
     /**
-     * The key with this modern or platform-specific name, dotted or slashed; a per-interface key is found by
-     * any interface name ({@code net.ipv4.conf.all.rp_filter}, {@code net.ipv4.conf.eth0.rp_filter}).
+     * The key with this modern or platform-specific name; a per-interface key is found by any interface name
+     * ({@code net.ipv4.conf.all.rp_filter}, {@code net.ipv4.conf.eth0.rp_filter}).
      */
-    public Optional<KernelKey> find(String anyName) {
-        String key = normalise(anyName);
+    public Optional<KernelKey> find(SysctlKey key) {
+        if (key == null) {
+            return Optional.empty();
+        }
         KernelKey exact = byName.get(key);
         if (exact != null) {
             return Optional.of(exact);
         }
-        for (KernelKey k : patternsByLeaf.getOrDefault(leaf(key), List.of())) {
-            if (k.matches(key)) {
+        for (KernelKey k : patternsByLeaf.getOrDefault(leaf(key.dotted()), List.of())) {
+            if (k.matches(key.dotted())) {
                 return Optional.of(k);
             }
         }
         return Optional.empty();
     }
 
+    /** The key with this modern or platform-specific name in any spelling; empty for text that is no key. */
+    public Optional<KernelKey> find(String anySpelling) {
+        return SysctlKey.parse(anySpelling).flatMap(this::find);
+    }
+
     /**
-     * The modern dotted name of a key the catalog knows: the platform-specific name replaced by the modern one
+     * The modern name of a key the catalog knows: the platform-specific name replaced by the modern one
      * ({@code net.ipv4.netfilter.ip_conntrack_max} becomes {@code net.netfilter.nf_conntrack_max}); a
      * per-interface key keeps its interface ({@code net.ipv4.conf.eth0.rp_filter}).
      */
-    public Optional<String> canonicalName(String anyName) {
-        String key = normalise(anyName);
-        return find(key).map(k -> k.isPattern() ? key : k.name());
+    public Optional<SysctlKey> canonicalName(SysctlKey key) {
+        return find(key).map(k -> k.isPattern() ? key : k.key());
     }
 
     /**
      * Every name the key may have on some platform, modern name first (to probe them all before the platform
      * is known); just the key itself when the catalog does not know it or it is a per-interface key.
      */
-    public List<String> allNames(String anyName) {
-        String key = normalise(anyName);
+    public List<SysctlKey> allNames(SysctlKey key) {
         return find(key).filter(k -> !k.isPattern()).map(KernelKey::allNames).orElse(List.of(key));
     }
 
@@ -203,11 +191,11 @@ public final class KeyCatalog {
     /**
      * The name and availability of a key on a platform: the platform's own name (CentOS/RHEL 5 use the
      * ip_conntrack names) or the modern one; REMOVED when the platform's kernel is at or above the key's
-     * {@code removed_in}; UNKNOWN_KEY with the normalised name when the catalog does not know the key.
+     * {@code removed_in}; UNKNOWN_KEY with the key itself when the catalog does not know it.
      * A platform whose kernel is unknown gets AVAILABLE.
      */
-    public KeyResolution resolve(String key, Platform platform) {
-        String requested = normalise(key);
+    public KeyResolution resolve(SysctlKey key, Platform platform) {
+        SysctlKey requested = key;
         Optional<KernelKey> found = find(requested);
         if (found.isEmpty()) {
             return new KeyResolution(key, requested, KeyResolution.Availability.UNKNOWN_KEY,
@@ -216,8 +204,8 @@ public final class KeyCatalog {
         KernelKey k = found.get();
         Platform p = platform == null ? Platform.unknown() : platform;
         String tag = p.tag();
-        String modern = k.isPattern() ? requested : k.name();
-        String name = tag == null ? modern : k.platformNames().getOrDefault(tag, modern);
+        SysctlKey modern = k.isPattern() ? requested : k.key();
+        SysctlKey name = tag == null ? modern : k.platformNames().getOrDefault(tag, modern);
         if (k.removedIn() != null && p.kernelAtLeast(k.removedIn())) {
             return new KeyResolution(key, name, KeyResolution.Availability.REMOVED,
                     "removed in Linux " + k.removedIn());
@@ -312,13 +300,23 @@ public final class KeyCatalog {
         Boolean readOnly = bool(m, "read_only", problems);
         String source = text(m, "source", false, problems);
         String module = text(m, "module", false, problems);
-        Map<String, String> platformNames = m.get("platform_names") == null ? Map.of()
-                : stringMap(m.get("platform_names"), "platform_names", problems);
+        if (name != null && m.get("name") != null) {
+            String why = KernelKey.nameProblem(name);
+            if (why != null) {
+                problems.add(m.get("name").location(), why);
+            }
+        }
+        Map<String, SysctlKey> platformNames = new LinkedHashMap<>();
+        if (m.get("platform_names") != null) {
+            stringMap(m.get("platform_names"), "platform_names", problems).forEach((tag, n) -> {
+                SysctlKey pk = sysctlKey(n, ((YMap) m.get("platform_names")).get(tag).location(), problems);
+                if (pk != null) {
+                    platformNames.put(tag, pk);
+                }
+            });
+        }
         String defaultValue = text(m, "default", false, problems);
         String notes = text(m, "notes", false, problems);
-        if (name != null && name.indexOf('*') != name.lastIndexOf('*')) {
-            problems.add(m.get("name").location(), name + ": a key pattern has at most one '*'");
-        }
         if (problems.list().size() > before) {
             return null;
         }
@@ -386,6 +384,15 @@ public final class KeyCatalog {
         }
         problems.add(n.location(), "'" + field + "' must be an integer, not " + n.kind());
         return null;
+    }
+
+    private static SysctlKey sysctlKey(String name, SourceLocation where, Problems problems) {
+        try {
+            return SysctlKey.of(name);
+        } catch (IllegalArgumentException e) {
+            problems.add(where, e.getMessage());
+            return null;
+        }
     }
 
     private static Map<String, String> stringMap(YNode n, String what, Problems problems) {

@@ -1,14 +1,16 @@
 package io.sysfleet.catalog;
 
+import io.sysfleet.sysctl.SysctlKey;
+
 /**
  * What a requested key means on one platform.
  *
  * @param requested    the key as the playbook wrote it
- * @param name         the name to use on that platform (normalised requested key when the catalog does not know it)
+ * @param name         the name to use on that platform (the requested key when the catalog does not know it)
  * @param availability whether the key can be written there
  * @param reason       a short human explanation, never null (for example "removed in Linux 4.12")
  */
-public record KeyResolution(String requested, String name, Availability availability, String reason) {
+public record KeyResolution(SysctlKey requested, SysctlKey name, Availability availability, String reason) {
 
     /** Whether a key can be written on a platform. */
     public enum Availability {

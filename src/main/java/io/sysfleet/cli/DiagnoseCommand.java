@@ -1,7 +1,7 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.apply.Privilege;
 import io.sysfleet.core.ExitCode;
+import io.sysfleet.core.SysfleetException;
 import io.sysfleet.diagnose.DiagnoseJson;
 import io.sysfleet.diagnose.DiagnoseText;
 import io.sysfleet.diagnose.Diagnoser;
@@ -11,11 +11,12 @@ import io.sysfleet.diagnose.PrometheusMetrics;
 import io.sysfleet.diagnose.RemediationPlan;
 import io.sysfleet.diagnose.Severity;
 import io.sysfleet.diagnose.Thresholds;
-import io.sysfleet.fleet.Connector;
-import io.sysfleet.fleet.RunOptions;
+import io.sysfleet.engine.SshConnections;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.report.ReportFiles;
+import io.sysfleet.transport.Become;
+import io.sysfleet.transport.Secret;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,12 +92,20 @@ public final class DiagnoseCommand extends BaseCommand {
                 throw connection.usage("--threshold " + ex.getMessage());
             }
         }
-        RunOptions options = connection.readOnlyOptions();
+        SshConnections.Settings settings = connection.connectionSettings();
         List<Host> hosts = inv.select("all", connection.limit);
         Clock clock = Clock.systemUTC();
-        Connector connector = new Connector(options, System.getenv(), clock, Path.of(System.getProperty("user.home")));
-        Diagnoser.Context ctx = Diagnoser.Context.of(t, options.commandTimeout());
-        FleetDiagnoser diagnoser = new FleetDiagnoser(h -> connector.open(h, privilege(h)), options.forks(), clock, ctx);
+        SshConnections connections = new SshConnections(settings, System.getenv(), clock,
+                Path.of(System.getProperty("user.home")));
+        Secret password = Become.password(System.getenv());
+        Diagnoser.Context ctx = Diagnoser.Context.of(t, connection.commandTimeout());
+        FleetDiagnoser diagnoser = new FleetDiagnoser(h -> {
+            String refused = h.unmanageable();
+            if (refused != null) {
+                throw new SysfleetException(ExitCode.HOST_FAILED, io.sysfleet.result.Phase.CONNECT, h.name(), refused, null);
+            }
+            return connections.open(h, become(h, password));
+        }, connection.forks(), clock, ctx);
         String inventory = connection.inventory.display();
         DiagnoseText text = new DiagnoseText(out(), inventory, ctx.playbooks());
         FleetDiagnosis d = diagnoser.run(hosts, json ? x -> { } : text::hostFinished);
@@ -122,8 +131,8 @@ public final class DiagnoseCommand extends BaseCommand {
     }
 
     /** Become as for a play without become keywords: the host's connection variables, else --become. */
-    private Privilege privilege(Host h) {
-        boolean b = h.vars().containsKey("ansible_become") ? h.become() : become;
-        return new Privilege(b, b ? (h.becomeUser() != null ? h.becomeUser() : "root") : null);
+    private Become become(Host h, Secret password) {
+        return Become.decide(h.vars().containsKey("ansible_become") ? h.become() : null, h.becomeUser(), become,
+                null, password);
     }
 }

@@ -1,14 +1,19 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.fleet.RunOptions;
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.engine.Engine;
+import io.sysfleet.engine.RunIds;
+import io.sysfleet.engine.SshConnections;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.report.Progress;
 import io.sysfleet.report.TextReport;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.transport.Become;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -29,9 +34,20 @@ final class FleetOptions extends ConnectionOptions {
                     + "~/.local/state/sysfleet).")
     Path stateDir;
 
-    @Option(names = "--progress", paramLabel = "WHEN",
-            description = "Live status line on stderr: auto (default: when on a terminal), always, never.")
-    String progress = "auto";
+    /** When to draw the live status line. */
+    enum ProgressMode {
+        AUTO, ALWAYS, NEVER;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Option(names = "--progress", paramLabel = "WHEN", converter = EnumWords.ProgressModes.class,
+            completionCandidates = EnumWords.ProgressModes.class,
+            description = "Live status line on stderr: ${COMPLETION-CANDIDATES} (default: auto, when on a terminal).")
+    ProgressMode progress = ProgressMode.AUTO;
 
     @Option(names = "--report-json", paramLabel = "FILE", description = "Write a JSON report of the run (schemaVersion 1).")
     Path reportJson;
@@ -50,17 +66,24 @@ final class FleetOptions extends ConnectionOptions {
                     + "$GITHUB_STEP_SUMMARY or a merge-request comment.")
     Path reportMarkdown;
 
-    /** The validated options of a run. */
-    RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home) {
-        return runOptions(playbook, check, offline, env, home, List.of(), null);
+    Engine.Reports reports() {
+        return new Engine.Reports(reportJson, reportJunit, reportHtml, reportMarkdown);
     }
 
-    /** The validated options of a run with default batches and failure threshold for plays that set none. */
-    RunOptions runOptions(Path playbook, boolean check, boolean offline, Map<String, String> env, Path home,
-                          List<String> serial, Double maxFailPercent) {
-        return new RunOptions(playbook, inventory.sources, limit, check, offline, stateDir(env, home), knownHosts, policy(),
-                Duration.ofSeconds(connectTimeout), Duration.ofSeconds(commandTimeout), validForks(), serial,
-                maxFailPercent);
+    /** The engine for this command line: SSH connections with these options, the state directory, the catalog. */
+    Engine engine(Map<String, String> env, Path home, Clock clock) {
+        SshConnections connections = new SshConnections(connectionSettings(), env, clock, home);
+        return new Engine(new Engine.Context(stateDir(env, home), connections, KeyCatalog.load(), clock,
+                RunIds.secure(clock), new Engine.Controller(env.getOrDefault("USER", System.getProperty("user.name")),
+                controllerName()), Become.password(env), BootFiles.STANDARD));
+    }
+
+    static String controllerName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     Path stateDir(Map<String, String> env, Path home) {
@@ -74,18 +97,13 @@ final class FleetOptions extends ConnectionOptions {
         return base.resolve("sysfleet");
     }
 
-    TextReport text(PrintWriter out) {
-        return new TextReport(out, diff, verbosity.length);
-    }
-
-    /** The live status line, or null when it is not wanted. */
-    Progress progress(TextReport text, PrintWriter err) {
+    /** What the command prints while the engine works: host lines, recap, notes, and the status line if wanted. */
+    RunListener listener(PrintWriter out, PrintWriter err) {
+        TextReport text = new TextReport(out, err, diff, verbosity.length);
         return switch (progress) {
-            case "always" -> new Progress(text, err);
-            case "never" -> null;
-            case "auto" -> System.console() != null ? new Progress(text, err) : null;
-            default -> throw usage("--progress must be auto, always or never, got '" + progress + "'");
+            case ALWAYS -> new Progress(text, err);
+            case NEVER -> text;
+            case AUTO -> System.console() != null ? new Progress(text, err) : text;
         };
     }
-
 }

@@ -1,6 +1,7 @@
 package io.sysfleet.cli;
 
 import io.sysfleet.core.Problem;
+import io.sysfleet.engine.InventorySources;
 import io.sysfleet.inventory.Inventory;
 import io.sysfleet.inventory.InventoryLoader;
 import io.sysfleet.vault.VaultSecrets;
@@ -29,6 +30,11 @@ final class InventoryOptions {
             description = "A vault password with its vault id: LABEL@FILE, LABEL@prompt or FILE. Repeatable.")
     List<String> vaultIds = new ArrayList<>();
 
+    /** The sources and the vault passwords they name (read now: a missing password file is exit 9). */
+    InventorySources sources(Map<String, String> env) {
+        return new InventorySources(sources, VaultSecrets.load(vaultIds, vaultPasswordFiles, env));
+    }
+
     /** Loads the inventory; {@code vars} false gives its structure only (no variables read or decrypted). */
     Inventory load(Map<String, String> env, boolean vars, PrintWriter err) {
         InventoryLoader.Options options = InventoryLoader.Options.defaults()
@@ -42,15 +48,6 @@ final class InventoryOptions {
 
     /** The sources as they would be given again on a command line: {@code -i a -i b}, quoted where needed. */
     String display() {
-        StringBuilder sb = new StringBuilder();
-        for (String s : sources) {
-            sb.append(sb.length() == 0 ? "-i " : " -i ").append(io.sysfleet.report.ReportContext.shellWord(s));
-        }
-        return sb.toString();
-    }
-
-    /** The sources for a report header: comma-separated as given. */
-    String names() {
-        return String.join(", ", sources);
+        return new InventorySources(sources, null).display();
     }
 }

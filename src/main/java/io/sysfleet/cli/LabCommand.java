@@ -2,6 +2,7 @@ package io.sysfleet.cli;
 
 import io.sysfleet.lab.Docker;
 import io.sysfleet.lab.Lab;
+import io.sysfleet.lab.LabProfile;
 import io.sysfleet.lab.LabSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,8 +15,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** {@code sysfleet lab up|down|status}: a local lab of real sshd hosts in Docker containers, on 127.0.0.1. */
-@Command(name = "lab", mixinStandardHelpOptions = true,
-        description = "Start, stop and show a local lab of sshd test hosts (Docker, 127.0.0.1 ports only).",
+@Command(name = "lab", description = "Start, stop and show a local lab of sshd test hosts (Docker, 127.0.0.1 ports only).",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
 public final class LabCommand extends BaseCommand {
 
@@ -35,7 +35,7 @@ public final class LabCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true, description = {
+    @Command(name = "up", description = {
             "Start the lab's hosts (idempotent: running hosts are kept) and wait until each sshd answers.",
             "Without options: the hosts of inventory.example.yml on 127.0.0.1:2201-2206."})
     static final class Up extends LabBase {
@@ -44,9 +44,9 @@ public final class LabCommand extends BaseCommand {
         @Option(names = "--hosts", paramLabel = "N", description = "Number of hosts (1-100), cycling through the profiles.")
         Integer hosts;
 
-        @Option(names = "--profiles", split = ",", paramLabel = "PROFILE",
-                description = "Host profiles: debian12, centos7, centos6, centos5 (comma-separated).")
-        List<String> profiles;
+        @Option(names = "--profiles", split = ",", paramLabel = "PROFILE", converter = ProfileConverter.class,
+                description = "Host profiles, comma-separated: ${COMPLETION-CANDIDATES}.")
+        List<LabProfile> profiles;
 
         @Option(names = "--port-base", paramLabel = "PORT", description = "Port of the first host (default 2201).")
         Integer portBase;
@@ -61,7 +61,8 @@ public final class LabCommand extends BaseCommand {
         public Integer call() {
             LabSpec labSpec;
             try {
-                labSpec = LabSpec.fromOptions(hosts, profiles, portBase);
+                labSpec = LabSpec.fromOptions(hosts, profiles == null ? null
+                        : profiles.stream().map(LabProfile::id).toList(), portBase);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -76,7 +77,7 @@ public final class LabCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Remove the lab's containers; keep its key pair, known_hosts and inventory.")
+    @Command(name = "down", description = "Remove the lab's containers; keep its key pair, known_hosts and inventory.")
     static final class Down extends LabBase {
         @Override
         public Integer call() {
@@ -85,12 +86,24 @@ public final class LabCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = {"One line per lab host: name, profile, port, running or stopped, reachable.",
+    @Command(name = "status", description = {"One line per lab host: name, profile, port, running or stopped, reachable.",
             "Exit 0 when every host runs and answers, 3 otherwise (or when the lab has no hosts)."})
     static final class Status extends LabBase {
         @Override
         public Integer call() {
             return lab().status().code();
+        }
+    }
+
+    /** {@code --profiles} words to profiles, with the lab's own message for an unknown one. */
+    static final class ProfileConverter implements picocli.CommandLine.ITypeConverter<LabProfile> {
+        @Override
+        public LabProfile convert(String value) {
+            try {
+                return LabProfile.parse(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

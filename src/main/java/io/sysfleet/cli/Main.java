@@ -27,20 +27,7 @@ import java.io.StringWriter;
                 RunsCommand.class,
                 LabCommand.class,
                 CommandLine.HelpCommand.class
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:success: every host ok or changed",
-                "1:runtime error on the controller",
-                "2:one or more hosts failed",
-                "3:one or more hosts were unreachable",
-                "4:invalid inventory, playbook or YAML",
-                "5:bad command-line usage",
-                "6:lint found errors",
-                "7:check mode found drift",
-                "8:diagnose found findings at or above --fail-on",
-                "9:vault password missing or wrong",
-                "99:interrupted"})
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -61,7 +48,14 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageHandler());
         cl.setExitCodeExceptionMapper(t -> ExitCode.ERROR.code());
+        withExitCodes(cl);
         return cl;
+    }
+
+    /** Every command's help ends with the one exit-code table ({@link ExitCode}). */
+    private static void withExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.helpList());
+        cl.getSubcommands().values().forEach(Main::withExitCodes);
     }
 
     /** Maps every exception to one line on stderr and its documented exit code. */

@@ -1,34 +1,21 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.catalog.KeyCatalog;
-import io.sysfleet.fleet.Connector;
-import io.sysfleet.fleet.FleetRunner;
-import io.sysfleet.fleet.RunOptions;
-import io.sysfleet.inventory.Inventory;
-import io.sysfleet.journal.Journal;
-import io.sysfleet.playbook.Playbook;
-import io.sysfleet.playbook.PlaybookLoader;
-import io.sysfleet.report.Progress;
-import io.sysfleet.report.ReportContext;
-import io.sysfleet.report.RunReport;
-import io.sysfleet.report.TextReport;
+import io.sysfleet.engine.Engine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
-/** What {@code run} and {@code check} share: the playbook, the fleet options, the run itself. */
+/** What {@code run} and {@code check} share: the playbook, batches, the failure threshold. */
 abstract class PlaybookCommand extends FleetCommand {
 
     @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook to run.")
     Path playbook;
 
     @Option(names = "--serial", split = ",", paramLabel = "N|N%",
-            description = "Batches for plays that set no serial, like the play keyword: 1,25% = one host, then 25%% "
-                    + "at a time.")
+            description = "Batches for plays that set no serial, like the play keyword: 1,25%% = one host, then "
+                    + "25%% at a time.")
     List<String> serial = List.of();
 
     @Option(names = "--max-fail-percentage", paramLabel = "PCT",
@@ -41,17 +28,13 @@ abstract class PlaybookCommand extends FleetCommand {
     /** Whether to skip contacting hosts (check mode only). */
     abstract boolean offline();
 
-    /** After the run: what to do when a play was aborted (run --rollback-on-abort). */
-    void afterAbort(RunReport report, Inventory inv, Journal journal, Map<String, String> env, Path home) {
+    /** Whether to roll back an aborted run. */
+    boolean rollbackOnAbort() {
+        return false;
     }
 
     @Override
     public Integer call() {
-        Playbook pb = PlaybookLoader.load(playbook);
-        Map<String, String> env = System.getenv();
-        Inventory inv = fleet.inventory.load(env, true, err());
-        Clock clock = Clock.systemUTC();
-        Path home = Path.of(System.getProperty("user.home"));
         for (String s : serial) {
             if (!s.matches("\\d{1,9}%?")) {
                 throw fleet.usage("--serial takes numbers of hosts or percentages (1,25%), not '" + s + "'");
@@ -60,24 +43,9 @@ abstract class PlaybookCommand extends FleetCommand {
         if (maxFailPercentage != null && (maxFailPercentage < 0 || maxFailPercentage > 100)) {
             throw fleet.usage("--max-fail-percentage must be from 0 to 100");
         }
-        RunOptions options = fleet.runOptions(playbook, checkMode(), offline(), env, home, serial, maxFailPercentage);
-        String runId = newRunId(clock);
-        TextReport text = fleet.text(out());
-        Progress bar = fleet.progress(text, err());
-        Journal journal = openJournal(options, runId, "run", null, playbook, env, clock);
-        FleetRunner runner = new FleetRunner(options, new Connector(options, env, clock, home), KeyCatalog.load(),
-                clock, runId, journal);
-        ReportContext context = reportContext(checkMode() ? "check" : "run", runId, null, playbook, options.check(), env);
-        return withInterruptHandler(runner::interrupt, () -> {
-            RunReport report = runner.run(pb, inv, bar != null ? bar : text);
-            int exit = conclude(report, context, bar, text, journal, runner.wasInterrupted(), clock,
-                    "undo it with: sysfleet rollback --run " + runId + " " + fleet.inventory.display());
-            if (journal != null && !runner.wasInterrupted()
-                    && report.plays().stream().anyMatch(p -> p.aborted() != null)) {
-                afterAbort(report, inv, journal, env, home);
-            }
-            return exit;
-        });
+        Engine.RunRequest request = new Engine.RunRequest(playbook, fleet.inventory.sources(System.getenv()), fleet.limit, checkMode(),
+                offline(), fleet.forks(), serial, maxFailPercentage, fleet.commandTimeout(), rollbackOnAbort(),
+                fleet.reports());
+        return withEngine(engine -> engine.run(request, fleet.listener(out(), err())).exitCode());
     }
-
 }

@@ -1,16 +1,7 @@
 package io.sysfleet.cli;
 
-import io.sysfleet.fleet.RunOptions;
-import io.sysfleet.inventory.Inventory;
-import io.sysfleet.journal.Journal;
-import io.sysfleet.report.RunReport;
-import io.sysfleet.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 
 /** {@code sysfleet run}: apply a playbook (or plan it with --check). */
 @Command(name = "run", description = {
@@ -30,15 +21,8 @@ public final class RunCommand extends PlaybookCommand {
     boolean rollbackOnAbort;
 
     @Override
-    void afterAbort(RunReport report, Inventory inv, Journal journal, Map<String, String> env, Path home) {
-        if (!rollbackOnAbort) {
-            return;
-        }
-        TextReport text = fleet.text(out());
-        text.note("the run was aborted: --rollback-on-abort rolls back every host it changed");
-        RunOptions options = fleet.runOptions(playbook, false, false, env, home);
-        rollback(Journal.read(options.stateDir(), journal.record().id()), inv, options, false, 0, env, home,
-                Clock.systemUTC(), text);
+    boolean rollbackOnAbort() {
+        return rollbackOnAbort;
     }
 
     @Override

@@ -1,9 +1,8 @@
 package io.sysfleet.cli;
 
 import io.sysfleet.core.ExitCode;
-import io.sysfleet.core.SysfleetException;
+import io.sysfleet.engine.Engine;
 import io.sysfleet.journal.Intent;
-import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.Outcome;
 import io.sysfleet.journal.RunRecord;
@@ -11,25 +10,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** {@code sysfleet runs list|show|prune}: the journaled runs in the state directory. */
 @Command(name = "runs", description = "List, show and prune the journaled runs (their backups are what rollback uses).",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Prune.class})
-public final class RunsCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+public final class RunsCommand extends BaseCommand {
 
     @Override
-    public void run() {
+    public Integer call() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, show or prune");
     }
 
@@ -39,23 +32,32 @@ public final class RunsCommand implements Runnable {
                 description = "The state directory (default: $XDG_STATE_HOME/sysfleet or ~/.local/state/sysfleet).")
         Path stateDir;
 
-        Path stateDir() {
-            return stateDir != null ? stateDir
+        /** The engine over this state directory (these commands reach no host). */
+        Engine engine() {
+            Path dir = stateDir != null ? stateDir
                     : FleetOptions.defaultStateDir(System.getenv(), Path.of(System.getProperty("user.home")));
+            return Engine.forJournals(dir, Clock.systemUTC());
         }
     }
 
-    @Command(name = "list", description = "One line per run: id, kind, status, start, user, playbook, host outcomes.")
+    @Command(name = "list", description = {"One line per run: id, kind, status, start, user, playbook (or the run "
+            + "a rollback rolls back), host outcomes, and the rollbacks of it."})
     static final class ListRuns extends StateCommand {
         @Override
         public Integer call() {
-            List<RunRecord> runs = Journal.list(stateDir());
+            Engine engine = engine();
+            List<Engine.RunEntry> runs = engine.runs();
             if (runs.isEmpty()) {
-                out().println("no runs in " + Journal.runsDir(stateDir()));
+                out().println("no runs in " + engine.runsDir());
             }
-            for (RunRecord r : runs) {
-                out().println(String.join("  ", r.id(), r.kind(), r.status(), r.startedAt(), r.user(),
-                        r.playbook() != null ? r.playbook() : "of " + r.rollbackOf(), counts(r.hosts())));
+            for (Engine.RunEntry e : runs) {
+                RunRecord r = e.record();
+                String line = String.join("  ", r.id(), r.kind(), r.status(), r.startedAt(), r.user(),
+                        r.playbook() != null ? r.playbook() : "rolls back " + r.rollbackOf(), counts(r.hosts()));
+                if (!e.rolledBackBy().isEmpty()) {
+                    line += "  rolled back by " + String.join(", ", e.rolledBackBy());
+                }
+                out().println(line);
             }
             out().flush();
             return ExitCode.OK.code();
@@ -69,9 +71,19 @@ public final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JournalView v = Journal.read(stateDir(), id);
+            Engine engine = engine();
+            JournalView v = engine.show(id);
             RunRecord r = v.record();
-            out().println("run " + r.id() + " (" + r.kind() + (r.rollbackOf() != null ? " of " + r.rollbackOf() : "") + ")");
+            out().println("run " + r.id() + " (" + r.kind() + ")");
+            if (r.rollbackOf() != null) {
+                out().println("  rolls back:     " + r.rollbackOf());
+            }
+            for (Engine.RunEntry e : engine.runs()) {
+                if (r.id().equals(e.record().rollbackOf())) {
+                    out().println("  rolled back by: " + e.record().id() + " (" + e.record().status() + ", "
+                            + counts(e.record().hosts()) + ")");
+                }
+            }
             out().println("  status:    " + r.status() + (r.exitCode() != null ? ", exit " + r.exitCode() : ""));
             out().println("  started:   " + r.startedAt() + " by " + r.user() + " on " + r.controller());
             out().println("  finished:  " + (r.finishedAt() != null ? r.finishedAt() : "(not recorded: killed?)"));
@@ -80,9 +92,9 @@ public final class RunsCommand implements Runnable {
             }
             out().println("  inventory: " + r.inventory());
             out().println("  hosts:     " + counts(r.hosts()));
-            for (Intent in : v.intents()) {
-                Outcome o = v.outcomes().stream().filter(x -> x.host().equals(in.host()) && x.file().equals(in.file())
-                        && x.time().compareTo(in.time()) >= 0).findFirst().orElse(null);
+            for (JournalView.Change c : v.changes()) {
+                Intent in = c.intent();
+                Outcome o = c.outcome();
                 out().println("  " + in.host() + " " + in.file() + ": " + shortSha(in.shaBefore()) + " -> "
                         + shortSha(in.shaAfter()) + ", " + (o == null ? "no outcome recorded (may have been changed)"
                         : o.status() + (o.message() != null ? ": " + o.message() : "")));
@@ -102,25 +114,12 @@ public final class RunsCommand implements Runnable {
             if (keep < 0) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--keep must be 0 or more");
             }
-            List<RunRecord> runs = Journal.list(stateDir());
-            int removed = 0;
-            for (RunRecord r : runs.subList(0, Math.max(0, runs.size() - keep))) {
-                delete(Journal.runsDir(stateDir()).resolve(r.id()));
-                removed++;
-            }
-            out().println("pruned " + removed + " run(s), kept " + Math.min(keep, runs.size()));
+            Engine engine = engine();
+            int total = engine.runs().size();
+            int removed = engine.prune(keep);
+            out().println("pruned " + removed + " run(s), kept " + Math.min(keep, total));
             out().flush();
             return ExitCode.OK.code();
-        }
-
-        private static void delete(Path dir) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            } catch (IOException e) {
-                throw new SysfleetException(ExitCode.ERROR, "prune", null, "cannot delete " + dir + ": " + e.getMessage(), e);
-            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.sysfleet.core;
 
+import io.sysfleet.result.Phase;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -8,7 +10,7 @@ public class ConfigException extends SysfleetException {
     private final List<Problem> problems;
 
     public ConfigException(List<Problem> problems) {
-        super(ExitCode.CONFIG, "config", null, render(problems), null);
+        super(ExitCode.CONFIG, Phase.CONFIG, null, render(problems), null);
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a ConfigException needs at least one problem");
         }

@@ -1,15 +1,17 @@
 package io.sysfleet.core;
 
+import io.sysfleet.result.Phase;
+
 /**
  * The one exception family. It carries the exit code, the phase it happened in and (when known) the host,
  * so the CLI can map it to a one-line message in one place.
  */
 public class SysfleetException extends RuntimeException {
     private final ExitCode exitCode;
-    private final String phase;
+    private final Phase phase;
     private final String host;
 
-    public SysfleetException(ExitCode exitCode, String phase, String host, String message, Throwable cause) {
+    public SysfleetException(ExitCode exitCode, Phase phase, String host, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
         this.phase = phase;
@@ -24,8 +26,8 @@ public class SysfleetException extends RuntimeException {
         return exitCode;
     }
 
-    /** The phase, e.g. "connect", "facts", "apply"; may be null. */
-    public String phase() {
+    /** The phase, e.g. connect, facts, apply; may be null. */
+    public Phase phase() {
         return phase;
     }
 
@@ -41,7 +43,7 @@ public class SysfleetException extends RuntimeException {
             sb.append(host).append(": ");
         }
         if (phase != null) {
-            sb.append(phase).append(": ");
+            sb.append(phase.label()).append(": ");
         }
         sb.append(getMessage());
         return sb.toString();

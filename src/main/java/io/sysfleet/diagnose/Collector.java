@@ -4,6 +4,8 @@ import io.sysfleet.catalog.KernelKey;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
@@ -166,7 +168,7 @@ public final class Collector {
         names.addAll(playbooks.keys());
         for (String name : names) {
             keys.add(name);
-            catalog.find(name).ifPresent(k -> keys.addAll(k.allNames()));
+            SysctlKey.parse(name).ifPresent(k -> catalog.allNames(k).forEach(n -> keys.add(n.dotted())));
         }
         keys.addAll(HostSample.CONNTRACK_COUNT_KEYS);
         keys.addAll(HostSample.CONNTRACK_MAX_KEYS);
@@ -196,17 +198,17 @@ public final class Collector {
     public static HostSample collect(Transport t, Limits limits, List<String> keys, Duration timeout) {
         ExecResult r = t.exec(command(limits, keys), timeout);
         if (r.stdout().length > MAX_OUTPUT_BYTES) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "collect", t.host(), "the collector sent "
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.COLLECT, t.host(), "the collector sent "
                     + r.stdout().length + " bytes, more than the " + MAX_OUTPUT_BYTES + " accepted", null);
         }
         if (!r.ok()) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "collect", t.host(), "the collector failed with exit code "
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.COLLECT, t.host(), "the collector failed with exit code "
                     + r.exitCode() + ": " + Text.oneLine(r.stderrText(), 300), null);
         }
         try {
             return SampleParser.parse(r.stdout());
         } catch (SampleParser.FormatException e) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "collect", t.host(), e.getMessage(), e);
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.COLLECT, t.host(), e.getMessage(), e);
         }
     }
 }

@@ -77,7 +77,7 @@ public final class DiagnoseJson {
         ObjectNode n = NODES.objectNode();
         n.put("name", h.host());
         n.put("status", h.status().word());
-        n.put("phase", h.phase());
+        n.put("phase", h.phase() == null ? null : h.phase().label());
         n.put("error", h.error());
         n.put("durationMs", h.elapsed().toMillis());
         HostSample s = h.sample();

@@ -3,14 +3,15 @@ package io.sysfleet.diagnose;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.facts.LiveValue;
-import io.sysfleet.fleet.Connector;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.HostState;
 import io.sysfleet.plan.KeyPlan;
 import io.sysfleet.plan.Planner;
 import io.sysfleet.playbook.Play;
-import io.sysfleet.sysctl.SysctlFile;
+import io.sysfleet.result.Phase;
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
 import io.sysfleet.transport.Transport;
 import io.sysfleet.transport.TransportException;
 
@@ -50,15 +51,15 @@ public final class Diagnoser {
 
     /** Collects, judges and settles the findings of {@code host} through {@code t}. */
     public static HostDiagnosis diagnose(Transport t, Host host, Context ctx) {
-        String phase = "collect";
+        Phase phase = Phase.COLLECT;
         try {
             HostSample sample = Collector.collect(t, ctx.limits(), Collector.keys(ctx.catalog(), ctx.playbooks()), ctx.timeout());
-            phase = "rules";
+            phase = Phase.DIAGNOSE;
             List<Finding> findings = settle(host, sample, Rules.evaluate(host.name(), sample, ctx.thresholds()), ctx);
             return new HostDiagnosis(host.name(), HostDiagnosis.Status.DIAGNOSED, null, null, sample, findings,
                     Duration.ZERO);
         } catch (TransportException e) {
-            return HostDiagnosis.failure(host.name(), Connector.unreachable(e) ? HostDiagnosis.Status.UNREACHABLE
+            return HostDiagnosis.failure(host.name(), e.unreachable() ? HostDiagnosis.Status.UNREACHABLE
                     : HostDiagnosis.Status.FAILED, e.phase(), e.getMessage());
         } catch (SysfleetException e) {
             return HostDiagnosis.failure(host.name(), HostDiagnosis.Status.FAILED,
@@ -72,10 +73,10 @@ public final class Diagnoser {
     /** For every finding with a playbook: would the playbook change a live value on this host? Pure. */
     static List<Finding> settle(Host host, HostSample sample, List<Finding> findings, Context ctx) {
         Planner planner = new Planner(ctx.catalog());
-        Map<String, String> live = new HashMap<>();
+        Map<SysctlKey, String> live = new HashMap<>();
         sample.live().forEach((k, v) -> {
             if (v.state() == LiveValue.State.PRESENT) {
-                live.put(k, v.value());
+                SysctlKey.parse(k).ifPresent(key -> live.put(key, v.value()));
             }
         });
         List<Finding> out = new ArrayList<>();
@@ -101,7 +102,7 @@ public final class Diagnoser {
                             if (k.desired() == null || k.live() == null) {
                                 break;
                             }
-                            if (SysctlFile.normalizeValue(k.live()).equals(SysctlFile.normalizeValue(k.desired()))) {
+                            if (SysctlValue.same(k.live(), k.desired())) {
                                 inPlace.add(k.key() + " = " + k.desired());
                             } else {
                                 changes.add(k.key() + " " + k.live() + " -> " + k.desired());

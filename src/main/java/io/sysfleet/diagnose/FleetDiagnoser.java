@@ -1,8 +1,7 @@
 package io.sysfleet.diagnose;
 
-import io.sysfleet.fleet.FleetRunner;
 import io.sysfleet.inventory.Host;
-import io.sysfleet.fleet.Connector;
+import io.sysfleet.result.Phase;
 import io.sysfleet.transport.Transport;
 import io.sysfleet.transport.TransportException;
 
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -59,14 +59,18 @@ public final class FleetDiagnoser {
     /** Diagnoses {@code hosts}; {@code listener} hears of each host as it finishes (from worker threads). */
     public FleetDiagnosis run(List<Host> hosts, Consumer<HostDiagnosis> listener) {
         Instant started = clock.instant();
-        ExecutorService pool = FleetRunner.workers(Math.min(forks, Math.max(1, hosts.size())), "sysfleet-diagnose");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(forks, Math.max(1, hosts.size())), r -> {
+            Thread t = new Thread(r, "sysfleet-diagnose");
+            t.setDaemon(true);
+            return t;
+        });
         List<Future<HostDiagnosis>> running = new ArrayList<>();
         try {
             for (Host h : hosts) {
                 running.add(pool.submit(() -> {
                     Instant start = clock.instant();
                     HostDiagnosis d = interrupted.get()
-                            ? HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, "interrupted",
+                            ? HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, null,
                             "not diagnosed: interrupted")
                             : one(h);
                     d = d.withElapsed(Duration.between(start, clock.instant()));
@@ -89,10 +93,10 @@ public final class FleetDiagnoser {
         try {
             t = opener.open(h);
         } catch (TransportException e) {
-            return HostDiagnosis.failure(h.name(), Connector.unreachable(e) ? HostDiagnosis.Status.UNREACHABLE
+            return HostDiagnosis.failure(h.name(), e.unreachable() ? HostDiagnosis.Status.UNREACHABLE
                     : HostDiagnosis.Status.FAILED, e.phase(), e.getMessage());
         } catch (RuntimeException | Error e) {
-            return HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, "connect",
+            return HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, Phase.CONNECT,
                     "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         try (t) {
@@ -105,9 +109,9 @@ public final class FleetDiagnoser {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, "interrupted", "interrupted");
+            return HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, null, "interrupted");
         } catch (ExecutionException e) {
-            return HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, "diagnose",
+            return HostDiagnosis.failure(h.name(), HostDiagnosis.Status.FAILED, Phase.DIAGNOSE,
                     "internal error: " + e.getCause());
         }
     }

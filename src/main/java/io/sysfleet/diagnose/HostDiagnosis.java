@@ -1,5 +1,7 @@
 package io.sysfleet.diagnose;
 
+import io.sysfleet.result.Phase;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -14,7 +16,7 @@ import java.util.List;
  * @param findings the findings, in table row order
  * @param elapsed  the host's wall time
  */
-public record HostDiagnosis(String host, Status status, String phase, String error, HostSample sample,
+public record HostDiagnosis(String host, Status status, Phase phase, String error, HostSample sample,
                             List<Finding> findings, Duration elapsed) {
 
     /** Whether the host was diagnosed. */
@@ -30,7 +32,7 @@ public record HostDiagnosis(String host, Status status, String phase, String err
         findings = List.copyOf(findings);
     }
 
-    public static HostDiagnosis failure(String host, Status status, String phase, String error) {
+    public static HostDiagnosis failure(String host, Status status, Phase phase, String error) {
         return new HostDiagnosis(host, status, phase, error, null, List.of(), Duration.ZERO);
     }
 

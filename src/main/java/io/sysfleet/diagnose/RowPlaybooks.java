@@ -58,7 +58,7 @@ public final class RowPlaybooks {
         for (List<Play> ps : plays.values()) {
             for (Play p : ps) {
                 for (io.sysfleet.playbook.SysctlTask t : p.tasks()) {
-                    keys.add(t.resolve(p.vars()).key());
+                    keys.add(t.resolve(p.vars()).key().dotted());
                 }
             }
         }

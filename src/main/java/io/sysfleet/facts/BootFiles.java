@@ -2,6 +2,7 @@ package io.sysfleet.facts;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.Transport;
@@ -168,9 +169,30 @@ public final class BootFiles {
         }
     }
 
+    /**
+     * Where a host keeps the files it reads at boot: {@link #STANDARD} on every real host; unit tests of the engine
+     * point it at a scratch tree.
+     *
+     * @param sysctlConf the classic file
+     * @param dirs the sysctl.d directories, highest precedence first
+     */
+    public record Layout(String sysctlConf, List<String> dirs) {
+        public Layout {
+            dirs = List.copyOf(dirs);
+        }
+    }
+
+    /** {@link #SYSCTL_CONF} and {@link #DIRS}. */
+    public static final Layout STANDARD = new Layout(SYSCTL_CONF, DIRS);
+
     /** The listing command for the standard directories and /etc/sysctl.conf, content capped at 1 MiB. */
     public static Command command() {
-        return command(DIRS, SYSCTL_CONF, MAX_BYTES);
+        return command(STANDARD);
+    }
+
+    /** The listing command for {@code layout}, content capped at 1 MiB. */
+    public static Command command(Layout layout) {
+        return command(layout.dirs(), layout.sysctlConf(), MAX_BYTES);
     }
 
     /** The listing command for other directories (tests use a scratch tree). Paths must be absolute. */
@@ -195,15 +217,20 @@ public final class BootFiles {
      * @throws SysfleetException (phase "facts", HOST_FAILED) when the command fails or its output is malformed
      */
     public static Listing gather(Transport t, Duration timeout) {
-        ExecResult r = t.exec(command(), timeout);
+        return gather(t, STANDARD, timeout);
+    }
+
+    /** As {@link #gather(Transport, Duration)} for the files of {@code layout}. */
+    public static Listing gather(Transport t, Layout layout, Duration timeout) {
+        ExecResult r = t.exec(command(layout), timeout);
         if (!r.ok()) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(),
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
                     "boot files listing failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
         }
         try {
             return parse(r.stdout());
         } catch (FormatException e) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(), e.getMessage(), e);
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(), e.getMessage(), e);
         }
     }
 

@@ -2,31 +2,37 @@ package io.sysfleet.facts;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
-import io.sysfleet.transport.Transport;
+import io.sysfleet.transport.RemoteShell;
 import java.time.Duration;
+import io.sysfleet.transport.Transport;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * The one remote command that gathers a host's facts in one round trip: release files, kernel release, the
  * sysctl file (existence, mode, owner, group, sha256, content) and, for every key, whether
- * {@code /proc/sys/<path>} exists and its live value. It needs only POSIX sh and coreutils ({@code od},
+ * {@code /proc/sys/<path>} exists and its live value. Keys travel as their {@link SysctlKey#path() paths} (the
+ * key type has already decided the spelling and refused anything that could leave /proc/sys); the output names
+ * each value by the path it was asked for. It needs only POSIX sh and coreutils ({@code od},
  * {@code tr}, {@code stat}; {@code sha256sum} when present), so it runs on dash, minbase Debian and CentOS 5.
  * Variable data is hex-encoded ({@code od}, available everywhere, unlike {@code base64} on CentOS 5), so any
- * bytes survive. Keys and the file name are positional arguments, never part of the script text.
+ * bytes survive. Key paths and the file name are positional arguments, never part of the script text.
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
     /** Format version on the first output line. */
     static final String HEADER = "sysfleet-facts 1";
 
-    /** A sysctl key: word characters, dots, slashes, dashes (sysctl's own syntax, no globs). */
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:/-]*");
-
-    static final String SCRIPT = """
+    static final String SCRIPT = RemoteShell.PROC + """
             hex() { od -An -tx1 -v | tr -d ' \\n'; }
             opt() {
               if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
@@ -53,11 +59,7 @@ public final class FactsProbe {
             fi
             for key in "$@"; do
               k=$(printf '%s' "$key" | hex)
-              first=${key%%[./]*}
-              case "${key#"$first"}" in
-                /*) p=/proc/sys/$key ;;
-                *) p=/proc/sys/$(printf '%s' "$key" | tr './' '/.') ;;
-              esac
+              p=$proc/$key
               case "$p/" in
                 */../*|*/./*|*//*) printf 'live x%s invalid\\n' "$k"; continue ;;
               esac
@@ -78,21 +80,20 @@ public final class FactsProbe {
 
     /**
      * The probe for {@code sysctlFile} (absolute path, e.g. /etc/sysctl.conf) and the sysctl {@code keys} the
-     * play touches.
+     * play touches (each asked for once, by its path).
      *
-     * @throws IllegalArgumentException for a relative file path or a malformed key
+     * @throws IllegalArgumentException for a relative file path
      */
-    public static Command command(String sysctlFile, List<String> keys) {
+    public static Command command(String sysctlFile, Collection<SysctlKey> keys) {
         if (sysctlFile == null || !sysctlFile.startsWith("/")) {
             throw new IllegalArgumentException("sysctl file must be an absolute path: '" + sysctlFile + "'");
         }
-        List<String> args = new ArrayList<>();
+        Set<String> args = new LinkedHashSet<>();
         args.add(sysctlFile);
-        for (String k : keys) {
-            checkKey(k);
-            args.add(k);
+        for (SysctlKey k : keys) {
+            args.add(k.path());
         }
-        return Command.script(SCRIPT, args);
+        return Command.script(SCRIPT, List.copyOf(args));
     }
 
     /**
@@ -101,50 +102,70 @@ public final class FactsProbe {
      * @throws SysfleetException (phase "facts", exit code HOST_FAILED) when the probe fails or its output is
      *     malformed; transport failures pass through as they are
      */
-    public static HostFacts gather(Transport t, String sysctlFile, List<String> keys, Duration timeout) {
-        ExecResult r = t.exec(command(sysctlFile, keys), timeout);
-        if (!r.ok()) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(),
-                    "facts probe failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
-        }
-        try {
-            return FactsParser.parse(r.stdout());
-        } catch (FactsParser.FactsFormatException e) {
-            throw new SysfleetException(ExitCode.HOST_FAILED, "facts", t.host(), e.getMessage(), e);
-        }
+    public static HostFacts gather(Transport t, String sysctlFile, Collection<SysctlKey> keys, Duration timeout) {
+        return gather(t, sysctlFile, keys, null, timeout);
     }
 
-    /** Rejects keys sysctl would not accept or that could name a path outside /proc/sys. */
-    static void checkKey(String key) {
-        if (key == null || !KEY.matcher(key).matches() || procPath(key).contains("//")
-                || procPath(key).endsWith("/")) {
-            throw new IllegalArgumentException("invalid sysctl key: '" + key + "'");
+    /**
+     * As {@link #gather(Transport, String, Collection, Duration)}, with the host's boot files of {@code boot}
+     * ({@link BootFiles#command(BootFiles.Layout)}) in the same round trip; {@code boot} null: without them.
+     */
+    public static HostFacts gather(Transport t, String sysctlFile, Collection<SysctlKey> keys, BootFiles.Layout boot,
+                                   Duration timeout) {
+        ExecResult r = t.exec(command(sysctlFile, keys, boot), timeout);
+        if (!r.ok()) {
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
+                    "facts probe failed with exit code " + r.exitCode() + ": " + r.stderrText().strip(), null);
         }
-        for (String part : procPath(key).split("/")) {
-            if (part.equals(".") || part.equals("..")) {
-                throw new IllegalArgumentException("invalid sysctl key: '" + key + "'");
+        byte[] out = r.stdout();
+        byte[] facts = out;
+        byte[] listing = null;
+        if (boot != null) {
+            int at = indexOf(out, ("\n" + BootFiles.HEADER + "\n").getBytes(StandardCharsets.US_ASCII));
+            if (at < 0) {
+                throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(),
+                        "facts probe output has no boot files listing", null);
             }
+            facts = Arrays.copyOfRange(out, 0, at + 1);
+            listing = Arrays.copyOfRange(out, at + 1, out.length);
+        }
+        try {
+            HostFacts f = FactsParser.parse(facts);
+            return listing == null ? f : f.withBootFiles(BootFiles.parse(listing));
+        } catch (FactsParser.FactsFormatException | BootFiles.FormatException e) {
+            throw new SysfleetException(ExitCode.HOST_FAILED, Phase.FACTS, t.host(), e.getMessage(), e);
         }
     }
 
     /**
-     * sysctl's key-to-path rule (procps): when the first separator is a dot, dots become slashes and slashes
-     * become dots ({@code net.ipv4.conf.eth0/1.rp_filter} is {@code net/ipv4/conf/eth0.1/rp_filter}); a key
-     * whose first separator is a slash is already a path. The result is relative to /proc/sys.
+     * The probe, followed (when {@code boot} is not null) by the boot files listing in the same command. The
+     * listing's arguments are the layout's paths, constants of the code (tests point them at a scratch tree),
+     * never user data: they are quoted into the script text by {@link Command#quote}.
      */
-    public static String procPath(String key) {
-        for (char c : key.toCharArray()) {
-            if (c == '/') {
-                return key;
-            }
-            if (c == '.') {
-                break;
-            }
+    public static Command command(String sysctlFile, Collection<SysctlKey> keys, BootFiles.Layout boot) {
+        Command probe = command(sysctlFile, keys);
+        if (boot == null) {
+            return probe;
         }
-        StringBuilder sb = new StringBuilder(key.length());
-        for (char c : key.toCharArray()) {
-            sb.append(c == '.' ? '/' : c == '/' ? '.' : c);
+        List<String> words = new ArrayList<>();
+        for (String w : BootFiles.command(boot).scriptArgs()) {
+            words.add(Command.quote(w));
         }
-        return sb.toString();
+        String script = SCRIPT + "bootfiles() {\n" + BootFiles.SCRIPT + "}\nbootfiles " + String.join(" ", words)
+                + "\n";
+        return Command.script(script, probe.scriptArgs());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

@@ -2,6 +2,7 @@ package io.sysfleet.inventory;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
 import io.sysfleet.transport.Secret;
 import io.sysfleet.vault.Vaulted;
 
@@ -156,6 +157,11 @@ public final class ConnectionVars {
         boolean changed = false;
         for (Setting s : Setting.values()) {
             if (s == Setting.BECOME_PASSWORD) {
+                String name = effectiveName(vars, s);
+                if (name != null && isTemplate(vars.get(name)) && engine != null) {
+                    vars.put(name, renderPassword(host, name, (String) vars.get(name), engine));
+                    changed = true;
+                }
                 continue;
             }
             for (String name : s.names()) {
@@ -172,8 +178,10 @@ public final class ConnectionVars {
                     Object rendered;
                     try {
                         rendered = engine.render((String) v, host);
+                    } catch (io.sysfleet.vault.VaultException e) {
+                        throw e;
                     } catch (RuntimeException e) {
-                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " " + written
+                        throw new SysfleetException(ExitCode.CONFIG, Phase.INVENTORY, host.name(), name + " " + written
                                 + " cannot be rendered: " + (secret ? "the template engine refused it"
                                 : e.getMessage()), secret ? null : e);
                     }
@@ -181,14 +189,14 @@ public final class ConnectionVars {
                     changed = true;
                     String why = rendered == null ? "it is empty" : isTemplate(rendered) ? null : check(s, rendered);
                     if (why != null) {
-                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " " + written
+                        throw new SysfleetException(ExitCode.CONFIG, Phase.INVENTORY, host.name(), name + " " + written
                                 + (secret ? " rendered to an unusable value" : " rendered to " + quote(rendered) + ": "
                                 + why), null);
                     }
                 } else if (v != null && !isTemplate(v)) {
                     String why = check(s, v);
                     if (why != null) {
-                        throw new SysfleetException(ExitCode.CONFIG, "inventory", host.name(), name + " "
+                        throw new SysfleetException(ExitCode.CONFIG, Phase.INVENTORY, host.name(), name + " "
                                 + (secret ? "(vault-encrypted) has an unusable value" : why), null);
                     }
                 }
@@ -214,7 +222,7 @@ public final class ConnectionVars {
     }
 
     /** The literal connection name when it is one sysfleet does not speak, else null. */
-    private static String unsupportedConnection(Map<String, Object> vars) {
+    public static String unsupportedConnection(Map<String, Object> vars) {
         Object v = vars.get(CONNECTION);
         if (v == null || isTemplate(v) || v instanceof Vaulted) {
             return null;
@@ -276,12 +284,36 @@ public final class ConnectionVars {
         return v != null && bool(v);
     }
 
+    /**
+     * A templated become password rendered to a {@link Secret}: neither the template's result nor the error of a
+     * failed rendering (which may quote what it rendered) is ever shown; the message names the variable only.
+     */
+    private static Secret renderPassword(Host host, String name, String template, TemplateRenderer engine) {
+        Object rendered;
+        try {
+            rendered = engine.render(template, host);
+        } catch (io.sysfleet.vault.VaultException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SysfleetException(ExitCode.CONFIG, Phase.INVENTORY, host.name(), name + " " + quote(template)
+                    + " cannot be rendered: " + e.getMessage(), null);
+        }
+        if (rendered == null || AnsibleText.str(rendered).isEmpty()) {
+            throw new SysfleetException(ExitCode.CONFIG, Phase.INVENTORY, host.name(), name + " " + quote(template)
+                    + " renders to an empty password", null);
+        }
+        return Secret.of("inventory variable " + name + " of " + host.name(), AnsibleText.str(rendered));
+    }
+
     static Secret becomePassword(Host h) {
         String name = effectiveName(h.vars(), Setting.BECOME_PASSWORD);
         if (name == null) {
             return null;
         }
         Object v = h.vars().get(name);
+        if (v instanceof Secret rendered) {
+            return rendered;
+        }
         if (v instanceof Vaulted vault) {
             return vault.secret();
         }

@@ -99,7 +99,7 @@ public final class InventoryLoader {
      * Loads inventory sources (the values of {@code -i}, in order) into one inventory.
      *
      * @throws ConfigException with every problem found (exit code 4)
-     * @throws io.sysfleet.vault.VaultException when an encrypted file or value cannot be decrypted (exit code 8)
+     * @throws io.sysfleet.vault.VaultException when an encrypted file or value cannot be decrypted (exit code 9)
      */
     public static Inventory load(List<String> sources, Options options) {
         if (sources.isEmpty()) {

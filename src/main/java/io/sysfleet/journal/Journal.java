@@ -1,25 +1,27 @@
 package io.sysfleet.journal;
 
+import io.sysfleet.core.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -37,6 +39,7 @@ public final class Journal {
 
     private final Path dir;
     private RunRecord record;
+    private int intents;
 
     private Journal(Path dir, RunRecord record) {
         this.dir = dir;
@@ -52,16 +55,15 @@ public final class Journal {
     public static Journal create(Path stateDir, RunRecord record) {
         Path dir = runsDir(stateDir).resolve(record.id());
         try {
-            mkdirs(dir.getParent());
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            fsyncDir(dir.getParent());
+            AtomicFiles.mkdirsPrivate(dir.getParent());
+            AtomicFiles.createPrivateDir(dir);
             Journal j = new Journal(dir, record);
             j.writeHeader();
             return j;
         } catch (FileAlreadyExistsException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null, "run " + record.id() + " exists already", e);
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "run " + record.id() + " exists already", e);
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null,
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null,
                     "cannot create the run's state directory " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -76,6 +78,12 @@ public final class Journal {
 
     public synchronized void intent(Intent intent) {
         append("intent", intent);
+        intents++;
+    }
+
+    /** How many intents this journal has recorded: zero for a run that changed nothing. */
+    public synchronized int intentCount() {
+        return intents;
     }
 
     public synchronized void outcome(Outcome outcome) {
@@ -88,7 +96,7 @@ public final class Journal {
         try {
             writeHeader();
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null, "cannot write " + dir.resolve(HEADER), e);
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "cannot write " + dir.resolve(HEADER), e);
         }
     }
 
@@ -108,16 +116,16 @@ public final class Journal {
                 ch.force(true);
             }
             if (created) {
-                fsyncDir(dir);
+                AtomicFiles.fsyncDir(dir);
             }
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null,
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null,
                     "cannot write the journal " + dir.resolve(LOG) + ": " + e.getMessage(), e);
         }
     }
 
     private void writeHeader() throws IOException {
-        writeAtomically(dir.resolve(HEADER), PRETTY.writeValueAsBytes(record));
+        AtomicFiles.write(dir.resolve(HEADER), PRETTY.writeValueAsBytes(record), AtomicFiles.PRIVATE);
     }
 
     /** Reads a run: its header and every complete journal line (a torn last line from a crash is ignored). */
@@ -155,12 +163,15 @@ public final class Journal {
         } catch (NoSuchFileException e) {
             throw new SysfleetException(ExitCode.USAGE, "no run '" + runId + "' in " + runsDir(stateDir));
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null,
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null,
                     "cannot read run " + runId + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    /** Every run's header, oldest first (ids sort by time). */
+    /**
+     * Every run's header, oldest first: by start time (ids sort by time only to the second), then by id. A header
+     * whose start time cannot be read sorts by its id alone.
+     */
     public static List<RunRecord> list(Path stateDir) {
         Path runs = runsDir(stateDir);
         List<RunRecord> out = new ArrayList<>();
@@ -179,49 +190,17 @@ public final class Journal {
                 }
             }
         } catch (IOException e) {
-            throw new SysfleetException(ExitCode.ERROR, "journal", null, "cannot list " + runs + ": " + e.getMessage(), e);
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, "cannot list " + runs + ": " + e.getMessage(), e);
         }
+        out.sort(Comparator.comparing(Journal::started).thenComparing(RunRecord::id));
         return out;
     }
 
-    /** Creates a directory and its missing parents, each 0700. */
-    public static void mkdirs(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        if (dir.getParent() != null) {
-            mkdirs(dir.getParent());
-        }
+    private static Instant started(RunRecord r) {
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException e) {
-            // made concurrently
-        }
-    }
-
-    /** Writes a file 0600 through a temp file, fsync and rename, then fsyncs the directory. */
-    public static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        fsyncDir(file.getParent());
-    }
-
-    static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+            return Instant.parse(r.startedAt());
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.sysfleet.lab;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,6 +166,6 @@ public final class Docker {
     }
 
     static SysfleetException error(String message, Throwable cause) {
-        return new SysfleetException(ExitCode.ERROR, "lab", null, message, cause);
+        return new SysfleetException(ExitCode.ERROR, Phase.LAB, null, message, cause);
     }
 }

@@ -1,14 +1,15 @@
 package io.sysfleet.lab;
 
+import io.sysfleet.core.AtomicFiles;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -293,7 +294,7 @@ public final class Lab {
             if (System.nanoTime() >= deadline) {
                 List<String> names = pending.stream().map(h -> h.name() + " (" + LabSpec.ADDRESS + ":" + h.port() + ")")
                         .toList();
-                throw new SysfleetException(ExitCode.UNREACHABLE, "lab", null, "sshd did not answer within "
+                throw new SysfleetException(ExitCode.UNREACHABLE, Phase.LAB, null, "sshd did not answer within "
                         + wait.toSeconds() + "s on " + String.join(", ", names)
                         + "; see docker logs " + containerName(pending.iterator().next().name()), null);
             }
@@ -316,9 +317,7 @@ public final class Lab {
 
     private static void writeAtomically(Path file, String text) {
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);
         } catch (IOException e) {
             throw Docker.error("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -344,7 +343,7 @@ public final class Lab {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SysfleetException(ExitCode.INTERRUPTED, "lab", null, "interrupted", e);
+            throw new SysfleetException(ExitCode.INTERRUPTED, Phase.LAB, null, "interrupted", e);
         }
     }
 }

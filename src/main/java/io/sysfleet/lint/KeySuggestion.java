@@ -2,6 +2,7 @@ package io.sysfleet.lint;
 
 import io.sysfleet.catalog.KernelKey;
 import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,7 +21,7 @@ final class KeySuggestion {
 
     static Optional<String> forKey(String key, KeyCatalog catalog) {
         for (String candidate : rewrites(key)) {
-            Optional<String> known = catalog.canonicalName(candidate);
+            Optional<String> known = SysctlKey.parse(candidate).flatMap(catalog::canonicalName).map(SysctlKey::dotted);
             if (known.isPresent()) {
                 return known;
             }

@@ -14,6 +14,8 @@ import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.State;
 import io.sysfleet.playbook.SysctlTask;
 import io.sysfleet.playbook.Templater;
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,18 +89,26 @@ public final class Linter {
         Setting reuseOn = null;
         for (SysctlTask task : play.tasks()) {
             SourceLocation keyAt = task.locationOf("name");
-            String key = render(task.key(), play, keyAt, "key", out);
-            if (key == null) {
+            String spelled = render(task.key(), play, keyAt, "key", out);
+            if (spelled == null) {
                 continue;
             }
-            key = KeyCatalog.normalise(key);
+            SysctlKey key;
+            try {
+                key = SysctlKey.of(spelled.strip());
+            } catch (IllegalArgumentException e) {
+                // a literal key was checked when the playbook was loaded: this one came out of a template
+                out.add(new Finding(Severity.ERROR, keyAt, "template",
+                        "key '" + task.key() + "' renders to an invalid key: " + e.getMessage()));
+                continue;
+            }
             Optional<KernelKey> known = catalog.find(key);
             if (known.isEmpty()) {
-                String hint = KeySuggestion.forKey(key, catalog).map(s -> " (did you mean " + s + "?)").orElse("");
+                String hint = KeySuggestion.forKey(key.dotted(), catalog).map(s -> " (did you mean " + s + "?)").orElse("");
                 out.add(new Finding(Severity.WARNING, keyAt, "unknown-key", "'" + key
                         + "' is not in sysfleet's key catalog" + hint + "; its value is not checked"));
             }
-            String canonical = catalog.canonicalName(key).orElse(key);
+            String canonical = catalog.canonicalName(key).orElse(key).dotted();
             boolean present = task.state() == State.PRESENT && task.value() != null;
             if (known.isPresent() && task.state() == State.PRESENT) {
                 KernelKey k = known.get();
@@ -118,7 +128,7 @@ public final class Linter {
             if (raw == null) {
                 continue;
             }
-            String value = KernelKey.normaliseValue(AnsibleValues.sysctlValue(raw));
+            String value = SysctlValue.normalise(AnsibleValues.sysctlValue(raw));
             SourceLocation at = task.locationOf("value");
             boolean recycleError = canonical.equals(TW_RECYCLE) && !value.equals("0");
             if (recycleError) {

@@ -1,12 +1,13 @@
 package io.sysfleet.plan;
 
-import io.sysfleet.facts.BootFiles;
 import io.sysfleet.facts.BootFiles.Entry;
 import io.sysfleet.facts.BootFiles.Listing;
 import io.sysfleet.facts.BootFiles.State;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.sysctl.SysctlFile;
 import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlLine;
+import io.sysfleet.sysctl.SysctlValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,7 +169,7 @@ public final class BootOrder {
     }
 
     /**
-     * For each key (dotted, {@link SysctlKey#normalize}), the setting that wins at boot: the last setting in
+     * For each key (dotted, {@link SysctlKey#dottedForm}), the setting that wins at boot: the last setting in
      * the last source that sets it. Files are parsed with {@link SysctlFile}, exactly as sysctl reads them
      * (bytes that are not UTF-8 only affect values); glob keys are ignored.
      */
@@ -197,12 +198,11 @@ public final class BootOrder {
      * For check mode before a change use {@link #shadowedAfterApply}, which does not flag files that are read
      * before {@code managedFile}.
      */
-    public static Optional<String> shadowed(Map<String, BootSetting> effective, String key, String desiredValue,
+    public static Optional<String> shadowed(Map<String, BootSetting> effective, SysctlKey key, String desiredValue,
                                             String managedFile) {
-        String k = SysctlKey.normalize(key);
+        String k = key.dotted();
         BootSetting s = effective.get(k);
-        if (s == null || s.file().equals(managedFile)
-                || SysctlFile.normalizeValue(s.value()).equals(SysctlFile.normalizeValue(desiredValue))) {
+        if (s == null || s.file().equals(managedFile) || SysctlValue.same(s.value(), desiredValue)) {
             return Optional.empty();
         }
         return Optional.of("will not survive a reboot: " + s.location() + " sets " + k + " = " + s.value()
@@ -218,15 +218,14 @@ public final class BootOrder {
      *
      * @throws IncompleteException as {@link #order(Listing)}
      */
-    public static Optional<String> shadowedAfterApply(Listing listing, String key, String desiredValue,
+    public static Optional<String> shadowedAfterApply(Listing listing, SysctlKey key, String desiredValue,
                                                       String managedFile) {
-        String k = SysctlKey.normalize(key);
+        String k = key.dotted();
         Listing after = withSetting(listing, managedFile, k, desiredValue);
         List<Source> sources = order(after);
         boolean read = sources.stream().anyMatch(s -> s.path().equals(managedFile));
         BootSetting s = effective(sources).get(k);
-        boolean same = s != null
-                && SysctlFile.normalizeValue(s.value()).equals(SysctlFile.normalizeValue(desiredValue));
+        boolean same = s != null && SysctlValue.same(s.value(), desiredValue);
         if (!read) {
             return same ? Optional.empty()
                     : Optional.of("will not survive a reboot: " + managedFile + " is not read at boot"

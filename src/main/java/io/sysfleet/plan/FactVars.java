@@ -18,6 +18,10 @@ public final class FactVars {
             "rocky", "Rocky", "almalinux", "AlmaLinux", "fedora", "Fedora", "ol", "OracleLinux");
     private static final Map<String, String> FAMILY = Map.of("rhel", "RedHat", "debian", "Debian");
 
+    /** Every fact variable sysfleet may provide (a host provides those its facts allow). */
+    public static final java.util.Set<String> NAMES = java.util.Set.of("ansible_kernel", "ansible_distribution",
+            "ansible_distribution_version", "ansible_distribution_major_version", "ansible_os_family");
+
     private FactVars() {
     }
 

@@ -1,6 +1,7 @@
 package io.sysfleet.plan;
 
 import io.sysfleet.catalog.Platform;
+import io.sysfleet.core.Problem;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 
@@ -8,16 +9,23 @@ import java.util.List;
 
 /**
  * Everything one play means for one host, computed before anything runs: per-key outcomes, the file edits
- * with their diffs, warnings, and a host-level error (null when the host can be changed).
- * Check mode ends here.
+ * with their diffs, warnings, a host-level error (null when the host can be changed), and the problems of the
+ * input it found (a template that cannot be rendered, a value the catalog refuses), each with its
+ * {@code file:line:col}. Check mode ends here.
  */
 public record HostPlan(Host host, Play play, Platform platform, List<KeyPlan> keys, List<FilePlan> files,
-                       List<String> warnings, String error) {
+                       List<String> warnings, String error, List<Problem> problems) {
 
     public HostPlan {
         keys = List.copyOf(keys);
         files = List.copyOf(files);
         warnings = List.copyOf(warnings);
+        problems = List.copyOf(problems);
+    }
+
+    public HostPlan(Host host, Play play, Platform platform, List<KeyPlan> keys, List<FilePlan> files,
+                    List<String> warnings, String error) {
+        this(host, play, platform, keys, files, warnings, error, List.of());
     }
 
     /** True when the plan cannot be applied (an error on the host or on a key without ignoreerrors). */

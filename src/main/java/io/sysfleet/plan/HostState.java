@@ -1,6 +1,7 @@
 package io.sysfleet.plan;
 
 import io.sysfleet.catalog.Platform;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -11,7 +12,7 @@ import java.util.Map;
  * play touches (a path mapped to null: the file does not exist), and the live value of every key probed
  * (a key without an entry has no /proc/sys entry on that host).
  */
-public record HostState(Platform platform, Map<String, String> files, Map<String, String> live) {
+public record HostState(Platform platform, Map<String, String> files, Map<SysctlKey, String> live) {
 
     public HostState {
         files = Collections.unmodifiableMap(new HashMap<>(files));

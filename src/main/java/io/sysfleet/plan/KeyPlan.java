@@ -1,6 +1,7 @@
 package io.sysfleet.plan;
 
 import io.sysfleet.playbook.ResolvedTask;
+import io.sysfleet.sysctl.SysctlKey;
 
 /**
  * What one task means for one host.
@@ -13,7 +14,7 @@ import io.sysfleet.playbook.ResolvedTask;
  * @param outcome  what the run must do about it
  * @param note     a short explanation for humans ("absent on this kernel, already off", the error, ...)
  */
-public record KeyPlan(ResolvedTask task, String taskName, String key, String desired, String live,
+public record KeyPlan(ResolvedTask task, String taskName, SysctlKey key, String desired, String live,
                       Outcome outcome, String note) {
 
     /** The planned outcome for a key. */

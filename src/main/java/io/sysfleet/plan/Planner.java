@@ -4,18 +4,23 @@ import io.sysfleet.catalog.KernelKey;
 import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.catalog.KeyResolution;
 import io.sysfleet.catalog.Platform;
+import io.sysfleet.core.ConfigException;
+import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.ResolvedTask;
 import io.sysfleet.playbook.State;
 import io.sysfleet.playbook.SysctlTask;
+import io.sysfleet.playbook.Templater;
 import io.sysfleet.sysctl.Change;
 import io.sysfleet.sysctl.Desired;
 import io.sysfleet.sysctl.Edit;
 import io.sysfleet.sysctl.SysctlEditor;
 import io.sysfleet.sysctl.SysctlFile;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.sysctl.SysctlLine;
+import io.sysfleet.sysctl.SysctlValue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,19 +58,18 @@ public final class Planner {
     }
 
     /** The keys a play may touch on any platform, to probe in one round trip before the platform is known. */
-    public Set<String> probeKeys(Play play, Host host) {
-        Set<String> keys = new LinkedHashSet<>();
+    public Set<SysctlKey> probeKeys(Play play, Host host) {
+        Set<SysctlKey> keys = new LinkedHashSet<>();
         Map<String, Object> vars = variables(host, play, null);
         for (SysctlTask task : play.tasks()) {
-            String key;
+            SysctlKey key;
             try {
                 key = task.resolve(vars).key();
             } catch (SysfleetException e) {
                 continue; // reported by plan(); the key may depend on facts not known yet
             }
-            String normal = KeyCatalog.normalise(key);
-            keys.add(normal);
-            keys.addAll(catalog.allNames(normal));
+            keys.add(key);
+            keys.addAll(catalog.allNames(key));
         }
         return keys;
     }
@@ -84,57 +88,115 @@ public final class Planner {
         return files;
     }
 
-    /** Plans a play for one host. {@code state} null gives an offline plan: desired values only. */
+    /**
+     * The fact variables a play's tasks cannot know without the host's facts: those it gathers
+     * ({@code gather_facts}) and its own vars do not set. Empty for a play that does not gather facts: its
+     * variables are all there is.
+     */
+    static Set<String> pendingFacts(Play play) {
+        if (!play.gatherFacts()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>(FactVars.NAMES);
+        out.removeAll(play.vars().keySet());
+        return out;
+    }
+
+    /**
+     * Plans a play for one host. {@code state} null gives the static (offline) plan: what can be known from the
+     * inventory and the play alone, for every task; a task whose {@code when} or templates need facts is
+     * {@code UNKNOWN}, "unknown offline (needs ansible_kernel)". Problems in the input (a template that cannot
+     * be rendered, a value the catalog refuses) are the plan's problems and its first one is the plan's error.
+     */
     public HostPlan plan(Host host, Play play, HostState state) {
         Platform platform = state == null ? Platform.unknown() : state.platform();
         Map<String, Object> vars = variables(host, play, state);
+        Set<String> pending = state == null ? pendingFacts(play) : Set.of();
         List<String> warnings = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
-        try {
-            for (SysctlTask task : play.tasks()) {
-                task.when().warning().ifPresent(w -> warnings.add(task.when().location() + ": " + w));
-                if (!task.when().evaluate(vars)) {
-                    steps.add(Step.skip(task.name(), "when: " + task.when() + " is false"));
-                    continue;
-                }
-                ResolvedTask r = task.resolve(vars);
-                KeyResolution res = catalog.resolve(r.key(), platform);
-                if (res.availability() == KeyResolution.Availability.UNKNOWN_KEY) {
-                    warnings.add(r.location() + ": " + res.name() + " is not in sysfleet's key catalog");
-                }
-                Optional<KernelKey> kk = catalog.find(res.name());
-                String error = null;
-                if (r.state() == State.PRESENT && kk.isPresent()) {
-                    error = kk.get().checkValue(r.value()).map(m -> r.location() + ": " + res.name() + " " + m)
-                            .orElse(null);
-                }
-                steps.add(new Step(r, r.name(), res, kk.orElse(null), error, null));
-            }
-        } catch (SysfleetException e) {
-            return new HostPlan(host, play, platform, List.of(), List.of(), warnings, e.oneLine());
+        for (SysctlTask task : play.tasks()) {
+            steps.add(step(task, vars, pending, platform, warnings, problems));
         }
         markSuperseded(steps);
-        if (state == null) {
-            return offline(host, play, platform, steps, warnings);
+        HostPlan plan = state == null ? offline(host, play, platform, steps, warnings)
+                : online(host, play, state, steps, warnings);
+        return new HostPlan(plan.host(), plan.play(), plan.platform(), plan.keys(), plan.files(), plan.warnings(),
+                plan.error(), problems);
+    }
+
+    /** One task for one host, as far as the variables known allow: skipped, unknown, an error, or resolved. */
+    private Step step(SysctlTask task, Map<String, Object> vars, Set<String> pending, Platform platform,
+                      List<String> warnings, List<Problem> problems) {
+        task.when().warning().ifPresent(w -> warnings.add(task.when().location() + ": " + w));
+        Set<String> whenNeeds = needs(task.when().variables(), pending);
+        try {
+            if (whenNeeds.isEmpty() && !task.when().evaluate(vars)) {
+                return Step.skip(task.name(), "when: " + task.when() + " is false");
+            }
+            Set<String> templateNeeds = new LinkedHashSet<>();
+            for (String template : List.of(task.name(), task.key(), task.value() == null ? "" : task.value(),
+                    task.sysctlFile())) {
+                templateNeeds.addAll(needs(Templater.variables(template), pending));
+            }
+            if (!templateNeeds.isEmpty()) {
+                Set<String> all = new LinkedHashSet<>(whenNeeds);
+                all.addAll(templateNeeds);
+                return Step.unknown(task.name(), all);
+            }
+            ResolvedTask r = task.resolve(vars);
+            KeyResolution res = catalog.resolve(r.key(), platform);
+            if (res.availability() == KeyResolution.Availability.UNKNOWN_KEY) {
+                warnings.add(r.location() + ": " + res.name() + " is not in sysfleet's key catalog");
+            }
+            Optional<KernelKey> kk = catalog.find(res.name());
+            String error = null;
+            if (r.state() == State.PRESENT && kk.isPresent()) {
+                Optional<String> bad = kk.get().checkValue(r.value());
+                if (bad.isPresent()) {
+                    Problem p = new Problem(task.locationOf("value"), res.name() + " " + bad.get());
+                    problems.add(p);
+                    error = p.toString();
+                }
+            }
+            Step s = new Step(r, r.name(), res, kk.orElse(null), error, null);
+            s.needs = whenNeeds;
+            return s;
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return Step.error(task.name(), e.oneLine());
         }
-        return online(host, play, state, steps, warnings);
+    }
+
+    private static Set<String> needs(Set<String> used, Set<String> pending) {
+        Set<String> out = new LinkedHashSet<>(used);
+        out.retainAll(pending);
+        return out;
     }
 
     private HostPlan offline(Host host, Play play, Platform platform, List<Step> steps, List<String> warnings) {
         List<KeyPlan> keys = new ArrayList<>();
         String error = null;
         for (Step s : steps) {
-            if (s.task == null || s.superseded) {
-                keys.add(skipped(s));
-            } else if (s.error != null) {
-                keys.add(new KeyPlan(s.task, s.name, s.res.name(), desired(s.task), null, KeyPlan.Outcome.ERROR, s.error));
+            if (s.error != null) {
+                keys.add(new KeyPlan(s.task, s.name, s.res == null ? null : s.res.name(),
+                        s.task == null ? null : desired(s.task), null, KeyPlan.Outcome.ERROR, s.error));
                 error = error == null ? s.error : error;
+            } else if (s.res == null && !s.needs.isEmpty()) {
+                keys.add(new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.UNKNOWN, unknownOffline(s.needs)));
+            } else if (s.task == null || s.superseded) {
+                keys.add(skipped(s));
             } else {
                 keys.add(new KeyPlan(s.task, s.name, s.res.name(), desired(s.task), null, KeyPlan.Outcome.UNKNOWN,
-                        "offline: facts not gathered"));
+                        s.needs.isEmpty() ? "offline: facts not gathered" : unknownOffline(s.needs)));
             }
         }
         return new HostPlan(host, play, platform, keys, List.of(), warnings, error);
+    }
+
+    /** The note of a task that depends on facts an offline plan does not have. */
+    static String unknownOffline(Set<String> needs) {
+        return "unknown offline (needs " + String.join(", ", needs) + ")";
     }
 
     private HostPlan online(Host host, Play play, HostState state, List<Step> steps, List<String> warnings) {
@@ -149,11 +211,11 @@ public final class Planner {
             String path = s.task.sysctlFile();
             Map<String, Desired> file = wanted.computeIfAbsent(path, p -> new LinkedHashMap<>());
             reload.merge(path, s.task.reload(), Boolean::logicalOr);
-            String name = s.res.name();
+            SysctlKey name = s.res.name();
             if (s.res.availability() == KeyResolution.Availability.REMOVED || s.task.state() == State.ABSENT) {
-                file.put(name, Desired.absent(name));
+                file.put(name.dotted(), Desired.absent(name.dotted()));
             } else {
-                file.put(name, Desired.present(name, s.task.value()));
+                file.put(name.dotted(), Desired.present(name.dotted(), s.task.value()));
             }
         }
         // 2. Edit each file.
@@ -192,11 +254,14 @@ public final class Planner {
     }
 
     private KeyPlan outcome(Step s, HostState state, Platform platform, Map<String, List<Change>> changesByKey) {
+        if (s.task == null && s.error != null) {
+            return new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.ERROR, s.error);
+        }
         if (s.task == null || s.superseded) {
             return skipped(s);
         }
         ResolvedTask t = s.task;
-        String name = s.res.name();
+        SysctlKey name = s.res.name();
         String live = state.live().get(name);
         if (s.error != null) {
             return new KeyPlan(t, s.name, name, desired(t), live, KeyPlan.Outcome.ERROR, s.error);
@@ -206,7 +271,7 @@ public final class Planner {
             // Gone is as good as the default only where the kernel's default is what removal left behind
             // (tcp_tw_recycle = 0); any other value of a removed key cannot take effect.
             String gone = s.kernelKey == null ? null : s.kernelKey.defaultValue();
-            if (t.state() == State.PRESENT && !SysctlFile.normalizeValue(t.value()).equals(gone)) {
+            if (t.state() == State.PRESENT && !SysctlValue.same(gone, t.value())) {
                 return new KeyPlan(t, s.name, name, desired(t), null, KeyPlan.Outcome.ERROR,
                         t.location() + ": cannot set " + name + " = " + t.value() + ": " + s.res.reason()
                                 + " (kernel " + platform.kernelRelease() + ")");
@@ -222,7 +287,7 @@ public final class Planner {
                     fileChanges ? "commented out in " + t.sysctlFile() : "not set in " + t.sysctlFile());
         }
         if (live == null) {
-            String why = "/proc/sys/" + io.sysfleet.sysctl.SysctlKey.toPath(name) + " does not exist on this host"
+            String why = name.procPath() + " does not exist on this host"
                     + (s.kernelKey == null ? "" : catalog.moduleFor(s.kernelKey, platform)
                     .map(m -> " (is the " + m + " module loaded? try: modprobe " + m + ")").orElse(""));
             if (!t.ignoreErrors()) {
@@ -231,7 +296,7 @@ public final class Planner {
             return new KeyPlan(t, s.name, name, t.value(), null,
                     fileChanges ? KeyPlan.Outcome.CHANGE : KeyPlan.Outcome.OK, "ignored (ignoreerrors): " + why);
         }
-        boolean liveDrift = !SysctlFile.normalizeValue(live).equals(SysctlFile.normalizeValue(t.value()));
+        boolean liveDrift = !SysctlValue.same(live, t.value());
         boolean liveChanges = liveDrift && (t.reload() || t.sysctlSet());
         String note;
         if (fileChanges && liveChanges) {
@@ -248,7 +313,7 @@ public final class Planner {
     }
 
     private static KeyPlan skipped(Step s) {
-        String key = s.res == null ? null : s.res.name();
+        SysctlKey key = s.res == null ? null : s.res.name();
         return new KeyPlan(s.task, s.name, key, s.task == null ? null : desired(s.task), null,
                 KeyPlan.Outcome.SKIPPED, s.superseded ? "superseded by a later task for the same key" : s.skipNote);
     }
@@ -279,6 +344,8 @@ public final class Planner {
         final String error;
         final String skipNote;
         boolean superseded;
+        /** Fact variables the task's {@code when} needs that the plan does not have (offline plans only). */
+        Set<String> needs = Set.of();
 
         Step(ResolvedTask task, String name, KeyResolution res, KernelKey kernelKey, String error, String skipNote) {
             this.task = task;
@@ -291,6 +358,18 @@ public final class Planner {
 
         static Step skip(String name, String why) {
             return new Step(null, name, null, null, null, why);
+        }
+
+        /** A task whose templates need facts the plan does not have. */
+        static Step unknown(String name, Set<String> needs) {
+            Step s = new Step(null, name, null, null, null, null);
+            s.needs = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(needs));
+            return s;
+        }
+
+        /** A task that cannot be planned (its message names the file:line:col). */
+        static Step error(String name, String error) {
+            return new Step(null, name, null, null, error, null);
         }
     }
 }

@@ -69,6 +69,21 @@ public final class Condition {
         return sources;
     }
 
+    /**
+     * The names of the variables the expressions use (the first part of {@code a.b}), in order, once each: what
+     * the template engine finds in them (empty for an expression it cannot read; evaluating it says why).
+     */
+    public java.util.Set<String> variables() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Object c : conditions) {
+            if (c instanceof String s) {
+                out.addAll(Templater.variables(TemplateEngine.isTemplate(s) ? s
+                        : "{% if " + s + " %}True{% else %}False{% endif %}"));
+            }
+        }
+        return out;
+    }
+
     /** Where the {@code when} was written; null for {@link #always()}. */
     public SourceLocation location() {
         return location;

@@ -1,14 +1,15 @@
 package io.sysfleet.playbook;
 
-import io.sysfleet.config.YNode;
 import io.sysfleet.config.YNode.YMap;
 import io.sysfleet.config.YNode.YScalar;
 import io.sysfleet.config.YNode.YSeq;
+import io.sysfleet.config.YNode;
 import io.sysfleet.config.YamlLoader;
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.Problem;
 import io.sysfleet.core.Problems;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -409,11 +410,13 @@ public final class PlaybookLoader {
                     + node.kind());
             return null;
         }
-        if (!Templater.isTemplate(str)
-                && (!Templater.SYSCTL_KEY.matcher(str.strip()).matches() || str.length() > 255)) {
-            problems.add(node.location(), "sysctl key '" + str + "' is not a valid key (letters, digits, '_', "
-                    + "'-', separated by '.' or '/')");
-            return null;
+        if (!Templater.isTemplate(str)) {
+            try {
+                SysctlKey.of(str.strip());
+            } catch (IllegalArgumentException e) {
+                problems.add(node.location(), e.getMessage());
+                return null;
+            }
         }
         return str;
     }

@@ -2,6 +2,7 @@ package io.sysfleet.playbook;
 
 import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.SourceLocation;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.template.TemplateEngine;
 import io.sysfleet.template.Vars;
 
@@ -21,12 +22,6 @@ public final class Templater {
 
     /** A plain variable name as Ansible accepts it. */
     public static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /**
-     * A sysctl key: dot- or slash-separated segments of letters, digits, '_' and '-' (interface names), at
-     * most 255 characters. Nothing here can reach a shell or leave /proc/sys.
-     */
-    public static final Pattern SYSCTL_KEY = Pattern.compile(
-            "[A-Za-z0-9_][A-Za-z0-9_-]*(?:[./][A-Za-z0-9_][A-Za-z0-9_-]*)*");
     /** An absolute path of ordinary characters without '..' segments. */
     private static final Pattern SAFE_PATH = Pattern.compile("(?:/[A-Za-z0-9_.+@-]+)+");
 
@@ -74,10 +69,12 @@ public final class Templater {
         Vars v = Vars.of(vars);
         SourceLocation loc = task.location();
         String name = text(task.name(), v, loc, "name '" + task.name() + "'");
-        String key = text(task.key(), v, at(task, "name"), "key '" + task.key() + "'").strip();
-        if (!SYSCTL_KEY.matcher(key).matches() || key.length() > 255) {
-            throw new ConfigException(at(task, "name"), "sysctl key '" + printable(key)
-                    + "' is not a valid key (letters, digits, '_', '-', separated by '.' or '/')");
+        String spelled = text(task.key(), v, at(task, "name"), "key '" + task.key() + "'").strip();
+        SysctlKey key;
+        try {
+            key = SysctlKey.of(spelled);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at(task, "name"), e.getMessage());
         }
         String value = null;
         if (task.value() != null) {
@@ -85,7 +82,7 @@ public final class Templater {
             value = TemplateEngine.isOmit(rendered) ? null : AnsibleValues.sysctlValue(rendered);
         }
         if (value != null) {
-            checkValue(value, task.state(), at(task, "value"), key);
+            checkValue(value, task.state(), at(task, "value"), key.dotted());
         } else if (task.state() == State.PRESENT) {
             throw new ConfigException(task.value() == null ? loc : at(task, "value"),
                     "value is required when state is present");

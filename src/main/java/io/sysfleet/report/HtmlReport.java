@@ -3,9 +3,11 @@ package io.sysfleet.report;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.KeyResult;
 import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.RunReport;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +46,7 @@ public final class HtmlReport {
     private static final List<HostResult.Status> SEVERITY = List.of(HostResult.Status.FAILED,
             HostResult.Status.UNREACHABLE, HostResult.Status.CHANGED, HostResult.Status.OK, HostResult.Status.SKIPPED);
     /** Phases that end before anything on the host is changed. */
-    private static final Set<String> BEFORE_CHANGE = Set.of("connect", "facts", "plan");
+    private static final Set<Phase> BEFORE_CHANGE = Set.of(Phase.CONNECT, Phase.FACTS, Phase.PLAN);
 
     private HtmlReport() {
     }
@@ -207,7 +209,7 @@ public final class HtmlReport {
         }
         boolean mayHaveChanged = !check && (h.status() == HostResult.Status.CHANGED
                 || h.status() == HostResult.Status.FAILED && !undoOk);
-        return new PlayView(play, word(h.status()), label(h.status(), check), shown(h.phase()), shown(h.error()), undo,
+        return new PlayView(play, word(h.status()), label(h.status(), check), h.phase() == null ? null : h.phase().label(), shown(h.error()), undo,
                 undoOk, h.elapsedMs() > 0 ? duration(Duration.ofMillis(h.elapsedMs())) : null, keys, diffs, warnings,
                 mayHaveChanged);
     }
@@ -229,7 +231,7 @@ public final class HtmlReport {
             label = "ok";
         }
         String verified = k.skipped() ? "–" : k.verified() ? "yes" : "no";
-        return new KeyView(shown(k.task()), k.key() == null ? null : shown(k.key()), value(k.planned(), "absent"),
+        return new KeyView(shown(k.task()), k.key() == null ? null : shown(k.key().dotted()), value(k.planned(), "absent"),
                 value(k.before(), "missing"), value(k.after(), "not read"), verified, outcome, label, shown(k.note()),
                 shown(k.error()));
     }

@@ -1,7 +1,9 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
 
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -188,11 +190,11 @@ public final class JUnitReport {
 
     private static Case hostCase(String classname, HostResult h, boolean check) {
         String out = hostOut(h);
-        String error = h.error() == null ? null : (h.phase() == null ? "" : h.phase() + ": ") + h.error();
+        String error = h.error() == null ? null : (h.phase() == null ? "" : h.phase().label() + ": ") + h.error();
         return switch (h.status()) {
             case UNREACHABLE -> new Case(classname, "host", Outcome.ERROR, "unreachable",
                     error == null ? "unreachable" : error, out, null);
-            case FAILED -> new Case(classname, "host", Outcome.FAILURE, h.phase() == null ? "failed" : h.phase(),
+            case FAILED -> new Case(classname, "host", Outcome.FAILURE, h.phase() == null ? "failed" : h.phase().label(),
                     (error == null ? "failed" : error)
                             + (h.undone() && (error == null || !error.contains("undone")) ? " (rolled back)" : ""),
                     out, null);
@@ -217,11 +219,11 @@ public final class JUnitReport {
 
     private static Case keyCase(String classname, HostResult h, KeyResult k, boolean check) {
         String name = k.key() == null ? String.valueOf(k.task())
-                : k.task() == null ? k.key() : k.task() + " [" + k.key() + "]";
+                : k.task() == null ? k.key().dotted() : k.task() + " [" + k.key() + "]";
         String values = keyValues(k);
         if (k.error() != null) {
             String context = h.status() == HostResult.Status.FAILED
-                    ? "host: failed" + (h.phase() == null ? "" : " in " + h.phase())
+                    ? "host: failed" + (h.phase() == null ? "" : " in " + h.phase().label())
                     + (h.undone() ? ", rolled back" : ", not rolled back") + "\n" : "";
             return new Case(classname, name, Outcome.FAILURE, "key", k.error(), values + context, null);
         }
@@ -230,7 +232,7 @@ public final class JUnitReport {
                     values);
         }
         if (drifts(k, check)) {
-            return new Case(classname, name, Outcome.FAILURE, "drift", "drift: " + (k.key() == null ? name : k.key())
+            return new Case(classname, name, Outcome.FAILURE, "drift", "drift: " + (k.key() == null ? name : k.key().dotted())
                     + " is " + value(k.before(), "missing") + ", wanted " + value(k.planned(), "absent"), values, null);
         }
         return new Case(classname, name, Outcome.PASSED, null, null, null, values);
@@ -259,7 +261,7 @@ public final class JUnitReport {
         sb.append("host: ").append(h.host()).append('\n');
         sb.append("status: ").append(JsonReport.status(h.status())).append('\n');
         if (h.phase() != null) {
-            sb.append("phase: ").append(h.phase()).append('\n');
+            sb.append("phase: ").append(h.phase().label()).append('\n');
         }
         if (h.error() != null) {
             sb.append("error: ").append(h.error()).append('\n');

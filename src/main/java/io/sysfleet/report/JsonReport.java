@@ -1,5 +1,7 @@
 package io.sysfleet.report;
 
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.HostResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -8,15 +10,14 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
-import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -105,7 +106,7 @@ public final class JsonReport {
         ObjectNode n = NODES.objectNode();
         n.put("name", text(h.host()));
         n.put("status", status(h.status()));
-        n.put("phase", text(h.phase()));
+        n.put("phase", h.phase() == null ? null : h.phase().label());
         n.put("error", text(h.error()));
         n.put("undone", h.undone());
         n.put("durationMs", h.elapsedMs());
@@ -117,7 +118,7 @@ public final class JsonReport {
         for (KeyResult k : h.keys()) {
             ObjectNode kn = keys.addObject();
             kn.put("task", text(k.task()));
-            kn.put("key", text(k.key()));
+            kn.put("key", k.key() == null ? null : text(k.key().dotted()));
             kn.put("planned", text(k.planned()));
             kn.put("old", text(k.before()));
             kn.put("new", text(k.after()));
@@ -153,6 +154,6 @@ public final class JsonReport {
 
     /** The lower-case word used for a status in the JSON report. */
     static String status(HostResult.Status s) {
-        return s == null ? null : s.name().toLowerCase(Locale.ROOT);
+        return s == null ? null : s.label();
     }
 }

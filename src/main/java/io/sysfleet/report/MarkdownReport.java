@@ -1,6 +1,7 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.RunReport;
 
 import java.nio.file.Path;
 import java.time.Duration;

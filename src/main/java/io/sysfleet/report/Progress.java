@@ -1,6 +1,8 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
 
 import java.io.PrintWriter;
 
@@ -50,6 +52,26 @@ public final class Progress implements RunListener {
     public synchronized void playAborted(String name, String why) {
         erase();
         inner.playAborted(name, why);
+        draw();
+    }
+
+    /** Removes the status line for good, then the recap. */
+    @Override
+    public synchronized void runFinished(RunReport report) {
+        erase();
+        inner.runFinished(report);
+    }
+
+    @Override
+    public synchronized void note(String line) {
+        erase();
+        inner.note(line);
+    }
+
+    @Override
+    public synchronized void warning(String message) {
+        erase();
+        inner.warning(message);
         draw();
     }
 

@@ -1,6 +1,7 @@
 package io.sysfleet.report;
 
 import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.RunReport;
 import io.sysfleet.transport.Command;
 
 /**

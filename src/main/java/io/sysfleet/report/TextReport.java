@@ -1,7 +1,10 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunListener;
+import io.sysfleet.result.RunReport;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -13,11 +16,18 @@ import java.util.Map;
  */
 public final class TextReport implements RunListener {
     private final PrintWriter out;
+    private final PrintWriter err;
     private final boolean diff;
     private final int verbosity;
 
     public TextReport(PrintWriter out, boolean diff, int verbosity) {
+        this(out, out, diff, verbosity);
+    }
+
+    /** With warnings about the input on {@code err}. */
+    public TextReport(PrintWriter out, PrintWriter err, boolean diff, int verbosity) {
         this.out = out;
+        this.err = err;
         this.diff = diff;
         this.verbosity = verbosity;
     }
@@ -43,7 +53,7 @@ public final class TextReport implements RunListener {
             line.append(" ").append(r.changedKeys()).append(" key").append(r.changedKeys() == 1 ? "" : "s");
         }
         if (r.error() != null) {
-            line.append(" ").append(r.phase() == null ? "" : r.phase() + ": ").append(r.error());
+            line.append(" ").append(r.phase() == null ? "" : r.phase().label() + ": ").append(r.error());
         }
         out.println(line);
         for (String w : r.warnings()) {
@@ -69,10 +79,14 @@ public final class TextReport implements RunListener {
     }
 
     static String keyLine(KeyResult k) {
-        String key = k.key() == null ? k.task() : k.key();
+        String key = k.key() == null ? k.task() : k.key().dotted();
         StringBuilder sb = new StringBuilder(key).append(": ");
         if (k.skipped()) {
             return sb.append("skipped (").append(k.note()).append(")").toString();
+        }
+        if (k.note() != null && k.note().startsWith("unknown offline")) {
+            // a task whose when or templates need facts an offline plan does not have
+            return sb.append(k.planned() == null ? "" : "want " + k.planned() + ", ").append(k.note()).toString();
         }
         if (k.planned() == null) {
             sb.append("(absent)");
@@ -93,9 +107,21 @@ public final class TextReport implements RunListener {
     }
 
     /** A line of information after the recap. */
+    @Override
     public synchronized void note(String line) {
         out.println(line);
         out.flush();
+    }
+
+    @Override
+    public synchronized void warning(String message) {
+        err.println("[WARNING]: " + message);
+        err.flush();
+    }
+
+    @Override
+    public void runFinished(RunReport report) {
+        recap(report);
     }
 
     public synchronized void recap(RunReport report) {

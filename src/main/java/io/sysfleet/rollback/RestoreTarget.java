@@ -1,7 +1,11 @@
 package io.sysfleet.rollback;
 
+import io.sysfleet.core.ExitCode;
+import io.sysfleet.core.SysfleetException;
 import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.JournalView;
+import io.sysfleet.result.Phase;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,10 +22,23 @@ public record RestoreTarget(String host, String file, boolean existed, String mo
                             String shaOriginal, String shaWritten, String remoteBackup, String localCopy,
                             boolean become, String becomeUser, Map<String, String> live) {
 
-    /** The targets of a run, per host in journal order. Pure. */
+    /**
+     * The targets of a run, per host in journal order. Pure.
+     *
+     * @throws SysfleetException (journal, exit 1) when an intent names a live value that is not a /proc/sys key
+     *     path: a journal is read back from disk and checked before anything of it reaches a host
+     */
     public static Map<String, List<RestoreTarget>> of(JournalView view) {
         Map<String, Map<String, RestoreTarget>> byHost = new LinkedHashMap<>();
         for (Intent in : view.intents()) {
+            for (String path : in.live().keySet()) {
+                try {
+                    SysctlKey.ofPath(path);
+                } catch (IllegalArgumentException e) {
+                    throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, in.host(), "run " + view.record().id()
+                            + ": the journal names an invalid live value path: " + e.getMessage(), e);
+                }
+            }
             Map<String, RestoreTarget> files = byHost.computeIfAbsent(in.host(), h -> new LinkedHashMap<>());
             RestoreTarget first = files.get(in.file());
             if (first == null) {

@@ -79,7 +79,7 @@ public final class SysctlEditor {
                 }
             }
             if (want.state == Desired.State.ABSENT) {
-                occurrences.forEach(i -> commentOut(slots, i, ABSENT));
+                occurrences.forEach(i -> commentOut(slots, i, ABSENT, want.sysctlKey));
             } else if (occurrences.isEmpty()) {
                 missing.add(want);
             } else {
@@ -95,8 +95,7 @@ public final class SysctlEditor {
     private static void update(List<Slot> slots, List<Integer> occurrences, Checked want) {
         int last = occurrences.get(occurrences.size() - 1);
         SysctlLine line = slots.get(last).original;
-        String normalized = SysctlFile.normalizeValue(want.value);
-        if (SysctlFile.normalizeValue(line.value()).equals(normalized)) {
+        if (SysctlValue.same(line.value(), want.value)) {
             return;
         }
         String prefix = line.prefix();
@@ -105,18 +104,18 @@ public final class SysctlEditor {
             prefix = prefix + " ";  // "a =" had no value: write "a = v", mirroring the spacing
         }
         slots.set(last, new Slot(prefix + want.value + line.suffix() + line.ending(), line,
-                new Change(want.dotted, line.value(), want.value, 0, Change.Kind.UPDATED)));
+                new Change(want.sysctlKey, line.value(), want.value, 0, Change.Kind.UPDATED)));
         for (int i : occurrences.subList(0, occurrences.size() - 1)) {
-            if (!SysctlFile.normalizeValue(slots.get(i).original.value()).equals(normalized)) {
-                commentOut(slots, i, SUPERSEDED);
+            if (!SysctlValue.same(slots.get(i).original.value(), want.value)) {
+                commentOut(slots, i, SUPERSEDED, want.sysctlKey);
             }
         }
     }
 
-    private static void commentOut(List<Slot> slots, int index, String marker) {
+    private static void commentOut(List<Slot> slots, int index, String marker, SysctlKey key) {
         SysctlLine line = slots.get(index).original;
         slots.set(index, new Slot(marker + line.content() + line.ending(), line,
-                new Change(line.key(), line.value(), null, 0, Change.Kind.COMMENTED_OUT)));
+                new Change(key, line.value(), null, 0, Change.Kind.COMMENTED_OUT)));
     }
 
     private static void append(List<Slot> slots, List<Checked> missing, String eol) {
@@ -130,7 +129,7 @@ public final class SysctlEditor {
         List<Slot> added = new ArrayList<>();
         for (Checked want : missing) {
             added.add(new Slot(want.key + " = " + want.value + eol, null,
-                    new Change(want.dotted, null, want.value, 0, Change.Kind.APPENDED)));
+                    new Change(want.sysctlKey, null, want.value, 0, Change.Kind.APPENDED)));
         }
         int insertAfter;
         if (markerAt >= 0) {
@@ -185,12 +184,13 @@ public final class SysctlEditor {
             if (d.state() == null) {
                 throw new IllegalArgumentException("sysctl key '" + d.key() + "': state is missing");
             }
-            String dotted = SysctlKey.validate(d.key());
+            SysctlKey key = SysctlKey.of(d.key());
+            String dotted = key.dotted();
             if (!seen.add(dotted)) {
                 throw new IllegalArgumentException("sysctl key '" + dotted + "' is given more than once");
             }
             String value = d.state() == Desired.State.PRESENT ? checkValue(dotted, d.value()) : null;
-            out.add(new Checked(d.key(), dotted, value, d.state()));
+            out.add(new Checked(d.key(), key, dotted, value, d.state()));
         }
         return out;
     }
@@ -219,7 +219,7 @@ public final class SysctlEditor {
     }
 
     /** A validated desired entry. */
-    private record Checked(String key, String dotted, String value, Desired.State state) {
+    private record Checked(String key, SysctlKey sysctlKey, String dotted, String value, Desired.State state) {
     }
 
     /** A line of the output: its text, the original line it came from (null if added), its change. */

@@ -68,7 +68,7 @@ public final class SysctlFile {
         if (eq < 0) {
             String key = rstrip(content.substring(keyStart));
             if (dash && isKeyText(key)) {
-                return new SysctlLine(number, raw, ending, SysctlLine.Kind.EXCLUDE, SysctlKey.normalize(key),
+                return new SysctlLine(number, raw, ending, SysctlLine.Kind.EXCLUDE, SysctlKey.dottedForm(key),
                         true, null, null, null);
             }
             return other(number, raw, ending, SysctlLine.Kind.INVALID);
@@ -85,7 +85,7 @@ public final class SysctlFile {
         while (valueEnd > valueStart && isSpace(content.charAt(valueEnd - 1))) {
             valueEnd--;
         }
-        return new SysctlLine(number, raw, ending, SysctlLine.Kind.SETTING, SysctlKey.normalize(key), dash,
+        return new SysctlLine(number, raw, ending, SysctlLine.Kind.SETTING, SysctlKey.dottedForm(key), dash,
                 content.substring(0, valueStart), content.substring(valueStart, valueEnd),
                 content.substring(valueEnd));
     }
@@ -108,7 +108,7 @@ public final class SysctlFile {
 
     /** C isspace() in the C locale. */
     static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+        return SysctlValue.isSpace(c);
     }
 
     /** The string without leading and trailing C whitespace, as sysctl trims values. */
@@ -126,28 +126,6 @@ public final class SysctlFile {
             end--;
         }
         return s.substring(0, end);
-    }
-
-    /**
-     * A value with whitespace runs collapsed to one space and trimmed, the form in which values are
-     * compared: {@code "1024  65000"} and {@code "1024\t65000"} are equal.
-     */
-    public static String normalizeValue(String value) {
-        StringBuilder sb = new StringBuilder(value.length());
-        boolean pendingSpace = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (isSpace(c)) {
-                pendingSpace = sb.length() > 0;
-            } else {
-                if (pendingSpace) {
-                    sb.append(' ');
-                    pendingSpace = false;
-                }
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     /** All lines in order. */

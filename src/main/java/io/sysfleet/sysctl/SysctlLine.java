@@ -10,7 +10,7 @@ package io.sysfleet.sysctl;
  * @param raw the exact line text including its line ending
  * @param ending "\n", "\r\n" or "" (last line without newline)
  * @param kind what sysctl makes of the line
- * @param key for SETTING and EXCLUDE lines the dotted key (see {@link SysctlKey#normalize}), else null
+ * @param key for SETTING and EXCLUDE lines the dotted key (see {@link SysctlKey#dottedForm}; may be a glob), else null
  * @param ignoreFailure the key was written with a leading '-' (sysctl ignores errors setting it)
  * @param prefix text before the value: indentation, optional '-', key, spacing, '=', spacing
  * @param value the value exactly as sysctl reads it (rest of the line, whitespace-trimmed); null if not a SETTING

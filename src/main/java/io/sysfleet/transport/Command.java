@@ -91,6 +91,11 @@ public final class Command {
         return become;
     }
 
+    /** The positional arguments of a {@link #script} command (empty for an argv command). */
+    public List<String> scriptArgs() {
+        return args;
+    }
+
     /** The stdin the command itself gets (without any become password). */
     public byte[] stdin() {
         return stdin.clone();

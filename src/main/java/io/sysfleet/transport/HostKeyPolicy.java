@@ -8,5 +8,11 @@ public enum HostKeyPolicy {
     /** Unknown hosts are refused before any command runs (the default). */
     STRICT,
     /** Unknown hosts are accepted and recorded in the known_hosts file (OpenSSH's {@code accept-new}). */
-    ACCEPT_NEW
+    ACCEPT_NEW;
+
+    /** The word on the command line: {@code strict}, {@code accept-new}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

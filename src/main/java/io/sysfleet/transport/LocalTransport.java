@@ -1,11 +1,12 @@
 package io.sysfleet.transport;
 
-import io.sysfleet.transport.TransportException.Phase;
+import io.sysfleet.result.Phase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,19 +26,31 @@ public final class LocalTransport extends ShellTransport {
         return t;
     });
 
-    /** @param become default become (may be null); @param fileTimeout timeout of file reads and writes */
-    public LocalTransport(String host, Become become, Duration fileTimeout) {
-        super(host, become, fileTimeout);
+    private final Map<String, String> environment;
+
+    /** @param become default become (may be null) */
+    public LocalTransport(String host, Become become) {
+        this(host, become, Map.of());
+    }
+
+    /**
+     * As {@link #LocalTransport(String, Become)}, with {@code environment} added to the commands' environment
+     * (tests: PATH with a test double first, {@link RemoteShell#PROC_SYS_ENV}).
+     */
+    public LocalTransport(String host, Become become, Map<String, String> environment) {
+        super(host, become);
+        this.environment = Map.copyOf(environment);
     }
 
     /** A local transport named {@code localhost} without become. */
     public LocalTransport() {
-        this("localhost", null, Duration.ofMinutes(1));
+        this("localhost", null);
     }
 
     @Override
     protected ExecResult run(Command cmd, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", cmd.toShell());
+        pb.environment().putAll(environment);
         Process p;
         try {
             p = pb.start();

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * How to reach one host over SSH. Null fields fall back to ~/.ssh/config (HostName, Port, User, IdentityFile)
  * and then to OpenSSH's defaults. Secrets are not options: they are read from environment variables
- * ({@link SshTransport#ENV_PASSWORD}, {@link SshTransport#ENV_KEY_PASSPHRASE}, {@code becomePasswordEnv}).
+ * ({@link SshTransport#ENV_PASSWORD}, {@link SshTransport#ENV_KEY_PASSPHRASE}, {@link Become#PASSWORD_ENV}).
  *
  * @param hostName address to connect to (Ansible's {@code ansible_host}); null = the inventory name
  * @param port TCP port; null = ssh config or 22
@@ -18,11 +18,8 @@ import java.util.Objects;
  * @param hostKeyPolicy STRICT (default) or ACCEPT_NEW
  * @param identityFiles private keys to offer; empty = ssh config IdentityFile, else ssh-agent, else defaults
  * @param connectTimeout TCP connect + SSH handshake timeout
- * @param commandTimeout timeout of file operations done by the transport itself
  * @param keepAliveInterval interval of SSH keep-alive messages (3 missed = connection dead)
- * @param become whether file operations and commands run through sudo
- * @param becomeUser the sudo target user (default root)
- * @param becomePasswordEnv name of the environment variable holding the sudo password; null = none (sudo -n)
+ * @param become run every command through sudo as this; null = no become
  */
 public record SshOptions(
         String hostName,
@@ -33,23 +30,15 @@ public record SshOptions(
         HostKeyPolicy hostKeyPolicy,
         List<Path> identityFiles,
         Duration connectTimeout,
-        Duration commandTimeout,
         Duration keepAliveInterval,
-        boolean become,
-        String becomeUser,
-        String becomePasswordEnv) {
-
-    /** The conventional variable for the become (sudo) password. */
-    public static final String DEFAULT_BECOME_PASSWORD_ENV = "SYSFLEET_BECOME_PASSWORD";
+        Become become) {
 
     public SshOptions {
         Objects.requireNonNull(knownHostsFile, "knownHostsFile");
         hostKeyPolicy = hostKeyPolicy == null ? HostKeyPolicy.STRICT : hostKeyPolicy;
         identityFiles = identityFiles == null ? List.of() : List.copyOf(identityFiles);
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
-        commandTimeout = commandTimeout == null ? Duration.ofMinutes(2) : commandTimeout;
         keepAliveInterval = keepAliveInterval == null ? Duration.ofSeconds(15) : keepAliveInterval;
-        becomeUser = becomeUser == null ? "root" : becomeUser;
         if (port != null && (port < 1 || port > 65535)) {
             throw new IllegalArgumentException("invalid port: " + port);
         }
@@ -59,47 +48,48 @@ public record SshOptions(
     public static SshOptions defaults(Path home) {
         Path ssh = home.resolve(".ssh");
         return new SshOptions(null, null, null, ssh.resolve("config"), ssh.resolve("known_hosts"),
-                HostKeyPolicy.STRICT, List.of(), null, null, null, false, null, null);
+                HostKeyPolicy.STRICT, List.of(), null, null, null);
     }
 
     public SshOptions withHostName(String v) {
         return new SshOptions(v, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withPort(Integer v) {
         return new SshOptions(hostName, v, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withUser(String v) {
         return new SshOptions(hostName, port, v, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withSshConfigFile(Path v) {
         return new SshOptions(hostName, port, user, v, knownHostsFile, hostKeyPolicy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withKnownHosts(Path v, HostKeyPolicy policy) {
         return new SshOptions(hostName, port, user, sshConfigFile, v, policy, identityFiles,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, keepAliveInterval, become);
     }
 
     public SshOptions withIdentityFiles(List<Path> v) {
         return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, v,
-                connectTimeout, commandTimeout, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connectTimeout, keepAliveInterval, become);
     }
 
-    public SshOptions withTimeouts(Duration connect, Duration command) {
+    /** TCP connect and SSH handshake timeout. */
+    public SshOptions withConnectTimeout(Duration connect) {
         return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
-                connect, command, keepAliveInterval, become, becomeUser, becomePasswordEnv);
+                connect, keepAliveInterval, become);
     }
 
-    /** Become {@code user} with sudo; {@code passwordEnv} names the password's environment variable or null. */
-    public SshOptions withBecome(String user, String passwordEnv) {
-        return new SshOptions(hostName, port, this.user, sshConfigFile, knownHostsFile, hostKeyPolicy,
-                identityFiles, connectTimeout, commandTimeout, keepAliveInterval, true, user, passwordEnv);
+    /** Run commands through sudo as {@code b} (null: no become). */
+    public SshOptions withBecome(Become b) {
+        return new SshOptions(hostName, port, user, sshConfigFile, knownHostsFile, hostKeyPolicy, identityFiles,
+                connectTimeout, keepAliveInterval, b);
     }
 }

@@ -12,7 +12,7 @@ import com.jcraft.jsch.OpenSSHConfig;
 import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.UnixDomainSocketFactory;
-import io.sysfleet.transport.TransportException.Phase;
+import io.sysfleet.result.Phase;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,9 +49,9 @@ public final class SshTransport extends ShellTransport {
     private final Clock clock;
     private final String target;
 
-    private SshTransport(String host, Become become, Duration fileTimeout, Session session, Clock clock,
+    private SshTransport(String host, Become become, Session session, Clock clock,
             String target) {
-        super(host, become, fileTimeout);
+        super(host, become);
         this.session = session;
         this.clock = clock;
         this.target = target;
@@ -72,18 +72,7 @@ public final class SshTransport extends ShellTransport {
                 System.getProperty("user.name"));
         String target = user + "@" + address + ":" + port;
 
-        Become become = null;
-        if (o.become()) {
-            Secret pw = null;
-            if (o.becomePasswordEnv() != null) {
-                pw = Secret.fromEnv(env, o.becomePasswordEnv());
-                if (pw == null) {
-                    throw new TransportException(Phase.BECOME, host,
-                            "become password variable " + o.becomePasswordEnv() + " is not set");
-                }
-            }
-            become = new Become(o.becomeUser(), pw);
-        }
+        Become become = o.become();
 
         JSch jsch = new JSch();
         HostKeyVerifier verifier;
@@ -113,7 +102,7 @@ public final class SshTransport extends ShellTransport {
         } catch (JSchException e) {
             throw classify(host, target, verifier, e);
         }
-        return new SshTransport(host, become, o.commandTimeout(), s, clock, target);
+        return new SshTransport(host, become, s, clock, target);
     }
 
     private static ConfigRepository.Config sshConfig(String host, SshOptions o) {

@@ -3,10 +3,10 @@ package io.sysfleet.transport;
 import java.time.Duration;
 
 /**
- * A connection to one host: run a command, read a file, write a file atomically. Implementations:
- * {@link LocalTransport} ({@code ansible_connection: local}) and {@link SshTransport}. All of them pass the
- * shared contract test suite. A transport may carry a default {@link Become}; it applies to file operations
- * and to every command that does not carry its own.
+ * A connection to one host: run a command. Implementations: {@link LocalTransport} ({@code ansible_connection:
+ * local}) and {@link SshTransport}. All of them pass the shared contract test suite, which also runs the remote
+ * scripts production uses to change hosts. A transport may carry a default {@link Become}; it applies to every
+ * command that does not carry its own.
  */
 public interface Transport extends AutoCloseable {
 
@@ -20,20 +20,6 @@ public interface Transport extends AutoCloseable {
      *     (it is then killed)
      */
     ExecResult exec(Command cmd, Duration timeout);
-
-    /** The bytes of {@code path}; a missing or unreadable file is a {@link TransportException} (phase read). */
-    byte[] readFile(String path);
-
-    /**
-     * Replaces {@code path} atomically: a temp file in the same directory gets the content, the mode, owner and
-     * group (the given ones, or else the existing file's, or else 0644 and the caller's), is synced and renamed
-     * over the target. A symlink target is followed. Nothing is left behind on failure.
-     *
-     * @param mode octal mode like {@code "0644"}, or null
-     * @param owner user name or null
-     * @param group group name or null
-     */
-    void writeFileAtomic(String path, byte[] content, String mode, String owner, String group);
 
     @Override
     void close();

@@ -2,42 +2,37 @@ package io.sysfleet.transport;
 
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.Phase;
+
+import java.util.Set;
 
 /**
- * A transport failure on one host, with the phase it happened in. Connect, auth and host-key failures mean
- * the host is unreachable (exit code {@link ExitCode#UNREACHABLE}); the others fail the host
- * ({@link ExitCode#HOST_FAILED}).
+ * A transport failure on one host, with the phase it happened in (one of {@link #PHASES}). Connect, auth and
+ * host-key failures mean the host is unreachable (exit code {@link ExitCode#UNREACHABLE}); the others fail the
+ * host ({@link ExitCode#HOST_FAILED}).
  */
 public class TransportException extends SysfleetException {
-
-    /** Where in the conversation with the host the failure happened. */
-    public enum Phase {
-        CONNECT, AUTH, HOSTKEY, BECOME, EXEC, READ, WRITE;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        ExitCode exitCode() {
-            return switch (this) {
-                case CONNECT, AUTH, HOSTKEY -> ExitCode.UNREACHABLE;
-                default -> ExitCode.HOST_FAILED;
-            };
-        }
-    }
-
-    private final Phase transportPhase;
+    /** The phases a transport reports. */
+    public static final Set<Phase> PHASES = Set.of(Phase.CONNECT, Phase.AUTH, Phase.HOSTKEY, Phase.BECOME,
+            Phase.EXEC);
 
     public TransportException(Phase phase, String host, String message, Throwable cause) {
-        super(phase.exitCode(), phase.label(), host, message, cause);
-        this.transportPhase = phase;
+        super(check(phase).unreachable() ? ExitCode.UNREACHABLE : ExitCode.HOST_FAILED, phase, host, message, cause);
     }
 
     public TransportException(Phase phase, String host, String message) {
         this(phase, host, message, null);
     }
 
-    public Phase transportPhase() {
-        return transportPhase;
+    private static Phase check(Phase phase) {
+        if (!PHASES.contains(phase)) {
+            throw new IllegalArgumentException("not a transport phase: " + phase);
+        }
+        return phase;
+    }
+
+    /** Whether the host was not reached (Ansible's UNREACHABLE). */
+    public boolean unreachable() {
+        return phase().unreachable();
     }
 }

@@ -10,10 +10,12 @@ import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.JournalView;
 import io.sysfleet.journal.RunRecord;
-import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.plan.HostPlan;
 import io.sysfleet.plan.HostState;
 import io.sysfleet.plan.Planner;
+import io.sysfleet.playbook.PlaybookLoader;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.sysctl.SysctlKey;
 import io.sysfleet.transport.Command;
 import io.sysfleet.transport.ExecResult;
 import io.sysfleet.transport.LocalTransport;
@@ -53,11 +55,12 @@ class ApplierLocalTest {
         Files.writeString(pb, "- hosts: all\n  gather_facts: false\n  tasks:\n"
                 + "    - ansible.posix.sysctl:\n        name: net.ipv4.tcp_fin_timeout\n        value: '" + value + "'\n"
                 + "        sysctl_file: " + conf + "\n        reload: false\n");
-        HostFacts f = FactsProbe.gather(t, conf.toString(), List.of("net.ipv4.tcp_fin_timeout"), T);
+        SysctlKey fin = SysctlKey.of("net.ipv4.tcp_fin_timeout");
+        HostFacts f = FactsProbe.gather(t, conf.toString(), List.of(fin), T);
         Map<String, String> files = new HashMap<>();
         files.put(conf.toString(), f.sysctlFile().exists() ? Applier.text(f.sysctlFile().content()) : null);
-        Map<String, String> live = new HashMap<>();
-        live.put("net.ipv4.tcp_fin_timeout", f.live().get("net.ipv4.tcp_fin_timeout").value());
+        Map<SysctlKey, String> live = new HashMap<>();
+        live.put(fin, f.live(fin).value());
         return new Planner(KeyCatalog.load()).plan(new Host("local", Map.of()),
                 PlaybookLoader.load(pb).plays().get(0), new HostState(Platform.unknown(), files, live));
     }
@@ -81,7 +84,7 @@ class ApplierLocalTest {
         Path state = dir.resolve("state");
         try (LocalTransport t = new LocalTransport()) {
             HostPlan plan = plan(conf, "30", t);
-            HostResult r = applier(state, "run1").apply(t, plan, facts(t, conf), Privilege.none());
+            HostResult r = applier(state, "run1").apply(t, plan, facts(t, conf), null /* no become */);
             assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
             assertNull(r.error());
         }
@@ -122,9 +125,9 @@ class ApplierLocalTest {
         Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 31\n");
         try (LocalTransport t = new LocalTransport()) {
             Applier a = applier(dir.resolve("s"), "r");
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "32", t), facts(t, conf), Privilege.none()).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "32", t), facts(t, conf), null /* no become */).status());
             byte[] after = Files.readAllBytes(conf);
-            HostResult again = a.apply(t, plan(conf, "32", t), facts(t, conf), Privilege.none());
+            HostResult again = a.apply(t, plan(conf, "32", t), facts(t, conf), null /* no become */);
             assertEquals(HostResult.Status.OK, again.status());
             assertEquals(0, again.changedKeys());
             assertArrayEquals(after, Files.readAllBytes(conf));
@@ -139,7 +142,7 @@ class ApplierLocalTest {
             HostPlan plan = plan(conf, "30", t);
             Map<String, FileFact> facts = facts(t, conf);
             Files.writeString(conf, "net.ipv4.tcp_fin_timeout = 61\n"); // someone else edits it meanwhile
-            HostResult r = applier(dir.resolve("s"), "r").apply(t, plan, facts, Privilege.none());
+            HostResult r = applier(dir.resolve("s"), "r").apply(t, plan, facts, null /* no become */);
             assertEquals(HostResult.Status.FAILED, r.status());
             assertTrue(r.error().contains("changed on the host since its facts were read"), r.error());
         }
@@ -152,7 +155,7 @@ class ApplierLocalTest {
         Path conf = dir.resolve("new.conf");
         try (LocalTransport t = new LocalTransport()) {
             HostResult r = applier(dir.resolve("s"), "r")
-                    .apply(t, plan(conf, "30", t), facts(t, conf), Privilege.none());
+                    .apply(t, plan(conf, "30", t), facts(t, conf), null /* no become */);
             assertEquals(HostResult.Status.CHANGED, r.status(), String.valueOf(r));
         }
         assertEquals("# Added by sysfleet\nnet.ipv4.tcp_fin_timeout = 30\n", Files.readString(conf));
@@ -186,8 +189,8 @@ class ApplierLocalTest {
         Path state = dir.resolve("s");
         try (LocalTransport t = new LocalTransport()) {
             Applier a = applier(state, "r");
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "40", t), facts(t, conf), Privilege.none()).status());
-            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "30", t), facts(t, conf), Privilege.none()).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "40", t), facts(t, conf), null /* no become */).status());
+            assertEquals(HostResult.Status.CHANGED, a.apply(t, plan(conf, "30", t), facts(t, conf), null /* no become */).status());
         }
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n", Files.readString(dir.resolve("sysctl.conf.sysfleet-r.bak")));
         assertEquals("net.ipv4.tcp_fin_timeout = 60\n",
@@ -213,5 +216,25 @@ class ApplierLocalTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".sysfleet.")), "no temp file left");
         }
+    }
+
+    @Test
+    void writingThroughDebiansSymlinkEditsTheTargetAndKeepsTheLink() throws IOException {
+        // /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf, as Debian ships it
+        Path etc = Files.createDirectories(dir.resolve("etc/sysctl.d"));
+        Path conf = Files.writeString(dir.resolve("etc/sysctl.conf"), "net.ipv4.tcp_fin_timeout = 60\n");
+        Path link = Files.createSymbolicLink(etc.resolve("99-sysctl.conf"), Path.of("../sysctl.conf"));
+        String owner = Files.getOwner(conf).getName();
+        byte[] next = "net.ipv4.tcp_fin_timeout = 30\n".getBytes(StandardCharsets.UTF_8);
+        try (LocalTransport t = new LocalTransport()) {
+            ExecResult r = t.exec(Command.script(RemoteScripts.APPLY, List.of(link.toString(),
+                    Applier.sha256(Files.readAllBytes(conf)), link + ".bak", "0644", owner, owner, "1", "0", "0",
+                    Applier.sha256(next), "0")).withStdin(next), T);
+            ApplyOutput out = ApplyOutput.parse(r.stdoutText());
+            assertNull(out.error(), r.stdoutText() + r.stderrText());
+        }
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertEquals(Path.of("../sysctl.conf"), Files.readSymbolicLink(link));
+        assertEquals("net.ipv4.tcp_fin_timeout = 30\n", Files.readString(conf), "the file it points to is edited");
     }
 }

@@ -262,4 +262,31 @@ class ApplyIT {
             sh(h, "rm -f /etc/sysctl.d/99-zz-override.conf /etc/sysctl.d/99-sysctl.conf");
         }
     }
+
+    @Test
+    void runWarnsWhenABootFileWouldUndoWhatItSet() throws Exception {
+        TestFleet.Host h = fleet.host(3);
+        sh(h, "printf 'net.ipv4.tcp_fin_timeout = 60\\n' > /etc/sysctl.conf && sysctl -q -w net.ipv4.tcp_fin_timeout=60"
+                + " && mkdir -p /etc/sysctl.d && ln -sf ../sysctl.conf /etc/sysctl.d/99-sysctl.conf"
+                + " && printf 'net.ipv4.tcp_fin_timeout = 60\\n' > /etc/sysctl.d/99-zz-override.conf");
+        Path pb = playbook("""
+                - hosts: all
+                  tasks:
+                    - sysctl: {name: net.ipv4.tcp_fin_timeout, value: '30'}
+                """);
+        Path json = tmp.resolve("run.json");
+        try {
+            Run run = sysfleet(args("run", pb, inventory(h), "--report-json", json.toString()));
+            assertEquals(0, run.exit(), "the run converged the host: " + run.out() + run.err());
+            assertEquals("30", live(h, "net/ipv4/tcp_fin_timeout"));
+            String warning = "will not survive a reboot: /etc/sysctl.d/99-zz-override.conf:1 sets "
+                    + "net.ipv4.tcp_fin_timeout = 60 after /etc/sysctl.conf";
+            assertTrue(run.out().contains("[WARNING] " + warning), run.out());
+            assertTrue(Files.readString(json).contains(warning), "the JSON report has the warning too");
+            // and it is true: what systemd-sysctl would apply at boot sets the key back
+            assertEquals("net.ipv4.tcp_fin_timeout = 60\n", sh(h, "cat /etc/sysctl.d/99-zz-override.conf"));
+        } finally {
+            sh(h, "rm -f /etc/sysctl.d/99-zz-override.conf /etc/sysctl.d/99-sysctl.conf");
+        }
+    }
 }

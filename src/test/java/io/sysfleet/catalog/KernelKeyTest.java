@@ -1,5 +1,7 @@
 package io.sysfleet.catalog;
 
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.sysctl.SysctlValue;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -50,7 +52,7 @@ class KernelKeyTest {
         assertTrue(VECTOR.checkValue("1024 70000").isPresent());
         assertTrue(VECTOR.checkValue("0 1024").isPresent());
         assertTrue(VECTOR.checkValue("1 2 3").isPresent());
-        assertEquals("32768 60999", KernelKey.normaliseValue(" 32768 \t60999\n"));
+        assertEquals("32768 60999", SysctlValue.normalise(" 32768 \t60999\n"));
     }
 
     @Test
@@ -80,17 +82,17 @@ class KernelKeyTest {
     @Test
     void allNamesListsModernThenPlatformNames() {
         KernelKey k = new KernelKey("net.netfilter.nf_conntrack_max", ValueType.INT, 0L, null, 1, null,
-                "nf_conntrack", Map.of("rhel5", "net.ipv4.netfilter.ip_conntrack_max"), null, "");
-        assertEquals(List.of("net.netfilter.nf_conntrack_max", "net.ipv4.netfilter.ip_conntrack_max"), k.allNames());
-        assertEquals(List.of("net.ipv4.tcp_tw_reuse"), INT.allNames());
+                "nf_conntrack", Map.of("rhel5", SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max")), null, "");
+        assertEquals(List.of(SysctlKey.of("net.netfilter.nf_conntrack_max"), SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max")), k.allNames());
+        assertEquals(List.of(SysctlKey.of("net.ipv4.tcp_tw_reuse")), INT.allNames());
     }
 
     @Test
     void inconsistentDefinitionsAreRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new KernelKey("a", ValueType.INT, 5L, 1L, 1, null, null, null, null, ""));
+                () -> new KernelKey("x.a", ValueType.INT, 5L, 1L, 1, null, null, null, null, ""));
         assertThrows(IllegalArgumentException.class,
-                () -> new KernelKey("a", ValueType.INT, 0L, 1L, 2, null, null, null, null, ""));
+                () -> new KernelKey("x.a", ValueType.INT, 0L, 1L, 2, null, null, null, null, ""));
         assertThrows(NullPointerException.class,
                 () -> new KernelKey(null, ValueType.INT, 0L, 1L, 1, null, null, null, null, ""));
     }
@@ -111,8 +113,8 @@ class KernelKeyTest {
         assertTrue(arpIgnore.checkValue("8\n").isPresent(), "one line");
         assertTrue(arpIgnore.checkValue(null).isPresent());
         assertEquals("one of 0, 1, 2, 3, 8", arpIgnore.accepts());
-        assertThrows(IllegalArgumentException.class, () -> key("a", ValueType.ENUM, null, null, 1, List.of()));
-        assertThrows(IllegalArgumentException.class, () -> key("a", ValueType.INT, null, null, 1, List.of("1")));
+        assertThrows(IllegalArgumentException.class, () -> key("x.a", ValueType.ENUM, null, null, 1, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> key("x.a", ValueType.INT, null, null, 1, List.of("1")));
     }
 
     @Test
@@ -135,7 +137,7 @@ class KernelKeyTest {
         assertTrue(lowmem.checkValue("32").isEmpty());
         assertEquals("must be one or more integers separated by whitespace, each of at least 0, got ''",
                 lowmem.checkValue("").orElseThrow());
-        assertThrows(IllegalArgumentException.class, () -> key("a", ValueType.INT, null, null, 0, null),
+        assertThrows(IllegalArgumentException.class, () -> key("x.a", ValueType.INT, null, null, 0, null),
                 "only a vector may have 0 (variable) fields");
     }
 
@@ -166,6 +168,13 @@ class KernelKeyTest {
         assertTrue(INT.matches("net.ipv4.tcp_tw_reuse"));
         assertFalse(INT.matches("net.ipv4.tcp_tw_reuse2"));
         assertThrows(IllegalArgumentException.class, () -> key("net.*.conf.*.x", ValueType.INT, null, null, 1, null));
+        // a '*' stands for one whole interface name; the rest of the name follows the one key type's rules
+        for (String bad : List.of("net.ipv4.*", "*.ipv4.x", "net.ipv4.conf.eth*.x", "net.ipv4.conf.*.x y", "nodot")) {
+            assertThrows(IllegalArgumentException.class, () -> key(bad, ValueType.INT, null, null, 1, null), bad);
+        }
+        assertEquals(SysctlKey.of("net.ipv4.tcp_tw_reuse"), INT.key());
+        assertThrows(IllegalStateException.class, rp::key, "a pattern is many keys, not one");
+        assertEquals(List.of(), rp.allNames());
     }
 
     @Test

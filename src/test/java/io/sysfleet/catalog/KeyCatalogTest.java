@@ -2,6 +2,7 @@ package io.sysfleet.catalog;
 
 import io.sysfleet.catalog.KeyResolution.Availability;
 import io.sysfleet.core.ConfigException;
+import io.sysfleet.sysctl.SysctlKey;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ class KeyCatalogTest {
                 "net.netfilter.nf_conntrack_tcp_timeout_established", "net.ipv4.ip_local_port_range",
                 "net.core.somaxconn", "net.nf_conntrack_max")) {
             KernelKey key = CATALOG.find(k).orElseThrow(() -> new AssertionError(k + " missing"));
-            assertEquals(k, key.name());
+            assertEquals(k, key.key().dotted());
             assertFalse(key.notes().isBlank(), k + " has no notes");
         }
         KernelKey recycle = CATALOG.find("net.ipv4.tcp_tw_recycle").orElseThrow();
@@ -48,7 +49,7 @@ class KeyCatalogTest {
         assertEquals(2, ports.fields());
         KernelKey ct = CATALOG.find("net.netfilter.nf_conntrack_max").orElseThrow();
         assertEquals("nf_conntrack", ct.module());
-        assertEquals("net.ipv4.netfilter.ip_conntrack_max", ct.platformNames().get("rhel5"));
+        assertEquals(SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max"), ct.platformNames().get("rhel5"));
         assertEquals("432000", CATALOG.find("net.netfilter.nf_conntrack_tcp_timeout_established")
                 .orElseThrow().defaultValue());
     }
@@ -72,10 +73,10 @@ class KeyCatalogTest {
         try (InputStream in = KeyCatalog.class.getResourceAsStream(KeyCatalog.RESOURCE)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Set<String> names = new HashSet<>();
+        Set<SysctlKey> names = new HashSet<>();
         int count = 0;
         for (KernelKey k : CATALOG.keys()) {
-            for (String n : k.allNames()) {
+            for (SysctlKey n : k.allNames()) {
                 count++;
                 assertTrue(names.add(n), "duplicate name " + n);
             }
@@ -83,7 +84,8 @@ class KeyCatalogTest {
         // The generated catalog writes one key a line: "  - {name: ..., type: ...}".
         long nameLines = text.lines().filter(l -> l.matches("\\s*- \\{name: .*")).count();
         assertEquals(nameLines, CATALOG.keys().size(), "every '- {name:' line became one key");
-        assertTrue(count > CATALOG.keys().size(), "platform names are indexed too");
+        long named = CATALOG.keys().stream().filter(k -> !k.isPattern()).count();
+        assertTrue(count > named, "platform names are indexed too (a per-interface pattern names no key)");
     }
 
     @Test
@@ -94,34 +96,35 @@ class KeyCatalogTest {
         assertEquals(ct, CATALOG.find("/proc/sys/net/ipv4/netfilter/ip_conntrack_max").orElseThrow());
         assertEquals(ct, CATALOG.find("  net.netfilter.nf_conntrack_max ").orElseThrow());
         assertTrue(CATALOG.find("net.ipv4.no_such_key").isEmpty());
-        assertTrue(CATALOG.find(null).isEmpty());
+        assertTrue(CATALOG.find((String) null).isEmpty());
         assertTrue(CATALOG.find("").isEmpty());
-        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("net/ipv4/tcp_fin_timeout"));
-        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("/net/ipv4/tcp_fin_timeout"));
-        assertEquals("net.ipv4.tcp_fin_timeout", KeyCatalog.normalise("net.ipv4.tcp_fin_timeout"));
+        assertTrue(CATALOG.find("net.ipv4.*").isEmpty(), "text that is no key names no catalog key");
+        // the catalog uses the one key type: every spelling of a key finds the same entry
+        assertEquals(ct, CATALOG.find(SysctlKey.of("/proc/sys/net/netfilter/nf_conntrack_max")).orElseThrow());
+        assertEquals(SysctlKey.of("net.ipv4.tcp_fin_timeout"), SysctlKey.of("net/ipv4/tcp_fin_timeout"));
     }
 
     @Test
     void conntrackNamesPerPlatform() {
         String max = "net.netfilter.nf_conntrack_max";
         String est = "net.netfilter.nf_conntrack_tcp_timeout_established";
-        assertEquals(new KeyResolution(max, "net.ipv4.netfilter.ip_conntrack_max", Availability.AVAILABLE,
-                "name of net.netfilter.nf_conntrack_max on rhel5"), CATALOG.resolve(max, CENTOS5));
-        assertEquals("net.ipv4.netfilter.ip_conntrack_tcp_timeout_established", CATALOG.resolve(est, CENTOS5).name());
+        assertEquals(new KeyResolution(SysctlKey.of(max), SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max"), Availability.AVAILABLE,
+                "name of net.netfilter.nf_conntrack_max on rhel5"), CATALOG.resolve(SysctlKey.of(max), CENTOS5));
+        assertEquals("net.ipv4.netfilter.ip_conntrack_tcp_timeout_established", CATALOG.resolve(SysctlKey.of(est), CENTOS5).name().dotted());
         for (Platform p : List.of(CENTOS6, CENTOS7, DEBIAN12, Platform.unknown())) {
-            KeyResolution r = CATALOG.resolve(max, p);
-            assertEquals(max, r.name(), p.toString());
+            KeyResolution r = CATALOG.resolve(SysctlKey.of(max), p);
+            assertEquals(max, r.name().dotted(), p.toString());
             assertEquals(Availability.AVAILABLE, r.availability());
-            assertEquals(est, CATALOG.resolve(est, p).name());
+            assertEquals(est, CATALOG.resolve(SysctlKey.of(est), p).name().dotted());
         }
         // A legacy name in a playbook becomes the modern name where that is what the kernel has.
-        KeyResolution legacy = CATALOG.resolve("net.ipv4.netfilter.ip_conntrack_max", DEBIAN12);
-        assertEquals(max, legacy.name());
-        assertEquals("net.ipv4.netfilter.ip_conntrack_max", legacy.requested());
+        KeyResolution legacy = CATALOG.resolve(SysctlKey.of("net.ipv4.netfilter.ip_conntrack_max"), DEBIAN12);
+        assertEquals(max, legacy.name().dotted());
+        assertEquals("net.ipv4.netfilter.ip_conntrack_max", legacy.requested().dotted());
         assertEquals("net.ipv4.netfilter.ip_conntrack_max",
-                CATALOG.resolve("net/ipv4/netfilter/ip_conntrack_max", CENTOS5).name());
+                CATALOG.resolve(SysctlKey.of("net/ipv4/netfilter/ip_conntrack_max"), CENTOS5).name().dotted());
         // Non-conntrack keys keep their names on CentOS 5.
-        assertEquals("net.ipv4.tcp_fin_timeout", CATALOG.resolve("net.ipv4.tcp_fin_timeout", CENTOS5).name());
+        assertEquals("net.ipv4.tcp_fin_timeout", CATALOG.resolve(SysctlKey.of("net.ipv4.tcp_fin_timeout"), CENTOS5).name().dotted());
     }
 
     @Test
@@ -136,26 +139,26 @@ class KeyCatalogTest {
     @Test
     void twRecycleExistsBefore412Only() {
         String k = "net.ipv4.tcp_tw_recycle";
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, CENTOS7).availability(), "3.10");
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, CENTOS5).availability(), "2.6.18");
-        KeyResolution at412 = CATALOG.resolve(k, new Platform(null, null, "4.12.0"));
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), CENTOS7).availability(), "3.10");
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), CENTOS5).availability(), "2.6.18");
+        KeyResolution at412 = CATALOG.resolve(SysctlKey.of(k), new Platform(null, null, "4.12.0"));
         assertEquals(Availability.REMOVED, at412.availability());
         assertEquals("removed in Linux 4.12", at412.reason());
-        assertEquals(k, at412.name());
-        assertEquals(Availability.REMOVED, CATALOG.resolve(k, DEBIAN12).availability(), "6.1");
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, new Platform(null, null, "4.11.12")).availability());
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, Platform.unknown()).availability(),
+        assertEquals(k, at412.name().dotted());
+        assertEquals(Availability.REMOVED, CATALOG.resolve(SysctlKey.of(k), DEBIAN12).availability(), "6.1");
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), new Platform(null, null, "4.11.12")).availability());
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), Platform.unknown()).availability(),
                 "unknown kernel: assume the key exists");
-        assertEquals(Availability.AVAILABLE, CATALOG.resolve(k, null).availability());
+        assertEquals(Availability.AVAILABLE, CATALOG.resolve(SysctlKey.of(k), null).availability());
     }
 
     @Test
     void unknownKeysAreReportedNormalisedAndStillUsable() {
         // (The first catalog did not know net.ipv4.tcp_rmem; the generated one does, so a made-up key it is.)
-        KeyResolution r = CATALOG.resolve("net/ipv4/tcp_no_such_key", DEBIAN12);
+        KeyResolution r = CATALOG.resolve(SysctlKey.of("net/ipv4/tcp_no_such_key"), DEBIAN12);
         assertEquals(Availability.UNKNOWN_KEY, r.availability());
-        assertEquals("net.ipv4.tcp_no_such_key", r.name());
-        assertEquals("net/ipv4/tcp_no_such_key", r.requested());
+        assertEquals("net.ipv4.tcp_no_such_key", r.name().dotted());
+        assertEquals(SysctlKey.of("net/ipv4/tcp_no_such_key"), r.requested(), "one key, whatever its spelling");
         assertFalse(r.reason().isBlank());
     }
 
@@ -186,20 +189,23 @@ class KeyCatalogTest {
 
     @Test
     void parseRefusesBadCatalogsWithLocations() {
-        assertProblem("keys:\n  - name: a\n    type: int\n    notes: n\n  - name: b\n    type: int\n    notes: n\n"
-                + "    platform_names: {rhel5: a}\n", "t.yml:5:5: duplicate key name 'a'");
-        assertProblem("keys:\n  - name: a\n    type: float\n    notes: n\n", "t.yml:3:11: unknown type 'float'");
-        assertProblem("keys:\n  - name: a\n    type: int\n    nots: n\n", "t.yml:4:5: unknown field 'nots'");
-        assertProblem("keys:\n  - name: a\n    type: int\n    max: 5\n    default: 6\n    notes: n\n",
-                "t.yml:5:14: a: default must be an integer of at most 5, got '6'");
-        assertProblem("keys:\n  - name: a\n    type: bool\n    removed_in: 4.10\n    notes: n\n",
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    notes: n\n  - name: x.b\n    type: int\n    notes: n\n"
+                + "    platform_names: {rhel5: x.a}\n", "t.yml:5:5: duplicate key name 'x.a'");
+        assertProblem("keys:\n  - name: x.a\n    type: float\n    notes: n\n", "t.yml:3:11: unknown type 'float'");
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    nots: n\n", "t.yml:4:5: unknown field 'nots'");
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    max: 5\n    default: 6\n    notes: n\n",
+                "t.yml:5:14: x.a: default must be an integer of at most 5, got '6'");
+        assertProblem("keys:\n  - name: x.a\n    type: bool\n    removed_in: 4.10\n    notes: n\n",
                 "t.yml:4:17: 'removed_in' looks like a number");
-        assertProblem("keys:\n  - name: a\n    type: int_vector\n    notes: n\n", "an int_vector needs fields");
-        assertProblem("keys:\n  - name: a\n    type: int\n    min: 3\n    max: 1\n    notes: n\n", "min 3 is above max 1");
+        assertProblem("keys:\n  - name: x.a\n    type: int_vector\n    notes: n\n", "an int_vector needs fields");
+        assertProblem("keys:\n  - name: x.a\n    type: int\n    min: 3\n    max: 1\n    notes: n\n", "min 3 is above max 1");
         assertProblem("keys:\n  - type: int\n    notes: n\n", "t.yml:2:5: missing 'name'");
         assertProblem("keys: 1\n", "'keys' must be a list");
         assertProblem("- a\n", "must be a mapping");
         assertProblem("keys: [\n", "invalid YAML");
+        assertProblem("keys:\n  - name: net.ipv4.*\n    type: int\n    notes: n\n", "t.yml:2:11: sysctl key 'net.ipv4.*'");
+        assertProblem("keys:\n  - name: a.b\n    type: int\n    notes: n\n    platform_names: {rhel5: 'x y'}\n",
+                "t.yml:5:29: sysctl key 'x y'");
     }
 
     @Test
@@ -209,18 +215,20 @@ class KeyCatalogTest {
         assertTrue(rp.isPattern());
         assertEquals(rp, CATALOG.find("net/ipv4/conf/eth0/rp_filter").orElseThrow());
         assertEquals(rp, CATALOG.find("net.ipv4.conf.default.rp_filter").orElseThrow());
-        assertEquals(Optional.of("net.ipv4.conf.eth0.rp_filter"), CATALOG.canonicalName("net.ipv4.conf.eth0.rp_filter"));
-        assertEquals(Optional.of("net.netfilter.nf_conntrack_max"),
-                CATALOG.canonicalName("net.ipv4.netfilter.ip_conntrack_max"));
-        assertEquals(Optional.empty(), CATALOG.canonicalName("net.ipv4.conf.all.no_such_key"));
+        assertEquals(Optional.of(key("net.ipv4.conf.eth0.rp_filter")), CATALOG.canonicalName(key("net.ipv4.conf.eth0.rp_filter")));
+        assertEquals(Optional.of(key("net.netfilter.nf_conntrack_max")),
+                CATALOG.canonicalName(key("net.ipv4.netfilter.ip_conntrack_max")));
+        assertEquals(Optional.empty(), CATALOG.canonicalName(key("net.ipv4.conf.all.no_such_key")));
         // Probing a per-interface key probes that interface's key, never the pattern.
-        assertEquals(List.of("net.ipv4.conf.all.rp_filter"), CATALOG.allNames("net.ipv4.conf.all.rp_filter"));
-        assertEquals(List.of("net.netfilter.nf_conntrack_max", "net.ipv4.netfilter.ip_conntrack_max"),
-                CATALOG.allNames("net.netfilter.nf_conntrack_max"));
-        assertEquals(List.of("net.ipv4.made_up"), CATALOG.allNames("net.ipv4.made_up"));
-        KeyResolution r = CATALOG.resolve("net.ipv6.conf.lo.disable_ipv6", CENTOS5);
-        assertEquals(new KeyResolution("net.ipv6.conf.lo.disable_ipv6", "net.ipv6.conf.lo.disable_ipv6",
+        assertEquals(List.of(key("net.ipv4.conf.all.rp_filter")), CATALOG.allNames(key("net.ipv4.conf.all.rp_filter")));
+        assertEquals(List.of(key("net.netfilter.nf_conntrack_max"), key("net.ipv4.netfilter.ip_conntrack_max")),
+                CATALOG.allNames(key("net.netfilter.nf_conntrack_max")));
+        assertEquals(List.of(key("net.ipv4.made_up")), CATALOG.allNames(key("net.ipv4.made_up")));
+        KeyResolution r = CATALOG.resolve(key("net.ipv6.conf.lo.disable_ipv6"), CENTOS5);
+        assertEquals(new KeyResolution(key("net.ipv6.conf.lo.disable_ipv6"), key("net.ipv6.conf.lo.disable_ipv6"),
                 Availability.AVAILABLE, "known key"), r);
+        // A VLAN interface (procps's '/' for '.') is an interface like any other.
+        assertEquals(rp, CATALOG.find(key("net.ipv4.conf.eth0/100.rp_filter")).orElseThrow());
         // A name documented only for "default" (neighbour garbage collection) stays exact.
         assertEquals("net.ipv4.neigh.default.gc_thresh1", CATALOG.find("net.ipv4.neigh.default.gc_thresh1").orElseThrow().name());
     }
@@ -277,15 +285,19 @@ class KeyCatalogTest {
 
     @Test
     void parseRefusesBadNewFields() {
-        assertProblem("keys:\n  - {name: a, type: int, scope: container}\n", "t.yml:2:33: a: unknown scope 'container'");
-        assertProblem("keys:\n  - {name: a, type: enum}\n", "a: an enum needs 'values'");
-        assertProblem("keys:\n  - {name: a, type: int, values: [1]}\n", "a: only an enum has 'values'");
-        assertProblem("keys:\n  - {name: a, type: int, read_only: maybe}\n", "'read_only' must be true or false");
-        assertProblem("keys:\n  - {name: a, type: int, added_in: 4.10}\n", "'added_in' looks like a number");
-        assertProblem("keys:\n  - {name: a, type: int, added_in: \"x\"}\n", "a: added_in must be a kernel version");
-        assertProblem("keys:\n  - {name: \"a.*.b.*\", type: int}\n", "a key pattern has at most one '*'");
-        assertProblem("keys:\n  - {name: a, type: int_vector, fields: 1}\n", "an int_vector needs fields of 2 or more");
+        assertProblem("keys:\n  - {name: x.a, type: int, scope: container}\n", "t.yml:2:35: x.a: unknown scope 'container'");
+        assertProblem("keys:\n  - {name: x.a, type: enum}\n", "x.a: an enum needs 'values'");
+        assertProblem("keys:\n  - {name: x.a, type: int, values: [1]}\n", "x.a: only an enum has 'values'");
+        assertProblem("keys:\n  - {name: x.a, type: int, read_only: maybe}\n", "'read_only' must be true or false");
+        assertProblem("keys:\n  - {name: x.a, type: int, added_in: 4.10}\n", "'added_in' looks like a number");
+        assertProblem("keys:\n  - {name: x.a, type: int, added_in: \"x\"}\n", "x.a: added_in must be a kernel version");
+        assertProblem("keys:\n  - {name: \"x.*.b.*.c\", type: int}\n", "a key pattern has at most one '*'");
+        assertProblem("keys:\n  - {name: x.a, type: int_vector, fields: 1}\n", "an int_vector needs fields of 2 or more");
         assertProblem("about: 1\nkeys: []\n", "about must be a mapping");
+    }
+
+    private static SysctlKey key(String spelling) {
+        return SysctlKey.of(spelling);
     }
 
     private static void assertProblem(String yaml, String expected) {

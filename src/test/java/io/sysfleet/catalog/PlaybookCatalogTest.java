@@ -1,9 +1,9 @@
 package io.sysfleet.catalog;
 
-import io.sysfleet.config.YNode;
 import io.sysfleet.config.YNode.YMap;
 import io.sysfleet.config.YNode.YScalar;
 import io.sysfleet.config.YNode.YSeq;
+import io.sysfleet.config.YNode;
 import io.sysfleet.config.YamlLoader;
 import org.junit.jupiter.api.Test;
 

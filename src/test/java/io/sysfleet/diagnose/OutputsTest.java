@@ -55,7 +55,7 @@ class OutputsTest {
         HostSample fine = new SampleText().sample();
         return new FleetDiagnosis(Instant.parse("2026-01-02T10:00:00Z"), Instant.parse("2026-01-02T10:00:02Z"),
                 CTX.thresholds(), List.of(host("web1", overflow), host("web2", leak), host("db1", fine),
-                HostDiagnosis.failure("db2", HostDiagnosis.Status.UNREACHABLE, "connect", "cannot connect: refused")));
+                HostDiagnosis.failure("db2", HostDiagnosis.Status.UNREACHABLE, io.sysfleet.result.Phase.CONNECT, "cannot connect: refused")));
     }
 
     @Test

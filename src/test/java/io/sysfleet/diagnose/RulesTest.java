@@ -206,7 +206,7 @@ class RulesTest {
         assertEquals(ExitCode.OK, d.exitCode(Severity.CRITICAL));
         assertEquals(ExitCode.OK, d.exitCode(null));
         FleetDiagnosis down = new FleetDiagnosis(Instant.EPOCH, Instant.EPOCH, Thresholds.DEFAULT, List.of(a,
-                HostDiagnosis.failure("b", HostDiagnosis.Status.UNREACHABLE, "connect", "refused")));
+                HostDiagnosis.failure("b", HostDiagnosis.Status.UNREACHABLE, io.sysfleet.result.Phase.CONNECT, "refused")));
         assertEquals(ExitCode.UNREACHABLE, down.exitCode(Severity.WARNING));
         assertNotNull(ExitCode.valueOf("FINDINGS"));
         assertEquals(8, ExitCode.FINDINGS.code());

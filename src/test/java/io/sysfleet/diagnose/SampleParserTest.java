@@ -141,16 +141,6 @@ class SampleParserTest {
         }
 
         @Override
-        public byte[] readFile(String path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void writeFileAtomic(String path, byte[] content, String mode, String owner, String group) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public void close() {
         }
     }

@@ -1,5 +1,7 @@
 package io.sysfleet.facts;
 
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Become;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,7 +47,7 @@ class FactsIT {
         fleet = TestFleet.start("debian12", "centos7", "centos6", "centos5");
         for (TestFleet.Host h : fleet.hosts()) {
             ssh.put(h.profile(), SshTransport.connect(h.name(),
-                    fleet.options(h, TestFleet.USER).withBecome("root", null), fleet.env(), Clock.systemUTC()));
+                    fleet.options(h, TestFleet.USER).withBecome(Become.root()), fleet.env(), Clock.systemUTC()));
         }
     }
 
@@ -58,7 +60,7 @@ class FactsIT {
     }
 
     private static HostFacts facts(String profile) {
-        return FactsProbe.gather(ssh.get(profile), "/etc/sysctl.conf", KEYS, T);
+        return FactsProbe.gather(ssh.get(profile), "/etc/sysctl.conf", KEYS.stream().map(SysctlKey::of).toList(), T);
     }
 
     private static String controllerKernel() throws IOException {
@@ -96,13 +98,13 @@ class FactsIT {
             HostFacts f = facts(h.profile());
             String inContainer = h.container().execInContainer("cat", "/proc/sys/net/ipv4/tcp_fin_timeout")
                     .getStdout().strip();
-            assertEquals(new LiveValue(LiveValue.State.PRESENT, inContainer), f.live().get(FIN), h.profile());
+            assertEquals(new LiveValue(LiveValue.State.PRESENT, inContainer), f.live(SysctlKey.of(FIN)), h.profile());
             // removed in Linux 4.12: absent on every profile, the old release files do not bring it back
-            assertEquals(LiveValue.State.ABSENT, f.live().get(RECYCLE).state(), h.profile());
-            assertTrue(f.live().get(NF_EST).present(), h.profile());
+            assertEquals(LiveValue.State.ABSENT, f.live(SysctlKey.of(RECYCLE)).state(), h.profile());
+            assertTrue(f.live(SysctlKey.of(NF_EST)).present(), h.profile());
         }
-        assertEquals(LiveValue.State.ABSENT, facts("debian12").live().get(CT_MAX).state());
-        assertEquals(LiveValue.State.ABSENT, facts("centos6").live().get(CT_MAX).state());
+        assertEquals(LiveValue.State.ABSENT, facts("debian12").live(SysctlKey.of(CT_MAX)).state());
+        assertEquals(LiveValue.State.ABSENT, facts("centos6").live(SysctlKey.of(CT_MAX)).state());
     }
 
     @Test
@@ -112,8 +114,8 @@ class FactsIT {
         ExecResult w = t.exec(Command.of("sysctl", "-w", FIN + "=33"), T);
         assertEquals(0, w.exitCode(), w.stderrText());
         assertEquals("net.ipv4.tcp_fin_timeout = 33\n", w.stdoutText());
-        assertEquals("33\n", new String(t.readFile("/proc/sys/net/ipv4/tcp_fin_timeout"), StandardCharsets.US_ASCII));
-        assertEquals("33", facts("debian12").live().get(FIN).value());
+        assertEquals("33\n", t.exec(Command.of("cat", "/proc/sys/net/ipv4/tcp_fin_timeout"), T).stdoutText());
+        assertEquals("33", facts("debian12").live(SysctlKey.of(FIN)).value());
         assertEquals(controllerBefore, readProc("net/ipv4/tcp_fin_timeout"), "the controller's kernel is untouched");
         // the absent key fails for real, as on any kernel >= 4.12
         ExecResult r = t.exec(Command.of("sysctl", "-w", RECYCLE + "=0"), T);
@@ -126,20 +128,20 @@ class FactsIT {
     void centos5LegacyConntrackKeysFromTheTestDoubleAreReadableAndWritable() {
         SshTransport t = ssh.get("centos5");
         HostFacts before = facts("centos5");
-        assertEquals("65536", before.live().get(CT_MAX).value());
-        assertEquals("432000", before.live().get(CT_EST).value());
+        assertEquals("65536", before.live(SysctlKey.of(CT_MAX)).value());
+        assertEquals("432000", before.live(SysctlKey.of(CT_EST)).value());
         ExecResult w = t.exec(Command.of("sysctl", "-w", CT_MAX + "=655350", CT_EST + "=1200", FIN + "=31"), T);
         assertEquals(0, w.exitCode(), w.stderrText());
         assertEquals("", w.stderrText());
         HostFacts after = facts("centos5");
-        assertEquals("655350", after.live().get(CT_MAX).value());
-        assertEquals("1200", after.live().get(CT_EST).value());
+        assertEquals("655350", after.live(SysctlKey.of(CT_MAX)).value());
+        assertEquals("1200", after.live(SysctlKey.of(CT_EST)).value());
         // keys the kernel has still hit the real kernel on this profile
-        assertEquals("31", after.live().get(FIN).value());
-        assertEquals(LiveValue.State.ABSENT, after.live().get(RECYCLE).state());
+        assertEquals("31", after.live(SysctlKey.of(FIN)).value());
+        assertEquals(LiveValue.State.ABSENT, after.live(SysctlKey.of(RECYCLE)).state());
         ExecResult n = t.exec(Command.of("sysctl", "-n", CT_MAX), T);
         assertEquals("655350\n", n.stdoutText());
-        assertFalse(facts("centos7").live().get(CT_MAX).present(), "the double exists only on centos5");
+        assertFalse(facts("centos7").live(SysctlKey.of(CT_MAX)).present(), "the double exists only on centos5");
     }
 
     private static String readProc(String path) throws IOException {

@@ -14,7 +14,9 @@ class FactsParserTest {
     /**
      * Captured: FactsProbe.command("/etc/sysctl.conf", [tcp_fin_timeout, tcp_tw_recycle,
      * netfilter.ip_conntrack_max, ip_local_port_range, net.ipv4, route.flush]) as user sysfleet on the centos5
-     * profile (ip_conntrack_max comes from the image's sysctl-legacy-double test double).
+     * profile (ip_conntrack_max comes from the image's sysctl-legacy-double test double). It was captured when the
+     * probe was given dotted key names; it is now given /proc/sys paths. The output format is the same: each
+     * {@code live} line echoes the argument it answers, and the parser keeps it as given.
      */
     static final String CENTOS5 = """
 sysfleet-facts 1

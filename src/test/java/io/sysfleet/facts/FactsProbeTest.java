@@ -1,5 +1,7 @@
 package io.sysfleet.facts;
 
+import java.util.stream.Stream;
+import io.sysfleet.sysctl.SysctlKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,10 +32,10 @@ class FactsProbeTest {
         Files.write(f, content);
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
         try (LocalTransport t = new LocalTransport()) {
-            HostFacts facts = FactsProbe.gather(t, f.toString(),
-                    List.of("net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_tw_recycle", "kernel.osrelease",
-                            "net.ipv4.conf.lo.forwarding", "net/ipv4/tcp_syncookies", "net/ipv4/conf/lo/forwarding",
-                            "net.ipv4.conf.lo/x.forwarding"), T);
+            HostFacts facts = FactsProbe.gather(t, f.toString(), Stream.of("net.ipv4.tcp_fin_timeout",
+                    "net.ipv4.tcp_tw_recycle", "kernel.osrelease", "net.ipv4.conf.lo.forwarding",
+                    "net/ipv4/tcp_syncookies", "net/ipv4/conf/lo/forwarding", "net.ipv4.conf.lo/x.forwarding")
+                    .map(SysctlKey::of).toList(), T);
             assertEquals(proc("kernel/osrelease"),
                     facts.kernelRelease());
             assertEquals(Files.exists(Path.of("/etc/os-release")), facts.osRelease() != null);
@@ -42,15 +44,15 @@ class FactsProbeTest {
             assertEquals("640", ff.mode());
             assertEquals(FactsParser.sha256(content), ff.sha256());
             assertEquals(proc("net/ipv4/tcp_fin_timeout"),
-                    facts.live().get("net.ipv4.tcp_fin_timeout").value());
-            assertEquals(facts.kernelRelease(), facts.live().get("kernel.osrelease").value());
-            assertEquals(LiveValue.State.ABSENT, facts.live().get("net.ipv4.tcp_tw_recycle").state());
-            assertTrue(facts.live().get("net.ipv4.conf.lo.forwarding").present());
+                    facts.live(SysctlKey.of("net.ipv4.tcp_fin_timeout")).value());
+            assertEquals(facts.kernelRelease(), facts.live(SysctlKey.of("kernel.osrelease")).value());
+            assertEquals(LiveValue.State.ABSENT, facts.live(SysctlKey.of("net.ipv4.tcp_tw_recycle")).state());
+            assertTrue(facts.live(SysctlKey.of("net.ipv4.conf.lo.forwarding")).present());
             // a key written with slashes means the same path (sysctl accepts both separators)
-            assertTrue(facts.live().get("net/ipv4/tcp_syncookies").present());
-            assertTrue(facts.live().get("net/ipv4/conf/lo/forwarding").present());
+            assertTrue(facts.live(SysctlKey.of("net/ipv4/tcp_syncookies")).present());
+            assertTrue(facts.live(SysctlKey.of("net/ipv4/conf/lo/forwarding")).present());
             // slash inside a dotted key is a dot in the path: interface "lo.x" does not exist
-            assertEquals(LiveValue.State.ABSENT, facts.live().get("net.ipv4.conf.lo/x.forwarding").state());
+            assertEquals(LiveValue.State.ABSENT, facts.live(SysctlKey.of("net.ipv4.conf.lo/x.forwarding")).state());
 
             HostFacts none = FactsProbe.gather(t, dir.resolve("missing.conf").toString(), List.of(), T);
             assertFalse(none.sysctlFile().exists());
@@ -66,23 +68,29 @@ class FactsProbeTest {
     }
 
     @Test
-    void keyToPathFollowsSysctlsRule() {
-        assertEquals("net/ipv4/tcp_fin_timeout", FactsProbe.procPath("net.ipv4.tcp_fin_timeout"));
-        assertEquals("net/ipv4/conf/eth0.100/rp_filter", FactsProbe.procPath("net.ipv4.conf.eth0/100.rp_filter"));
-        assertEquals("net/ipv4/conf/eth0.100/rp_filter", FactsProbe.procPath("net/ipv4/conf/eth0.100/rp_filter"));
+    void keysTravelAsTheirPathsByTheOneKeyRule() {
+        // the probe is given paths: the key type applied procps's rule (see SysctlKeyTest)
+        assertTrue(FactsProbe.command("/etc/sysctl.conf", List.of(SysctlKey.of("net.ipv4.conf.eth0/100.rp_filter")))
+                .toShell().endsWith("'net/ipv4/conf/eth0.100/rp_filter'"));
+        assertTrue(FactsProbe.command("/etc/sysctl.conf", List.of(SysctlKey.of("net/ipv4/conf/eth0.100/rp_filter")))
+                .toShell().endsWith("'net/ipv4/conf/eth0.100/rp_filter'"));
+        // two spellings of one key are asked for once
+        assertEquals(FactsProbe.command("/f", List.of(SysctlKey.of("net.ipv4.tcp_fin_timeout"))).toShell(),
+                FactsProbe.command("/f", List.of(SysctlKey.of("net.ipv4.tcp_fin_timeout"),
+                        SysctlKey.of("net/ipv4/tcp_fin_timeout"))).toShell());
     }
 
     @Test
     void keysThatCouldLeaveProcSysOrInjectAreRefused() {
+        // the key type refuses them before any probe can be built
         for (String bad : List.of("net.//.x", "net..x", "", "a b", "$(id)", "-n", "net.ipv4.*", "x.", "../etc",
                 "net.ipv4.tcp_fin_timeout;id", "net./.x")) {
-            assertThrows(IllegalArgumentException.class, () -> FactsProbe.command("/etc/sysctl.conf", List.of(bad)),
-                    bad);
+            assertThrows(IllegalArgumentException.class, () -> SysctlKey.of(bad), bad);
         }
         assertThrows(IllegalArgumentException.class, () -> FactsProbe.command("etc/sysctl.conf", List.of()));
         // user data is never part of the script text
-        String key = "net.ipv4.tcp_fin_timeout";
-        assertFalse(FactsProbe.SCRIPT.contains(key));
-        assertTrue(FactsProbe.command("/etc/sysctl.conf", List.of(key)).toShell().endsWith("'" + key + "'"));
+        SysctlKey key = SysctlKey.of("net.ipv4.tcp_fin_timeout");
+        assertFalse(FactsProbe.SCRIPT.contains(key.path()));
+        assertTrue(FactsProbe.command("/etc/sysctl.conf", List.of(key)).toShell().endsWith("'" + key.path() + "'"));
     }
 }

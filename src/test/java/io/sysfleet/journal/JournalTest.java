@@ -81,4 +81,15 @@ class JournalTest {
         assertThrows(SysfleetException.class, () -> Journal.create(state, record("20261125T090000Z-aaaaaa")),
                 "a run id is never reused");
     }
+
+    @Test
+    void runsStartedInOneSecondAreListedInTheOrderTheyStarted() {
+        // ids carry the time to the second only: their random part must not decide which run is newer
+        Journal.create(state, new RunRecord("20261125T100000Z-ffffff", "run", null, "2026-11-25T10:00:00.100Z", null,
+                "alice", "ctl", "/p/site.yml", "/p/inv.yml", false, "running", null, Map.of()));
+        Journal.create(state, new RunRecord("20261125T100000Z-000000", "rollback", "20261125T100000Z-ffffff",
+                "2026-11-25T10:00:00.900Z", null, "alice", "ctl", null, "/p/inv.yml", false, "running", null, Map.of()));
+        assertEquals(List.of("20261125T100000Z-ffffff", "20261125T100000Z-000000"),
+                Journal.list(state).stream().map(RunRecord::id).toList());
+    }
 }

@@ -23,7 +23,8 @@ class LabCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "lab up --profiles ubuntu|unknown lab profile 'ubuntu' (known: debian12, centos7, centos6, centos5)",
+            "lab up --profiles ubuntu|Invalid value for option '--profiles' (PROFILE): unknown lab profile 'ubuntu' (known: "
+                    + "debian12, centos7, centos6, centos5)",
             "lab up --hosts 0|--hosts must be from 1 to 100, got 0",
             "lab up --hosts 500|--hosts must be from 1 to 100, got 500",
             "lab up --hosts two|Invalid value for option '--hosts'",

@@ -56,7 +56,7 @@ class LintCorpusTest {
             for (Play play : pb.plays()) {
                 for (SysctlTask t : play.tasks()) {
                     settings++;
-                    keys.add(KeyCatalog.normalise(t.key()));
+                    keys.add(io.sysfleet.sysctl.SysctlKey.of(t.key()).dotted());
                 }
             }
             assertEquals(List.of(), Linter.lint(pb, CATALOG).stream().map(Finding::toString).toList(), f.toString());

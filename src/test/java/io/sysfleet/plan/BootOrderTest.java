@@ -1,13 +1,14 @@
 package io.sysfleet.plan;
 
+import io.sysfleet.sysctl.SysctlKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sysfleet.facts.BootFiles;
 import io.sysfleet.facts.BootFiles.Entry;
 import io.sysfleet.facts.BootFiles.Listing;
 import io.sysfleet.facts.BootFiles.State;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.plan.BootOrder.Reader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,7 +101,7 @@ class BootOrderTest {
         assertEquals("600", eff.get("net.ipv4.tcp_keepalive_time").value(), "non-UTF-8 comment does not matter");
         assertEquals(null, eff.get("kernel.pid_max"), "masked file is not read");
         assertEquals(Optional.of("will not survive a reboot: /etc/sysctl.d/99-zz-override.conf:1 sets "
-                + FIN + " = 60 after /etc/sysctl.conf"), BootOrder.shadowed(eff, FIN, "30", "/etc/sysctl.conf"));
+                + FIN + " = 60 after /etc/sysctl.conf"), BootOrder.shadowed(eff, SysctlKey.of(FIN), "30", "/etc/sysctl.conf"));
 
         // procps sysctl --system on the same files: /etc/sysctl.conf again, last
         List<BootOrder.Source> procps = BootOrder.order(l, Reader.PROCPS_SYSTEM);
@@ -191,18 +192,18 @@ class BootOrderTest {
                 "net.core.somaxconn", new BootSetting("net.core.somaxconn", "1024", "/etc/sysctl.conf", 9));
         String managed = "/etc/sysctl.conf";
         assertEquals(Optional.of("will not survive a reboot: /etc/sysctl.d/99-tuning.conf:3 sets " + FIN
-                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowed(eff, FIN, "30", managed));
+                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowed(eff, SysctlKey.of(FIN), "30", managed));
         assertEquals(Optional.of("will not survive a reboot: /etc/sysctl.d/99-tuning.conf:3 sets " + FIN
-                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowed(eff, "net/ipv4/tcp_fin_timeout", "30", managed),
+                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowed(eff, SysctlKey.of("net/ipv4/tcp_fin_timeout"), "30", managed),
                 "slash form of the key");
-        assertEquals(Optional.empty(), BootOrder.shadowed(eff, FIN, "60", managed), "same value elsewhere survives");
-        assertEquals(Optional.empty(), BootOrder.shadowed(eff, "net.ipv4.ip_local_port_range", "1024 65000", managed),
+        assertEquals(Optional.empty(), BootOrder.shadowed(eff, SysctlKey.of(FIN), "60", managed), "same value elsewhere survives");
+        assertEquals(Optional.empty(), BootOrder.shadowed(eff, SysctlKey.of("net.ipv4.ip_local_port_range"), "1024 65000", managed),
                 "values compared whitespace-normalised");
-        assertEquals(Optional.empty(), BootOrder.shadowed(eff, "net.core.somaxconn", "4096", managed),
+        assertEquals(Optional.empty(), BootOrder.shadowed(eff, SysctlKey.of("net.core.somaxconn"), "4096", managed),
                 "managed file wins (its own value is the drift check's business)");
-        assertEquals(Optional.empty(), BootOrder.shadowed(eff, "net.ipv4.tcp_syncookies", "1", managed),
+        assertEquals(Optional.empty(), BootOrder.shadowed(eff, SysctlKey.of("net.ipv4.tcp_syncookies"), "1", managed),
                 "nobody else sets it");
-        assertTrue(BootOrder.shadowed(eff, FIN, "30", "/etc/sysctl.d/99-tuning.conf").isEmpty());
+        assertTrue(BootOrder.shadowed(eff, SysctlKey.of(FIN), "30", "/etc/sysctl.d/99-tuning.conf").isEmpty());
     }
 
     @Test
@@ -211,36 +212,36 @@ class BootOrderTest {
                 .link("/etc/sysctl.d/99-sysctl.conf", "../sysctl.conf", "/etc/sysctl.conf", State.FILE, "")
                 .file("/etc/sysctl.d/10-early.conf", FIN + " = 45\n");
         // today 10-early.conf wins (sysctl.conf does not set the key), but after the edit sysctl.conf is later
-        assertTrue(BootOrder.shadowed(BootOrder.effective(BootOrder.order(early.build())), FIN, "30",
+        assertTrue(BootOrder.shadowed(BootOrder.effective(BootOrder.order(early.build())), SysctlKey.of(FIN), "30",
                 "/etc/sysctl.conf").isPresent());
-        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(early.build(), FIN, "30", "/etc/sysctl.conf"));
+        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(early.build(), SysctlKey.of(FIN), "30", "/etc/sysctl.conf"));
 
         L late = new L().main(FIN + " = 30\n")
                 .link("/etc/sysctl.d/99-sysctl.conf", "../sysctl.conf", "/etc/sysctl.conf", State.FILE, "")
                 .file("/etc/sysctl.d/99-zz-override.conf", FIN + " = 60\n");
         assertEquals(Optional.of("will not survive a reboot: /etc/sysctl.d/99-zz-override.conf:1 sets " + FIN
-                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowedAfterApply(late.build(), FIN, "30",
+                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowedAfterApply(late.build(), SysctlKey.of(FIN), "30",
                 "/etc/sysctl.conf"));
-        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(late.build(), FIN, "60", "/etc/sysctl.conf"));
+        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(late.build(), SysctlKey.of(FIN), "60", "/etc/sysctl.conf"));
 
         // sysctl.conf missing today but linked: it will be read at 99-sysctl.conf once written
         L created = new L().link("/etc/sysctl.d/99-sysctl.conf", "../sysctl.conf", "/etc/sysctl.conf",
                 State.MISSING, null).file("/etc/sysctl.d/99-zz.conf", FIN + " = 60\n");
         assertEquals(Optional.of("will not survive a reboot: /etc/sysctl.d/99-zz.conf:1 sets " + FIN
-                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowedAfterApply(created.build(), FIN, "30",
+                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowedAfterApply(created.build(), SysctlKey.of(FIN), "30",
                 "/etc/sysctl.conf"));
 
         // a managed sysctl.d file masked by the same name in /etc is never read
         L masked = new L().link("/etc/sysctl.d/60-sysfleet.conf", "/dev/null", "/dev/null", State.OTHER, null)
                 .file("/usr/lib/sysctl.d/60-sysfleet.conf", "");
         assertEquals(Optional.of("will not survive a reboot: /usr/lib/sysctl.d/60-sysfleet.conf is not read at boot"),
-                BootOrder.shadowedAfterApply(masked.build(), FIN, "30", "/usr/lib/sysctl.d/60-sysfleet.conf"));
+                BootOrder.shadowedAfterApply(masked.build(), SysctlKey.of(FIN), "30", "/usr/lib/sysctl.d/60-sysfleet.conf"));
         // a new file in /etc/sysctl.d is read at its name's position
         L fresh = new L().dir("/etc/sysctl.d").file("/usr/lib/sysctl.d/70-x.conf", FIN + " = 9\n");
         assertEquals(Optional.of("will not survive a reboot: /usr/lib/sysctl.d/70-x.conf:1 sets " + FIN
-                + " = 9 after /etc/sysctl.d/60-sysfleet.conf"), BootOrder.shadowedAfterApply(fresh.build(), FIN, "30",
+                + " = 9 after /etc/sysctl.d/60-sysfleet.conf"), BootOrder.shadowedAfterApply(fresh.build(), SysctlKey.of(FIN), "30",
                 "/etc/sysctl.d/60-sysfleet.conf"));
-        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(fresh.build(), FIN, "30",
+        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(fresh.build(), SysctlKey.of(FIN), "30",
                 "/etc/sysctl.d/80-sysfleet.conf"));
     }
 

@@ -1,10 +1,12 @@
 package io.sysfleet.plan;
 
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Become;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sysfleet.facts.BootFiles;
 import io.sysfleet.facts.BootFiles.Listing;
+import io.sysfleet.facts.BootFiles;
 import io.sysfleet.plan.BootOrder.Reader;
 import io.sysfleet.testing.TestFleet;
 import io.sysfleet.transport.SshTransport;
@@ -51,7 +53,7 @@ class BootPersistenceIT {
 
     private static Listing listing() {
         try (SshTransport t = SshTransport.connect("boot", fleet.options(fleet.host(0), TestFleet.USER)
-                .withBecome("root", null), fleet.env(), Clock.systemUTC())) {
+                .withBecome(Become.root()), fleet.env(), Clock.systemUTC())) {
             return BootFiles.gather(t, T);
         }
     }
@@ -77,8 +79,8 @@ class BootPersistenceIT {
         assertEquals(Reader.PROCPS_SYSTEM, BootOrder.reader(l), "the image ships no 99-sysctl.conf link");
         Map<String, BootSetting> eff = BootOrder.effective(BootOrder.order(l));
         assertEquals(new BootSetting(FIN, "30", "/etc/sysctl.conf", 1), eff.get(FIN));
-        assertEquals(Optional.empty(), BootOrder.shadowed(eff, FIN, "30", "/etc/sysctl.conf"));
-        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(l, FIN, "30", "/etc/sysctl.conf"));
+        assertEquals(Optional.empty(), BootOrder.shadowed(eff, SysctlKey.of(FIN), "30", "/etc/sysctl.conf"));
+        assertEquals(Optional.empty(), BootOrder.shadowedAfterApply(l, SysctlKey.of(FIN), "30", "/etc/sysctl.conf"));
         assertEquals("30", liveAfterSysctlSystem(FIN));
     }
 
@@ -117,10 +119,10 @@ class BootPersistenceIT {
         assertEquals(Reader.SYSTEMD_SYSCTL, BootOrder.reader(l));
         Map<String, BootSetting> eff = BootOrder.effective(BootOrder.order(l));
         assertEquals(new BootSetting(FIN, "60", "/etc/sysctl.d/99-zz-override.conf", 1), eff.get(FIN));
-        Optional<String> msg = BootOrder.shadowed(eff, FIN, "30", "/etc/sysctl.conf");
+        Optional<String> msg = BootOrder.shadowed(eff, SysctlKey.of(FIN), "30", "/etc/sysctl.conf");
         assertTrue(msg.orElseThrow().contains("/etc/sysctl.d/99-zz-override.conf:1"), msg.toString());
         assertEquals(Optional.of("will not survive a reboot: /etc/sysctl.d/99-zz-override.conf:1 sets " + FIN
-                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowedAfterApply(l, FIN, "30", "/etc/sysctl.conf"));
+                + " = 60 after /etc/sysctl.conf"), BootOrder.shadowedAfterApply(l, SysctlKey.of(FIN), "30", "/etc/sysctl.conf"));
         // procps reads the linked sysctl.conf at 99-sysctl.conf AND once more at the end: 30. That is what
         // sysctl --system does on these files; at boot on a systemd host systemd-sysctl reads it once (60).
         String procpsPrediction = BootOrder.effective(BootOrder.order(l, Reader.PROCPS_SYSTEM)).get(FIN).value();

@@ -6,6 +6,7 @@ import io.sysfleet.inventory.Host;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.sysctl.SysctlFile;
+import io.sysfleet.sysctl.SysctlKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,24 @@ class PlannerTest {
     private static HostState state(Platform p, String file, Map<String, String> live) {
         Map<String, String> files = new HashMap<>();
         files.put(CONF, file);
-        return new HostState(p, files, live);
+        Map<SysctlKey, String> values = new HashMap<>();
+        live.forEach((k, v) -> values.put(SysctlKey.of(k), v));
+        return new HostState(p, files, values);
+    }
+
+    @Test
+    void aVlanKeyIsOneKeyWithItsOwnProcSysPathInEitherSpelling() throws IOException {
+        // procps: the first separator decides; eth0.100 is one interface name (VlanKeyIT runs this for real)
+        for (String spelled : List.of("net.ipv4.conf.eth0/100.rp_filter", "net/ipv4/conf/eth0.100/rp_filter")) {
+            Play p = play(task(spelled, "2"));
+            SysctlKey probed = planner.probeKeys(p, host).iterator().next();
+            assertEquals("net/ipv4/conf/eth0.100/rp_filter", probed.path(), spelled);
+            HostPlan plan = planner.plan(host, p, state(DEBIAN12, "", Map.of("net.ipv4.conf.eth0/100.rp_filter", "0")));
+            assertNull(plan.error(), spelled + ": " + plan.error());
+            assertEquals(CHANGE, plan.keys().get(0).outcome());
+            assertEquals("0", plan.keys().get(0).live(), "the live value read from eth0.100's entry");
+            assertEquals("# Added by sysfleet\nnet.ipv4.conf.eth0/100.rp_filter = 2\n", plan.files().get(0).newText());
+        }
     }
 
     @Test
@@ -94,11 +112,11 @@ class PlannerTest {
     void centos5UsesTheLegacyConntrackName() throws IOException {
         String t = task("net.netfilter.nf_conntrack_max", "655350");
         HostPlan c5 = planner.plan(host, play(t), state(CENTOS5, "", Map.of("net.ipv4.netfilter.ip_conntrack_max", "65536")));
-        assertEquals("net.ipv4.netfilter.ip_conntrack_max", c5.keys().get(0).key());
+        assertEquals("net.ipv4.netfilter.ip_conntrack_max", c5.keys().get(0).key().dotted());
         assertTrue(c5.files().get(0).newText().contains("net.ipv4.netfilter.ip_conntrack_max = 655350"),
                 c5.files().get(0).newText());
         HostPlan c7 = planner.plan(host, play(t), state(CENTOS7, "", Map.of("net.netfilter.nf_conntrack_max", "65536")));
-        assertEquals("net.netfilter.nf_conntrack_max", c7.keys().get(0).key());
+        assertEquals("net.netfilter.nf_conntrack_max", c7.keys().get(0).key().dotted());
         assertEquals(CHANGE, c7.keys().get(0).outcome());
     }
 
@@ -180,7 +198,11 @@ class PlannerTest {
                 state(DEBIAN12, "", Map.of()));
         assertTrue(plan.failed());
         assertTrue(plan.error().contains("nope"), plan.error());
-        assertTrue(plan.keys().isEmpty());
+        // the task is the error (it used to empty the whole plan); the problem keeps its file:line:col
+        assertEquals(1, plan.keys().size());
+        assertEquals(ERROR, plan.keys().get(0).outcome());
+        assertEquals(1, plan.problems().size());
+        assertTrue(plan.problems().get(0).toString().matches(".*p\\.yml:\\d+:\\d+: .*nope.*"), plan.problems().toString());
     }
 
     @Test
@@ -189,7 +211,7 @@ class PlannerTest {
         assertEquals(UNKNOWN, plan.keys().get(0).outcome());
         assertEquals("30", plan.keys().get(0).desired());
         assertTrue(plan.files().isEmpty());
-        assertEquals(List.of("net.ipv4.tcp_fin_timeout"), List.copyOf(planner.probeKeys(plan.play(), host)));
+        assertEquals(List.of(SysctlKey.of("net.ipv4.tcp_fin_timeout")), List.copyOf(planner.probeKeys(plan.play(), host)));
     }
 
     @Test
@@ -199,7 +221,7 @@ class PlannerTest {
         Map<String, String> files = new HashMap<>();
         files.put(CONF, null);
         HostPlan plan = planner.plan(host, PlaybookLoader.load(f).plays().get(0),
-                new HostState(DEBIAN12, files, Map.of("net.ipv4.tcp_fin_timeout", "60")));
+                new HostState(DEBIAN12, files, Map.of(SysctlKey.of("net.ipv4.tcp_fin_timeout"), "60")));
         assertTrue(plan.files().isEmpty());
         assertEquals(OK, plan.keys().get(0).outcome());
     }

@@ -116,8 +116,8 @@ class PlaybookLoaderTest {
                 f + "14:9: sysctl argument 'value' is required when state is present",
                 f + "15:9: unsupported sysctl argument 'val' (write 'value'); supported: name, value, state, "
                         + "sysctl_file, reload, sysctl_set, ignoreerrors",
-                f + "17:15: sysctl key 'bad key;rm' is not a valid key (letters, digits, '_', '-', separated by "
-                        + "'.' or '/')",
+                f + "17:15: sysctl key 'bad key;rm' is not a valid key: it may only contain letters, digits and "
+                        + "_ - @ +, separated by '.' or '/'",
                 f + "19:16: state must be present or absent, not 'gone'",
                 f + "23:13: when 'a = 1': syntax error: unexpected '=' (use '==' to compare)",
                 f + "24:7: unsupported task keyword or module 'register'; sysfleet supports: name, tags, when and "

@@ -32,7 +32,7 @@ class TemplaterTest {
         Map<String, Object> inventory = map("key", "net.ipv4.tcp_fin_timeout", "fin", 60);
         ResolvedTask r = task.resolve(Templater.merge(inventory, play.vars()));
         assertEquals("set net.ipv4.tcp_fin_timeout", r.name());
-        assertEquals("net.ipv4.tcp_fin_timeout", r.key());
+        assertEquals("net.ipv4.tcp_fin_timeout", r.key().dotted());
         assertEquals("30", r.value(), "play vars win over host and group vars");
         assertEquals("/etc/sysctl.d/90-sysfleet.conf", r.sysctlFile(), "default() fills an undefined variable");
         assertEquals(State.PRESENT, r.state());
@@ -93,12 +93,11 @@ class TemplaterTest {
     void resolvedKeyAndValueMustBeSafe() {
         ConfigException bad = assertThrows(ConfigException.class,
                 () -> task.resolve(map("key", "net.ipv4.x; reboot", "fin", 1)));
-        assertEquals(F + ":7:15: sysctl key 'net.ipv4.x; reboot' is not a valid key (letters, digits, '_', '-', "
-                + "separated by '.' or '/')", bad.getMessage());
+        assertEquals(F + ":7:15: sysctl key 'net.ipv4.x; reboot' is not a valid key: it may only contain letters, "
+                + "digits and _ - @ +, separated by '.' or '/'", bad.getMessage());
         ConfigException dots = assertThrows(ConfigException.class,
                 () -> task.resolve(map("key", "net/../../etc", "fin", 1)));
-        assertEquals(F + ":7:15: sysctl key 'net/../../etc' is not a valid key (letters, digits, '_', '-', "
-                + "separated by '.' or '/')", dots.getMessage());
+        assertEquals(F + ":7:15: sysctl key 'net/../../etc' has an empty, '.' or '..' path component", dots.getMessage());
         ConfigException nl = assertThrows(ConfigException.class,
                 () -> task.resolve(map("key", "net.core.somaxconn", "fin", "1\nkernel.x = 1")));
         assertEquals(F + ":8:16: value for 'net.core.somaxconn' contains a control character (U+000A); a value "
@@ -108,7 +107,7 @@ class TemplaterTest {
         assertEquals(F + ":9:22: sysctl_file '/etc/../tmp/90-sysfleet.conf' must be an absolute path of "
                 + "letters, digits and . _ + @ - without '..'", file.getMessage());
         assertEquals("net.ipv4.conf.eth0/100.rp_filter",
-                task.resolve(map("key", "net.ipv4.conf.eth0/100.rp_filter", "fin", 1)).key(),
+                task.resolve(map("key", "net.ipv4.conf.eth0/100.rp_filter", "fin", 1)).key().dotted(),
                 "VLAN interfaces are written with '/'");
     }
 }

@@ -1,6 +1,7 @@
 package io.sysfleet.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sysfleet.result.RunReport;
 import io.sysfleet.testing.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,9 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult.Status;
+import io.sysfleet.result.HostResult.Status;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,9 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult.Status;
+import io.sysfleet.result.HostResult.Status;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -9,7 +12,7 @@ import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.stream.StreamSource;
@@ -302,7 +305,7 @@ class JUnitReportTest {
     void aHostsCaseCarriesItsOwnTimeAndTheSuiteTheSum() throws Exception {
         HostResult a = new HostResult("a", HostResult.Status.OK, List.of(), List.of(), List.of(), null, null, false)
                 .withElapsed(java.time.Duration.ofMillis(1500));
-        HostResult b = HostResult.failure("b", HostResult.Status.UNREACHABLE, "connect", "refused")
+        HostResult b = HostResult.failure("b", HostResult.Status.UNREACHABLE, Phase.CONNECT, "refused")
                 .withElapsed(java.time.Duration.ofMillis(250));
         RunReport r = new RunReport("r", false, java.time.Instant.parse("2026-11-25T10:00:00Z"),
                 java.time.Instant.parse("2026-11-25T10:00:02Z"), List.of(new PlayResult("p", List.of(a, b), null)));

@@ -1,10 +1,12 @@
 package io.sysfleet.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sysfleet.apply.HostResult.Status;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
+import io.sysfleet.result.HostResult.Status;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.RunReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,7 +195,8 @@ class JsonReportTest {
         SysfleetException e = assertThrows(SysfleetException.class,
                 () -> JsonReport.write(SampleRuns.apply(), target));
         assertEquals(ExitCode.ERROR, e.exitCode());
-        assertEquals("report", e.phase());
+        assertEquals(Phase.REPORT, e.phase());
+        assertEquals("report", e.phase().label());
         assertTrue(e.getMessage().startsWith("cannot write JSON report to " + target + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertEquals("x", Files.readString(notADir));

@@ -1,7 +1,10 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.HostResult.Status;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.HostResult.Status;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.result.Phase;
 import io.sysfleet.core.ExitCode;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
@@ -66,8 +69,8 @@ class MarkdownReportTest {
     void boundedForLargeFleets() {
         List<HostResult> hosts = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
-            hosts.add(i % 3 == 0 ? HostResult.failure("h" + i, Status.FAILED, "verify", "x".repeat(5000))
-                    : HostResult.failure("h" + i, Status.UNREACHABLE, "connect", "refused " + i));
+            hosts.add(i % 3 == 0 ? HostResult.failure("h" + i, Status.FAILED, Phase.VERIFY, "x".repeat(5000))
+                    : HostResult.failure("h" + i, Status.UNREACHABLE, Phase.CONNECT, "refused " + i));
         }
         RunReport big = new RunReport("big", false, SampleRuns.STARTED, SampleRuns.FINISHED,
                 List.of(new PlayResult("p", hosts, null)));

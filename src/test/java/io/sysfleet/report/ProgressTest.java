@@ -1,6 +1,7 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ class ProgressTest {
         Progress p = new Progress(new TextReport(new PrintWriter(out, true), false, 0), new PrintWriter(err, true));
         p.playStarted("play", 3, false);
         p.hostFinished(new HostResult("a", HostResult.Status.CHANGED, List.of(), List.of(), List.of(), null, null, false));
-        p.hostFinished(HostResult.failure("b", HostResult.Status.UNREACHABLE, "connect", "refused"));
+        p.hostFinished(HostResult.failure("b", HostResult.Status.UNREACHABLE, Phase.CONNECT, "refused"));
         assertEquals("[2/3] changed 1  failed 0  unreachable 1", p.status());
         p.finish();
         assertTrue(err.toString().endsWith("\r\033[K"), "the status line is gone before the recap");

@@ -1,8 +1,12 @@
 package io.sysfleet.report;
 
-import io.sysfleet.apply.HostResult;
-import io.sysfleet.apply.HostResult.Status;
-import io.sysfleet.apply.KeyResult;
+import io.sysfleet.result.HostResult.Status;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.KeyResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.result.PlayResult;
+import io.sysfleet.result.RunReport;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +34,8 @@ final class SampleRuns {
 
     static KeyResult key(String task, String key, String planned, String before, String after, boolean changed,
                          boolean verified, boolean skipped, String note, String error) {
-        return new KeyResult(task, key, planned, before, after, changed, verified, skipped, note, error);
+        return new KeyResult(task, key == null ? null : SysctlKey.of(key), planned, before, after, changed, verified,
+                skipped, note, error);
     }
 
     /** An apply run: ok, changed, failed with key error and undo, failed on plan, unreachable, skipped. */
@@ -47,11 +52,11 @@ final class SampleRuns {
                 key("Conntrack max", "net.netfilter.nf_conntrack_max", "999999999999", "65536", "65536", true, false,
                         false, "not applied", KERNEL_ERROR),
                 key("FIN timeout", "net.ipv4.tcp_fin_timeout", "30", "60", null, false, false, false, null, null)),
-                List.of(), List.of(), "verify",
+                List.of(), List.of(), Phase.VERIFY,
                 KERNEL_ERROR + " (undone: /etc/sysctl.conf and live values restored and verified)", true);
-        HostResult failedPlan = HostResult.failure("db2", Status.FAILED, "plan",
+        HostResult failedPlan = HostResult.failure("db2", Status.FAILED, Phase.PLAN,
                 "playbooks/tcp.yml:12: unknown key 'net.ipv4.tcp_bogus' for CentOS 7 & <later>");
-        HostResult unreachable = HostResult.failure("10.0.0.9", Status.UNREACHABLE, "connect",
+        HostResult unreachable = HostResult.failure("10.0.0.9", Status.UNREACHABLE, Phase.CONNECT,
                 "ssh: connect to 10.0.0.9 port 22: Connection refused");
         HostResult skipped = new HostResult("cache1", Status.SKIPPED, List.of(), List.of(), List.of(), null, null, false);
         HostResult odd = new HostResult("web1.example.com", Status.OK, List.of(
@@ -73,7 +78,7 @@ final class SampleRuns {
                 key(SCRIPT, "net.core.somaxconn", EVIL_VALUE, "\"old\" <b>bold</b>", null, false, false, false,
                         "<iframe src=\"javascript:window.pwned=4\"></iframe>", "kernel: " + SCRIPT)),
                 List.of("--- a\n+++ b\n@@ -1 +1 @@\n-x = </script><script>window.pwned=5</script>\n+x = " + EVIL_VALUE + "\n"),
-                List.of("<style>body{display:none}</style>"), "verify", "sysctl: " + SCRIPT + " " + CONTROL, true);
+                List.of("<style>body{display:none}</style>"), Phase.VERIFY, "sysctl: " + SCRIPT + " " + CONTROL, true);
         return new RunReport("run-<id>\"", false, STARTED, FINISHED,
                 List.of(new PlayResult(EVIL_PLAY, List.of(evil), null)));
     }
@@ -91,7 +96,7 @@ final class SampleRuns {
             String name = String.format("web%04d.dc%d.example.com", i, i % 3 + 1);
             long ms = 900 + (i * 37L) % 1500;
             if (i % 200 == 7) {
-                p1.add(HostResult.failure(name, Status.UNREACHABLE, "connect",
+                p1.add(HostResult.failure(name, Status.UNREACHABLE, Phase.CONNECT,
                         "ssh: connect to " + name + " port 22: Connection refused").withElapsed(java.time.Duration.ofMillis(ms)));
                 continue;
             }
@@ -112,7 +117,7 @@ final class SampleRuns {
                         key("Conntrack max", "net.netfilter.nf_conntrack_max", "655350", "65536", "65536", false, false,
                                 false, "not applied", KERNEL_ERROR),
                         key("TIME_WAIT reuse", "net.ipv4.tcp_tw_reuse", "1", "2", null, false, false, false, null, null)),
-                        List.of(), List.of(), "verify", "net.netfilter.nf_conntrack_max: " + KERNEL_ERROR
+                        List.of(), List.of(), Phase.VERIFY, "net.netfilter.nf_conntrack_max: " + KERNEL_ERROR
                         + " (undone: /etc/sysctl.conf and live values restored and verified)", true, ms / 3));
                 continue;
             }
@@ -149,7 +154,7 @@ final class SampleRuns {
     /** A run where every host was reached and fine, or unreachable when {@code unreachable}. */
     static RunReport simple(boolean check, Status status) {
         HostResult h = status == Status.UNREACHABLE
-                ? HostResult.failure("h1", status, "connect", "timeout")
+                ? HostResult.failure("h1", status, Phase.CONNECT, "timeout")
                 : new HostResult("h1", status, List.of(), List.of(), List.of(), null, null, false);
         return new RunReport("r", check, STARTED, FINISHED, List.of(new PlayResult("p", List.of(h), null)));
     }

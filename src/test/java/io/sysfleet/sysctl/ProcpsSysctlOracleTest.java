@@ -40,7 +40,7 @@ class ProcpsSysctlOracleTest {
     @BeforeAll
     static void requireSysctl() throws Exception {
         for (String key : CANDIDATES) {
-            if (Files.exists(Path.of("/proc/sys", SysctlKey.toPath(key)))) {
+            if (Files.exists(Path.of("/proc/sys", SysctlKey.of(key).path()))) {
                 KEYS.add(key);
             }
         }
@@ -109,7 +109,7 @@ class ProcpsSysctlOracleTest {
                 case 2 -> sb.append(ws(r)).append(noise(r));
                 case 3 -> sb.append(ws(r)).append("-").append(key);
                 default -> sb.append(ws(r)).append(r.nextInt(4) == 0 ? "-" : "")
-                        .append(r.nextBoolean() ? key : SysctlKey.toPath(key)).append(ws(r)).append('=')
+                        .append(r.nextBoolean() ? key : SysctlKey.of(key).path()).append(ws(r)).append('=')
                         .append(ws(r)).append(r.nextInt(3) == 0 ? noise(r) : Integer.toString(r.nextInt(70000)))
                         .append(ws(r));
             }

@@ -60,10 +60,10 @@ class SysctlEditorPropertyTest {
         SysctlFile after = SysctlFile.parse(edit.newText());
         Map<String, String> expected = new HashMap<>(before.effectiveValues());
         for (Desired d : desired) {
-            String key = SysctlKey.normalize(d.key());
+            String key = SysctlKey.of(d.key()).dotted();
             if (d.state() == Desired.State.PRESENT) {
-                assertEquals(SysctlFile.normalizeValue(d.value()),
-                        SysctlFile.normalizeValue(after.effectiveValues().get(key)), key);
+                assertEquals(SysctlValue.normalise(d.value()),
+                        SysctlValue.normalise(after.effectiveValues().get(key)), key);
                 expected.put(key, after.effectiveValues().get(key));
             } else {
                 expected.remove(key);
@@ -73,8 +73,7 @@ class SysctlEditorPropertyTest {
         assertOldLinesSurvive(before, after, desired);
         for (Change c : edit.changes()) {
             SysctlLine l = after.lines().get(c.line() - 1);
-            assertTrue(l.raw().contains(SysctlKey.toPath(c.key())) || l.raw().contains(c.key())
-                    || l.raw().contains(SysctlKey.normalize(SysctlKey.toPath(c.key()))), "line number of " + c);
+            assertTrue(l.raw().contains(c.key().path()) || l.raw().contains(c.key().dotted()), "line number of " + c);
         }
     }
 
@@ -84,7 +83,7 @@ class SysctlEditorPropertyTest {
      */
     private static void assertOldLinesSurvive(SysctlFile before, SysctlFile after, List<Desired> desired) {
         Set<String> keys = new HashSet<>();
-        desired.forEach(d -> keys.add(SysctlKey.normalize(d.key())));
+        desired.forEach(d -> keys.add(SysctlKey.of(d.key()).dotted()));
         List<SysctlLine> news = after.lines();
         int j = 0;
         for (SysctlLine old : before.lines()) {
@@ -120,7 +119,7 @@ class SysctlEditorPropertyTest {
         List<Desired> out = new ArrayList<>();
         for (Map.Entry<String, String> e : file.effectiveValues().entrySet()) {
             try {
-                SysctlKey.validate(e.getKey());
+                SysctlKey.of(e.getKey());
                 SysctlEditor.checkValue(e.getKey(), e.getValue());
             } catch (IllegalArgumentException invalid) {
                 continue;

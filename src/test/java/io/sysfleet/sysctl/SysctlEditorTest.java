@@ -55,12 +55,12 @@ class SysctlEditorTest {
                 Desired.absent("c.d"), Desired.present("a.b", "5")));
         assertEquals("a.b = 5\n# sysfleet: absent: c.d = 2\n\n# Added by sysfleet\nx.y = 1\n", edit.newText());
         assertEquals(List.of(
-                new Change("a.b", "1", "5", 1, Change.Kind.UPDATED),
-                new Change("c.d", "2", null, 2, Change.Kind.COMMENTED_OUT),
-                new Change("x.y", null, "1", 5, Change.Kind.APPENDED)), edit.changes());
+                new Change(SysctlKey.of("a.b"), "1", "5", 1, Change.Kind.UPDATED),
+                new Change(SysctlKey.of("c.d"), "2", null, 2, Change.Kind.COMMENTED_OUT),
+                new Change(SysctlKey.of("x.y"), null, "1", 5, Change.Kind.APPENDED)), edit.changes());
         String[] lines = edit.newText().split("\n");
         for (Change c : edit.changes()) {
-            assertTrue(lines[c.line() - 1].contains(c.key()), c.toString());
+            assertTrue(lines[c.line() - 1].contains(c.key().dotted()), c.toString());
         }
     }
 

@@ -27,7 +27,7 @@ final class SysctlFileGenerator {
         int n = r.nextInt(5);
         for (int i = 0; i < n; i++) {
             String key = KEYS[r.nextInt(KEYS.length)];
-            String spelled = r.nextBoolean() ? key : SysctlKey.toPath(key);
+            String spelled = r.nextBoolean() ? key : SysctlKey.of(key).path();
             out.put(key, r.nextInt(4) == 0 ? Desired.absent(spelled)
                     : Desired.present(spelled, VALUES[r.nextInt(VALUES.length)]));
         }
@@ -69,7 +69,7 @@ final class SysctlFileGenerator {
     private String setting() {
         String key = KEYS[r.nextInt(KEYS.length)];
         if (r.nextBoolean()) {
-            key = SysctlKey.toPath(key);
+            key = SysctlKey.of(key).path();
         }
         String value = r.nextInt(5) == 0 ? noise(8).replace("\n", "") : VALUES[r.nextInt(VALUES.length)];
         return ws() + (r.nextInt(5) == 0 ? "-" : "") + key + ws() + "=" + ws() + value + ws();

@@ -79,8 +79,8 @@ class SysctlFileTest {
 
     @Test
     void valuesCompareWhitespaceNormalised() {
-        assertEquals(SysctlFile.normalizeValue("1024  65000"), SysctlFile.normalizeValue("1024\t65000"));
-        assertEquals("1 2 3", SysctlFile.normalizeValue(" \t1 \u000b2\f3  "));
-        assertFalse(SysctlFile.normalizeValue("1 2").equals(SysctlFile.normalizeValue("12")));
+        assertEquals(SysctlValue.normalise("1024  65000"), SysctlValue.normalise("1024\t65000"));
+        assertEquals("1 2 3", SysctlValue.normalise(" \t1 \u000b2\f3  "));
+        assertFalse(SysctlValue.normalise("1 2").equals(SysctlValue.normalise("12")));
     }
 }

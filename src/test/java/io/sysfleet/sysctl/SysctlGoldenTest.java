@@ -47,9 +47,9 @@ class SysctlGoldenTest {
     void resultMeansTheDesiredValues(Golden.Case c) {
         var effective = SysctlFile.parse(SysctlEditor.apply(c.before(), c.desired()).newText()).effectiveValues();
         for (Desired d : c.desired()) {
-            String key = SysctlKey.normalize(d.key());
+            String key = SysctlKey.of(d.key()).dotted();
             if (d.state() == Desired.State.PRESENT) {
-                assertEquals(SysctlFile.normalizeValue(d.value()), SysctlFile.normalizeValue(effective.get(key)), key);
+                assertEquals(SysctlValue.normalise(d.value()), SysctlValue.normalise(effective.get(key)), key);
             } else {
                 assertFalse(effective.containsKey(key), key);
             }

@@ -189,7 +189,7 @@ public final class TestFleet implements AutoCloseable {
                 .withSshConfigFile(null)
                 .withKnownHosts(knownHosts, io.sysfleet.transport.HostKeyPolicy.STRICT)
                 .withIdentityFiles(List.of(privateKey))
-                .withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(30));
+                .withConnectTimeout(Duration.ofSeconds(15));
     }
 
     /** An environment without the developer's agent or secrets; add what a test needs. */

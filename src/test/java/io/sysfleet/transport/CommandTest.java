@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,10 +50,10 @@ class CommandTest {
 
     @Test
     void connectAuthAndHostKeyFailuresAreUnreachable() {
-        for (TransportException.Phase p : TransportException.Phase.values()) {
+        for (Phase p : TransportException.PHASES) {
             TransportException e = new TransportException(p, "web1", "boom");
-            boolean unreachable = p == TransportException.Phase.CONNECT || p == TransportException.Phase.AUTH
-                    || p == TransportException.Phase.HOSTKEY;
+            boolean unreachable = p == Phase.CONNECT || p == Phase.AUTH
+                    || p == Phase.HOSTKEY;
             assertEquals(unreachable ? ExitCode.UNREACHABLE : ExitCode.HOST_FAILED, e.exitCode(), p.toString());
             assertEquals("web1: " + p.label() + ": boom", e.oneLine());
         }

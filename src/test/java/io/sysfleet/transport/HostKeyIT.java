@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,7 +66,7 @@ class HostKeyIT {
         Path empty = knownHosts("");
         TransportException e = assertThrows(TransportException.class,
                 () -> SshTransport.connect("a", options(a, empty, HostKeyPolicy.STRICT), fleet.env(), Clock.systemUTC()));
-        assertEquals(TransportException.Phase.HOSTKEY, e.transportPhase());
+        assertEquals(Phase.HOSTKEY, e.phase());
         assertEquals(ExitCode.UNREACHABLE, e.exitCode());
         assertTrue(e.oneLine().startsWith("a: hostkey: unknown host key for " + a.knownHostsName()), e.oneLine());
         assertTrue(a.hostKeys().stream().anyMatch(k -> e.getMessage().contains(fingerprint(k))), e.getMessage());
@@ -75,7 +76,7 @@ class HostKeyIT {
         Path missing = fleet.dir().resolve("no-such-known-hosts");
         TransportException m = assertThrows(TransportException.class,
                 () -> SshTransport.connect("a", options(a, missing, HostKeyPolicy.STRICT), fleet.env(), Clock.systemUTC()));
-        assertEquals(TransportException.Phase.HOSTKEY, m.transportPhase());
+        assertEquals(Phase.HOSTKEY, m.phase());
         assertFalse(Files.exists(missing));
     }
 
@@ -123,7 +124,7 @@ class HostKeyIT {
         for (HostKeyPolicy policy : HostKeyPolicy.values()) {
             TransportException e = assertThrows(TransportException.class,
                     () -> SshTransport.connect("a", options(a, file, policy), fleet.env(), Clock.systemUTC()));
-            assertEquals(TransportException.Phase.HOSTKEY, e.transportPhase());
+            assertEquals(Phase.HOSTKEY, e.phase());
             assertEquals(ExitCode.UNREACHABLE, e.exitCode());
             String msg = e.oneLine();
             assertTrue(msg.startsWith("a: hostkey: HOST KEY CHANGED for " + a.knownHostsName()), msg);

@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,35 @@ class SshTransportIT extends TransportContract {
                 Clock.systemUTC());
         scratch = "/home/sysfleet/scratch-" + UUID.randomUUID();
         assertEquals(0, ssh.exec(Command.of("mkdir", scratch), T).exitCode());
+        // the contract's spy chcon, ahead of /usr/bin in the PATH sshd gives commands
+        inContainer("printf '%s' \"$1\" > /usr/local/bin/chcon && chmod 755 /usr/local/bin/chcon && : > " + SPY_LOG
+                + " && chmod 666 " + SPY_LOG, chconSpy(SPY_LOG));
+    }
+
+    private static final String SPY_LOG = "/tmp/sysfleet-chcon-spy.log";
+
+    private static void inContainer(String script, String arg) {
+        try {
+            var r = fleet.host(0).container().execInContainer("sh", "-c", script, "sh", arg);
+            assertEquals(0, r.getExitCode(), r.getStderr());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    protected String chconSpyLog() {
+        return SPY_LOG;
+    }
+
+    /** The login user (sysfleet) cannot write a directory of mode 0555. */
+    @Override
+    protected String readOnlyDirWith(String name, String content) {
+        String ro = scratch + "/ro-" + UUID.randomUUID();
+        ExecResult r = ssh.exec(Command.script("mkdir \"$1\" && printf '%s' \"$3\" > \"$1/$2\" && chmod 0555 \"$1\"",
+                List.of(ro, name, content)), T);
+        assertEquals(0, r.exitCode(), r.stderrText());
+        return ro;
     }
 
     @AfterAll
@@ -116,7 +146,7 @@ class SshTransportIT extends TransportContract {
     void encryptedKeyNeedsThePassphraseFromTheEnvironment() {
         Path key = authorisedKey("ed25519", "256", "correct horse");
         TransportException none = assertThrows(TransportException.class, () -> connectWith(List.of(key), fleet.env()));
-        assertEquals(TransportException.Phase.AUTH, none.transportPhase());
+        assertEquals(Phase.AUTH, none.phase());
         assertTrue(none.getMessage().contains("is encrypted; set SYSFLEET_SSH_KEY_PASSPHRASE"), none.getMessage());
         Map<String, String> wrongEnv = fleet.env();
         wrongEnv.put(SshTransport.ENV_KEY_PASSPHRASE, "wrong");
@@ -149,7 +179,7 @@ class SshTransportIT extends TransportContract {
             }
             // without the agent (and no key files in the empty home) authentication fails
             TransportException e = assertThrows(TransportException.class, () -> connectWith(List.of(), fleet.env()));
-            assertEquals(TransportException.Phase.AUTH, e.transportPhase());
+            assertEquals(Phase.AUTH, e.phase());
         } finally {
             agent.destroy();
         }
@@ -161,14 +191,14 @@ class SshTransportIT extends TransportContract {
         env.put(SshTransport.ENV_PASSWORD, fleet.pwUserPassword());
         SshOptions o = fleet.options(host(), TestFleet.PW_USER).withIdentityFiles(List.of(fleet.dir().resolve("none")));
         SshOptions noKeys = new SshOptions(o.hostName(), o.port(), o.user(), null, o.knownHostsFile(),
-                o.hostKeyPolicy(), List.of(), o.connectTimeout(), o.commandTimeout(), null, false, null, null);
+                o.hostKeyPolicy(), List.of(), o.connectTimeout(), null, null);
         try (SshTransport s = SshTransport.connect("web1", noKeys, env, Clock.systemUTC())) {
             assertEquals("sysfleet-pw", run(s, "id", "-un"));
         }
         env.put(SshTransport.ENV_PASSWORD, "wrong");
         TransportException e = assertThrows(TransportException.class,
                 () -> SshTransport.connect("web1", noKeys, env, Clock.systemUTC()));
-        assertEquals(TransportException.Phase.AUTH, e.transportPhase());
+        assertEquals(Phase.AUTH, e.phase());
         assertEquals(ExitCode.UNREACHABLE, e.exitCode());
         assertTrue(e.oneLine().startsWith("web1: auth: authentication failed for sysfleet-pw@127.0.0.1:"), e.oneLine());
         assertTrue(!e.oneLine().contains("wrong"), e.oneLine());
@@ -193,7 +223,7 @@ class SshTransportIT extends TransportContract {
         TestFleet.run(fleet.dir(), Duration.ofSeconds(30), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
                 stranger.toString());
         TransportException auth = assertThrows(TransportException.class, () -> connectWith(List.of(stranger), fleet.env()));
-        assertEquals(TransportException.Phase.AUTH, auth.transportPhase());
+        assertEquals(Phase.AUTH, auth.phase());
         assertEquals(ExitCode.UNREACHABLE, auth.exitCode());
 
         int closed;
@@ -203,7 +233,7 @@ class SshTransportIT extends TransportContract {
         SshOptions o = fleet.options(host(), TestFleet.USER).withPort(closed);
         TransportException conn = assertThrows(TransportException.class,
                 () -> SshTransport.connect("web9", o, fleet.env(), Clock.systemUTC()));
-        assertEquals(TransportException.Phase.CONNECT, conn.transportPhase());
+        assertEquals(Phase.CONNECT, conn.phase());
         assertEquals(ExitCode.UNREACHABLE, conn.exitCode());
         assertEquals("web9: connect: cannot connect to sysfleet@127.0.0.1:" + closed + ": connection refused",
                 conn.oneLine());

@@ -1,10 +1,14 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.result.Phase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sysfleet.apply.Applier;
+import io.sysfleet.apply.ApplyOutput;
+import io.sysfleet.apply.RemoteScripts;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.testing.TestFleet;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * become with real sudo: user sysfleet has passwordless sudo; user sysfleet-pw must give its password, which
- * sysfleet takes from the environment variable named by the become options (SYSFLEET_BECOME_PASSWORD).
+ * sysfleet takes from the environment (SYSFLEET_BECOME_PASSWORD, {@link Become#password}).
  */
 class SudoIT {
     private static final Duration T = Duration.ofSeconds(20);
@@ -36,22 +40,31 @@ class SudoIT {
         }
     }
 
-    private static SshTransport connect(String user, String passwordEnv, Map<String, String> env) {
-        return SshTransport.connect("h1", fleet.options(fleet.host(0), user).withBecome("root", passwordEnv), env,
-                Clock.systemUTC());
+    /** Connects as {@code user}, becoming root with the password {@code env} holds, if any (as a run does). */
+    private static SshTransport connect(String user, Map<String, String> env) {
+        return SshTransport.connect("h1", fleet.options(fleet.host(0), user)
+                .withBecome(new Become("root", Become.password(env))), env, Clock.systemUTC());
+    }
+
+    /** The production apply script writing a new root-owned file through become; its error, or null. */
+    private static String put(SshTransport t, String path, byte[] body, String mode) {
+        List<String> args = List.of(path, "absent", path + ".bak", mode, "root", "root", "1", "0", "0",
+                Applier.sha256(body), "0");
+        return ApplyOutput.parse(t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(body), T).stdoutText())
+                .error();
     }
 
     private static Map<String, String> envWithPassword(String pw) {
         Map<String, String> env = fleet.env();
-        env.put(SshOptions.DEFAULT_BECOME_PASSWORD_ENV, pw);
+        env.put(Become.PASSWORD_ENV, pw);
         return env;
     }
 
     @Test
     void passwordlessSudoBecomesRootForCommandsAndFiles() {
-        try (SshTransport t = connect(TestFleet.USER, null, fleet.env())) {
+        try (SshTransport t = connect(TestFleet.USER, fleet.env())) {
             assertEquals("root\n", t.exec(Command.of("id", "-un"), T).stdoutText());
-            t.writeFileAtomic("/etc/sysfleet-sudo-test.conf", "a = 1\n".getBytes(StandardCharsets.UTF_8), null, null, null);
+            assertEquals(null, put(t, "/etc/sysfleet-sudo-test.conf", "a = 1\n".getBytes(StandardCharsets.UTF_8), "0644"));
             assertEquals("644 root root\n", t.exec(Command.of("stat", "-c", "%a %U %G", "/etc/sysfleet-sudo-test.conf"), T)
                     .stdoutText());
         }
@@ -59,9 +72,9 @@ class SudoIT {
 
     @Test
     void sudoWantingAPasswordIsAClearError() {
-        try (SshTransport t = connect(TestFleet.PW_USER, null, fleet.env())) {
+        try (SshTransport t = connect(TestFleet.PW_USER, fleet.env())) {
             TransportException e = assertThrows(TransportException.class, () -> t.exec(Command.of("id"), T));
-            assertEquals(TransportException.Phase.BECOME, e.transportPhase());
+            assertEquals(Phase.BECOME, e.phase());
             assertEquals(ExitCode.HOST_FAILED, e.exitCode());
             assertTrue(e.oneLine().startsWith("h1: become: sudo requires a password to become root"), e.oneLine());
         }
@@ -69,14 +82,13 @@ class SudoIT {
 
     @Test
     void passwordFromTheEnvironmentIsFedToSudoOnStdin() {
-        try (SshTransport t = connect(TestFleet.PW_USER, SshOptions.DEFAULT_BECOME_PASSWORD_ENV,
-                envWithPassword(fleet.pwUserPassword()))) {
+        try (SshTransport t = connect(TestFleet.PW_USER, envWithPassword(fleet.pwUserPassword()))) {
             assertEquals("root\n", t.exec(Command.of("id", "-un"), T).stdoutText());
             // the command's own stdin arrives intact after the password line
             byte[] body = "line1\nline2 'q' $(id)\n".getBytes(StandardCharsets.UTF_8);
-            t.writeFileAtomic("/etc/sysfleet-pw-test.conf", body, "0600", null, null);
+            assertEquals(null, put(t, "/etc/sysfleet-pw-test.conf", body, "0600"));
             assertEquals(new String(body, StandardCharsets.UTF_8),
-                    new String(t.readFile("/etc/sysfleet-pw-test.conf"), StandardCharsets.UTF_8));
+                    t.exec(Command.of("cat", "/etc/sysfleet-pw-test.conf"), T).stdoutText());
             assertEquals("600 root\n", t.exec(Command.of("stat", "-c", "%a %U", "/etc/sysfleet-pw-test.conf"), T)
                     .stdoutText());
             // a timeout still kills the command behind sudo
@@ -102,17 +114,19 @@ class SudoIT {
 
     @Test
     void wrongOrMissingPasswordIsAClearError() {
-        try (SshTransport t = connect(TestFleet.PW_USER, SshOptions.DEFAULT_BECOME_PASSWORD_ENV,
-                envWithPassword("not-the-password"))) {
+        try (SshTransport t = connect(TestFleet.PW_USER, envWithPassword("not-the-password"))) {
             TransportException e = assertThrows(TransportException.class, () -> t.exec(Command.of("id"), T));
-            assertEquals(TransportException.Phase.BECOME, e.transportPhase());
+            assertEquals(Phase.BECOME, e.phase());
             assertTrue(e.getMessage().contains("sudo rejected the become password from $SYSFLEET_BECOME_PASSWORD"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("not-the-password"));
         }
-        TransportException unset = assertThrows(TransportException.class,
-                () -> connect(TestFleet.PW_USER, SshOptions.DEFAULT_BECOME_PASSWORD_ENV, fleet.env()));
-        assertEquals("h1: become: become password variable SYSFLEET_BECOME_PASSWORD is not set", unset.oneLine());
+        // without the variable a run uses sudo -n, which says at once that it wants a password
+        try (SshTransport t = connect(TestFleet.PW_USER, fleet.env())) {
+            TransportException unset = assertThrows(TransportException.class, () -> t.exec(Command.of("id"), T));
+            assertTrue(unset.oneLine().startsWith("h1: become: sudo requires a password to become root; set the "
+                    + "become password environment variable"), unset.oneLine());
+        }
     }
 
     private static String inContainer(String script, String arg) {

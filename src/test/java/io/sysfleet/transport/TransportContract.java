@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sysfleet.apply.Applier;
+import io.sysfleet.apply.ApplyOutput;
+import io.sysfleet.apply.RemoteScripts;
+import io.sysfleet.facts.FactsProbe;
+import io.sysfleet.facts.FileFact;
+import io.sysfleet.result.Phase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link Transport} must have. Subclasses provide a connected transport and a scratch
+ * The behaviour every {@link Transport} must have, and the remote scripts production runs through it: the facts
+ * probe and the one file writer inside the apply and undo scripts (symlinks, modes, missing files, hash
+ * mismatches, read-only directories, SELinux contexts). Subclasses provide a connected transport and a scratch
  * directory on its host that the login user may write to.
  */
 public abstract class TransportContract {
@@ -30,6 +38,21 @@ public abstract class TransportContract {
 
     /** A user to become with {@code sudo -n}, or null when sudo cannot be tested here (the subclass says why). */
     protected abstract String becomeUser();
+
+    /**
+     * A new directory on the host holding {@code name} with {@code content}, in which the transport's user cannot
+     * create, rename or remove files (the subclass says how); returns its path.
+     */
+    protected abstract String readOnlyDirWith(String name, String content);
+
+    /** The log of the spy chcon first on the transport's PATH: one line of arguments per call. */
+    protected abstract String chconSpyLog();
+
+    /** The spy chcon script, logging to {@code log} and running the real chcon. */
+    protected static String chconSpy(String log) {
+        return "#!/bin/sh\n# TEST SPY (TransportContract): records each chcon call, then runs the real chcon.\n"
+                + "printf '%s\\n' \"$*\" >> '" + log + "'\nexec /usr/bin/chcon \"$@\"\n";
+    }
 
     private static final List<String> NASTY = List.of(
             "a b", "it's", "\"dq\"", "$(touch /tmp/sysfleet-pwned)", "`id`", "line1\nline2", "*", "",
@@ -88,7 +111,7 @@ public abstract class TransportContract {
         TransportException e = assertThrows(TransportException.class,
                 () -> transport().exec(Command.of("sleep", secs), Duration.ofMillis(700)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(TransportException.Phase.EXEC, e.transportPhase());
+        assertEquals(Phase.EXEC, e.phase());
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertTrue(ms < 5000, "took " + ms + " ms");
         assertNoProcess("sleep " + secs);
@@ -107,6 +130,182 @@ public abstract class TransportContract {
         throw new AssertionError("process still running after timeout: " + args + " (" + count + ")");
     }
 
+    // ------------------------------------------------------------------------------------------------------
+    // The one remote writer: the production apply and undo scripts (RemoteScripts, whose files are written only by
+    // RemoteShell's put), run through this transport, exactly as the apply step runs them: the file's facts come
+    // from the production facts probe and become the scripts' arguments. reload 0 and no live values: nothing
+    // here reaches a kernel.
+
+    private String me() {
+        return sh("id -un").strip();
+    }
+
+    private String myGroup() {
+        return sh("id -gn").strip();
+    }
+
+    private FileFact fact(String path) {
+        return FactsProbe.gather(transport(), path, List.of(), T).sysctlFile();
+    }
+
+    /** The apply script writing {@code bytes} to {@code path}, announcing {@code sha}; arguments from the facts. */
+    private ApplyOutput apply(String path, byte[] bytes, String sha) {
+        FileFact f = fact(path);
+        List<String> args = List.of(path, f.exists() ? f.sha256() : "absent", path + ".sysfleet-contract.bak",
+                f.exists() ? f.mode() : "0644", f.exists() ? f.owner() : me(), f.exists() ? f.group() : myGroup(),
+                "1", "0", "0", sha, "0");
+        ExecResult r = transport().exec(Command.script(RemoteScripts.APPLY, args).withStdin(bytes), T);
+        return ApplyOutput.parse(r.stdoutText());
+    }
+
+    private ApplyOutput apply(String path, byte[] bytes) {
+        return apply(path, bytes, Applier.sha256(bytes));
+    }
+
+    /** The undo script putting {@code original} back (or removing a file that did not exist). */
+    private ApplyOutput undo(String path, FileFact before, byte[] original) {
+        List<String> args = List.of(path, before.exists() ? "1" : "0", before.exists() ? before.mode() : "0644",
+                before.exists() ? before.owner() : me(), before.exists() ? before.group() : myGroup(),
+                before.exists() ? before.sha256() : "absent");
+        ExecResult r = transport().exec(Command.script(RemoteScripts.UNDO, args).withStdin(original), T);
+        return ApplyOutput.parse(r.stdoutText());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String text(String path) {
+        return new String(fact(path).content(), StandardCharsets.UTF_8);
+    }
+
+    /** Names in {@code dir} containing ".sysfleet." (the writer's temporary files). */
+    private String temps(String dir) {
+        return sh("ls -A \"$1\" | grep -F .sysfleet. || true", dir);
+    }
+
+    @Test
+    void writingThroughASymlinkEditsItsTargetAndKeepsTheLink() {
+        // Debian's shape: /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf (relative), and a fleet that links
+        // /etc/sysctl.conf itself to a managed file elsewhere (absolute)
+        String etc = scratchDir() + "/link-etc";
+        sh("mkdir -p \"$1/sysctl.d\" \"$1/managed\" && printf 'a = 1\\n' > \"$1/sysctl.conf\" && chmod 0640 \"$1/sysctl.conf\""
+                + " && ln -s ../sysctl.conf \"$1/sysctl.d/99-sysctl.conf\" && printf 'b = 1\\n' > \"$1/managed/real.conf\""
+                + " && ln -s \"$1/managed/real.conf\" \"$1/linked.conf\"", etc);
+        String link = etc + "/sysctl.d/99-sysctl.conf";
+        FileFact before = fact(link);
+        ApplyOutput out = apply(link, bytes("a = 2\n"));
+        assertEquals(null, out.error(), String.valueOf(out));
+        assertEquals("a = 2\n", text(etc + "/sysctl.conf"), "the file the link points to is edited");
+        assertEquals("../sysctl.conf\n", sh("readlink \"$1\"", link), "the link stays the same link");
+        assertEquals("640\n", sh("stat -c %a \"$1\"", etc + "/sysctl.conf"), "the target keeps its mode");
+        assertEquals("a = 1\n", text(link + ".sysfleet-contract.bak"), "the backup has the original bytes");
+        assertEquals("", temps(etc) + temps(etc + "/sysctl.d"));
+        ApplyOutput back = undo(link, before, bytes("a = 1\n"));
+        assertEquals(before.sha256(), back.restored(), String.valueOf(back));
+        assertEquals("a = 1\n", text(etc + "/sysctl.conf"));
+        assertEquals("../sysctl.conf\n", sh("readlink \"$1\"", link));
+
+        String abs = etc + "/linked.conf";
+        assertEquals(null, apply(abs, bytes("b = 2\n")).error());
+        assertEquals("b = 2\n", text(etc + "/managed/real.conf"));
+        assertEquals(etc + "/managed/real.conf\n", sh("readlink \"$1\"", abs));
+        assertEquals("", temps(etc) + temps(etc + "/managed"));
+    }
+
+    @Test
+    void modeAndOwnerAreKeptAndANewFileIs0644() {
+        String f = scratchDir() + "/secret.conf";
+        sh("printf 'old\\n' > \"$1\" && chmod 0600 \"$1\"", f);
+        String owner = sh("stat -c '%U:%G' \"$1\"", f);
+        assertEquals(null, apply(f, bytes("new\n")).error());
+        assertEquals("new\n", text(f));
+        assertEquals("600 " + owner, sh("stat -c '%a %U:%G' \"$1\"", f));
+        String g = scratchDir() + "/keep.conf";
+        sh("printf 'old\\n' > \"$1\" && chmod 0640 \"$1\"", g);
+        assertEquals(null, apply(g, bytes("newer\n")).error());
+        assertEquals("640\n", sh("stat -c '%a' \"$1\"", g));
+        assertEquals("", temps(scratchDir()));
+    }
+
+    @Test
+    void aMissingFileIsCreated0644AndAnUndoRemovesItAgain() {
+        String f = scratchDir() + "/fresh.conf";
+        FileFact before = fact(f);
+        assertFalse(before.exists(), "the probe reports a missing file as missing");
+        ApplyOutput out = apply(f, bytes("x = 1\n"));
+        assertEquals(null, out.error(), String.valueOf(out));
+        assertEquals("x = 1\n", text(f));
+        assertEquals("644\n", sh("stat -c '%a' \"$1\"", f));
+        assertEquals("absent", undo(f, before, new byte[0]).restored());
+        assertFalse(fact(f).exists());
+        ApplyOutput noDir = apply(scratchDir() + "/no/such/dir/f.conf", bytes("x\n"));
+        assertTrue(noDir.error().startsWith("write: "), String.valueOf(noDir));
+    }
+
+    @Test
+    void bytesThatAreNotTheBytesAnnouncedAreNeverInstalled() {
+        // what a controller killed while sending leaves: fewer bytes than the sha256 it announced
+        String f = scratchDir() + "/torn.conf";
+        sh("printf 'keep\\n' > \"$1\"", f);
+        byte[] full = bytes("net.ipv4.tcp_fin_timeout = 30\n");
+        ApplyOutput out = apply(f, Arrays.copyOf(full, 10), Applier.sha256(full));
+        assertTrue(out.error().startsWith("write: "), String.valueOf(out));
+        assertEquals(null, out.written());
+        assertEquals("keep\n", text(f));
+        assertEquals("", temps(scratchDir()));
+        // and a file that changed since its facts were read is not touched at all
+        FileFact seen = fact(f);
+        sh("printf 'edited\\n' > \"$1\"", f);
+        List<String> args = List.of(f, seen.sha256(), f + ".bak2", seen.mode(), seen.owner(), seen.group(), "1", "0",
+                "0", Applier.sha256(full), "0");
+        ApplyOutput conflict = ApplyOutput.parse(transport().exec(Command.script(RemoteScripts.APPLY, args)
+                .withStdin(full), T).stdoutText());
+        assertTrue(conflict.conflict() != null, String.valueOf(conflict));
+        assertEquals("edited\n", text(f));
+    }
+
+    @Test
+    void aBadOwnerFailsTheWriteAndLeavesFileAndDirectoryAsTheyWere() {
+        String f = scratchDir() + "/untouched.conf";
+        sh("printf 'keep\\n' > \"$1\"", f);
+        FileFact ff = fact(f);
+        List<String> args = List.of(f, ff.sha256(), f + ".bak3", ff.mode(), "no-such-user-sysfleet", ff.group(), "1",
+                "0", "0", Applier.sha256(bytes("lost\n")), "0");
+        ApplyOutput out = ApplyOutput.parse(transport().exec(Command.script(RemoteScripts.APPLY, args)
+                .withStdin(bytes("lost\n")), T).stdoutText());
+        assertTrue(out.error().startsWith("write: "), String.valueOf(out));
+        assertEquals("keep\n", text(f));
+        assertEquals("", temps(scratchDir()));
+    }
+
+    @Test
+    void aDirectoryTheUserCannotWriteIsAnErrorAndChangesNothing() {
+        String f = readOnlyDirWith("ro.conf", "keep\n") + "/ro.conf";
+        ApplyOutput out = apply(f, bytes("lost\n"));
+        assertTrue(out.error() != null, String.valueOf(out));
+        assertEquals("keep\n", text(f));
+        String dir = f.substring(0, f.lastIndexOf('/'));
+        assertEquals("ro.conf\n", sh("ls -A \"$1\"", dir), "no backup, no temporary file");
+        FileFact before = fact(f);
+        ApplyOutput u = undo(f, before, bytes("other\n"));
+        assertTrue(u.error() != null, String.valueOf(u));
+        assertEquals("keep\n", text(f));
+    }
+
+    @Test
+    void theWriterCopiesTheSelinuxContextWithChconReference() {
+        // There is no SELinux on these kernels: a spy chcon (first on the transport's PATH, it records its
+        // arguments and runs the real chcon) shows the writer asks for the target's context on the new file.
+        String f = scratchDir() + "/labelled.conf";
+        sh("printf 'a = 1\\n' > \"$1\"", f);
+        assertEquals(null, apply(f, bytes("a = 2\n")).error());
+        String calls = sh("cat \"$1\"", chconSpyLog());
+        assertTrue(calls.lines().anyMatch(l -> l.startsWith("--reference=" + f + " " + scratchDir()
+                + "/.labelled.conf.sysfleet.")), calls);
+        assertEquals("a = 2\n", text(f), "no context to copy on this kernel: the write goes on");
+    }
+
     @Test
     void binaryFilesRoundTrip() {
         byte[] data = new byte[70_000];
@@ -114,49 +313,11 @@ public abstract class TransportContract {
             data[i] = (byte) (i * 31);
         }
         String f = scratchDir() + "/binary file 'x'.bin";
-        transport().writeFileAtomic(f, data, "0600", null, null);
-        assertArrayEquals(data, transport().readFile(f));
-        transport().writeFileAtomic(f, new byte[0], null, null, null);
-        assertArrayEquals(new byte[0], transport().readFile(f));
-    }
-
-    @Test
-    void atomicWriteKeepsModeAndOwnerAndLeavesNoTempFile() {
-        String f = scratchDir() + "/keep.conf";
-        sh("printf 'old\\n' > \"$1\" && chmod 0640 \"$1\"", f);
-        String owner = sh("stat -c '%U:%G' \"$1\"", f);
-        transport().writeFileAtomic(f, "new\n".getBytes(StandardCharsets.UTF_8), null, null, null);
-        assertEquals("new\n", new String(transport().readFile(f), StandardCharsets.UTF_8));
-        assertEquals("640 " + owner, sh("stat -c '%a %U:%G' \"$1\"", f));
-        transport().writeFileAtomic(f, "newer\n".getBytes(StandardCharsets.UTF_8), "0604", null, null);
-        assertEquals("604\n", sh("stat -c '%a' \"$1\"", f));
-        String fresh = scratchDir() + "/fresh.conf";
-        transport().writeFileAtomic(fresh, "x".getBytes(StandardCharsets.UTF_8), null, null, null);
-        assertEquals("644\n", sh("stat -c '%a' \"$1\"", fresh));
-        assertEquals("", sh("ls -A \"$1\" | grep sysfleet || true", scratchDir()));
-    }
-
-    @Test
-    void failedWriteLeavesTargetAndDirectoryUntouched() {
-        String f = scratchDir() + "/untouched.conf";
-        transport().writeFileAtomic(f, "keep\n".getBytes(StandardCharsets.UTF_8), null, null, null);
-        TransportException e = assertThrows(TransportException.class, () -> transport().writeFileAtomic(f,
-                "lost\n".getBytes(StandardCharsets.UTF_8), null, "no-such-user-sysfleet", null));
-        assertEquals(TransportException.Phase.WRITE, e.transportPhase());
-        assertEquals("keep\n", new String(transport().readFile(f), StandardCharsets.UTF_8));
-        assertEquals("", sh("ls -A \"$1\" | grep sysfleet || true", scratchDir()));
-        TransportException noDir = assertThrows(TransportException.class, () -> transport().writeFileAtomic(
-                scratchDir() + "/no/such/dir/f", new byte[1], null, null, null));
-        assertTrue(noDir.getMessage().contains("directory does not exist"), noDir.getMessage());
-    }
-
-    @Test
-    void readingAMissingFileIsAReadError() {
-        TransportException e = assertThrows(TransportException.class,
-                () -> transport().readFile(scratchDir() + "/missing"));
-        assertEquals(TransportException.Phase.READ, e.transportPhase());
-        assertEquals(transport().host(), e.host());
-        assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+        sh("printf x > \"$1\" && chmod 0600 \"$1\"", f);
+        assertEquals(null, apply(f, data).error());
+        assertArrayEquals(data, fact(f).content());
+        assertEquals(null, apply(f, new byte[0]).error());
+        assertArrayEquals(new byte[0], fact(f).content());
     }
 
     @Test

@@ -85,7 +85,7 @@ final class CatalogWriter {
         }
         if (!k.platformNames().isEmpty()) {
             List<String> p = new ArrayList<>();
-            k.platformNames().forEach((tag, n) -> p.add(tag + ": " + scalar(n)));
+            k.platformNames().forEach((tag, n) -> p.add(tag + ": " + scalar(n.dotted())));
             f.add("platform_names: {" + String.join(", ", p) + "}");
         }
         if (!k.source().isEmpty()) {

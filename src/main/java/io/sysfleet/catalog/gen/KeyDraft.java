@@ -3,6 +3,7 @@ package io.sysfleet.catalog.gen;
 import io.sysfleet.catalog.KernelKey;
 import io.sysfleet.catalog.Scope;
 import io.sysfleet.catalog.ValueType;
+import io.sysfleet.sysctl.SysctlKey;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +72,9 @@ final class KeyDraft {
             hi = null;
         }
         int f = t == ValueType.INT_VECTOR ? (fields == null ? 0 : fields) : 1;
-        return new KernelKey(name, t, lo, hi, f, removedIn, module, platformNames, defaultValue, notes,
+        Map<String, SysctlKey> platformKeys = new LinkedHashMap<>();
+        platformNames.forEach((tag, n) -> platformKeys.put(tag, SysctlKey.of(n)));
+        return new KernelKey(name, t, lo, hi, f, removedIn, module, platformKeys, defaultValue, notes,
                 t == ValueType.ENUM ? values : List.of(), unit, addedIn, scope, Boolean.TRUE.equals(readOnly), source);
     }
 }

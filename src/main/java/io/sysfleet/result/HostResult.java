@@ -1,4 +1,4 @@
-package io.sysfleet.apply;
+package io.sysfleet.result;
 
 import java.util.List;
 
@@ -11,13 +11,13 @@ import java.util.List;
  * @param keys     per-key outcomes (empty when the host was not reached)
  * @param diffs    unified diffs of the file edits (planned in check mode, applied otherwise)
  * @param warnings notes that do not fail the host
- * @param phase    where it failed (connect, facts, plan, apply, verify, undo), or null
+ * @param phase    where it failed (connect, facts, plan, apply, verify, undo, ...), or null
  * @param error    one-line error, or null
  * @param undone   whether a failed apply was rolled back (file bytes and live values restored and verified)
  * @param elapsedMs how long the host took, in milliseconds (0 when not measured)
  */
 public record HostResult(String host, Status status, List<KeyResult> keys, List<String> diffs, List<String> warnings,
-                         String phase, String error, boolean undone, long elapsedMs) {
+                         Phase phase, String error, boolean undone, long elapsedMs) {
 
     public HostResult {
         keys = List.copyOf(keys);
@@ -27,7 +27,7 @@ public record HostResult(String host, Status status, List<KeyResult> keys, List<
 
     /** A result whose time is not measured (yet): the scheduler adds it with {@link #withElapsed}. */
     public HostResult(String host, Status status, List<KeyResult> keys, List<String> diffs, List<String> warnings,
-                      String phase, String error, boolean undone) {
+                      Phase phase, String error, boolean undone) {
         this(host, status, keys, diffs, warnings, phase, error, undone, 0);
     }
 
@@ -37,10 +37,15 @@ public record HostResult(String host, Status status, List<KeyResult> keys, List<
 
     /** Overall outcome per host, as in Ansible's recap. */
     public enum Status {
-        OK, CHANGED, FAILED, UNREACHABLE, SKIPPED
+        OK, CHANGED, FAILED, UNREACHABLE, SKIPPED;
+
+        /** The word reports and the journal use: the lower-case name. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
-    public static HostResult failure(String host, Status status, String phase, String error) {
+    public static HostResult failure(String host, Status status, Phase phase, String error) {
         return new HostResult(host, status, List.of(), List.of(), List.of(), phase, error, false);
     }
 

@@ -1,7 +1,7 @@
-package io.sysfleet.report;
+package io.sysfleet.result;
 
-import io.sysfleet.apply.HostResult;
 import io.sysfleet.core.ExitCode;
+import io.sysfleet.result.HostResult;
 
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +25,7 @@ public record RunReport(String runId, boolean check, Instant started, Instant fi
             worst.merge(h.host(), h.status(), (a, b) -> rank.indexOf(a) >= rank.indexOf(b) ? a : b);
         }
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        worst.forEach((k, v) -> out.put(k, v.name().toLowerCase(java.util.Locale.ROOT)));
+        worst.forEach((k, v) -> out.put(k, v.label()));
         return out;
     }
 

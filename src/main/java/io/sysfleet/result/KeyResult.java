@@ -1,10 +1,12 @@
-package io.sysfleet.apply;
+package io.sysfleet.result;
+
+import io.sysfleet.sysctl.SysctlKey;
 
 /**
  * The outcome of one key on one host, for reports.
  *
  * @param task     the task's name
- * @param key      the key's name on the host's platform
+ * @param key      the key's name on the host's platform (null for a line that is about a whole file)
  * @param planned  the value wanted (null for state absent)
  * @param before   the live value before the run (null: no such key)
  * @param after    the live value read back at the end (null: not read or no such key)
@@ -14,6 +16,6 @@ package io.sysfleet.apply;
  * @param note     explanation: "already set", "absent on this kernel, already off", ...
  * @param error    the kernel's or sysfleet's words when the key failed, else null
  */
-public record KeyResult(String task, String key, String planned, String before, String after, boolean changed,
+public record KeyResult(String task, SysctlKey key, String planned, String before, String after, boolean changed,
                         boolean verified, boolean skipped, String note, String error) {
 }

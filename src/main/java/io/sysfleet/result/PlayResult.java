@@ -1,6 +1,6 @@
-package io.sysfleet.report;
+package io.sysfleet.result;
 
-import io.sysfleet.apply.HostResult;
+import io.sysfleet.result.HostResult;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.sysfleet.fleet;
+package io.sysfleet.engine;
 
 import io.sysfleet.testing.Cli;
 import io.sysfleet.testing.TestFleet;

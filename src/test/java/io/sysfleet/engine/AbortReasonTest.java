@@ -1,4 +1,4 @@
-package io.sysfleet.fleet;
+package io.sysfleet.engine;
 
 import io.sysfleet.core.SourceLocation;
 import io.sysfleet.playbook.Play;
@@ -21,21 +21,21 @@ class AbortReasonTest {
 
     @Test
     void noFailureNeverAborts() {
-        assertNull(FleetRunner.abortReason(play(0.0, true), 0, 4));
+        assertNull(PlaybookRun.abortReason(play(0.0, true), 0, 4));
     }
 
     @Test
     void maxFailPercentageMustBeExceededNotMerelyReached() {
-        assertNull(FleetRunner.abortReason(play(25.0, false), 1, 4), "25% failed of a 25% threshold goes on");
-        assertTrue(FleetRunner.abortReason(play(25.0, false), 2, 4).startsWith("max_fail_percentage 25 exceeded"));
+        assertNull(PlaybookRun.abortReason(play(25.0, false), 1, 4), "25% failed of a 25% threshold goes on");
+        assertTrue(PlaybookRun.abortReason(play(25.0, false), 2, 4).startsWith("max_fail_percentage 25 exceeded"));
         assertEquals("max_fail_percentage 0 exceeded: 1 of 10 hosts in the batch failed (10%)",
-                FleetRunner.abortReason(play(0.0, false), 1, 10));
+                PlaybookRun.abortReason(play(0.0, false), 1, 10));
     }
 
     @Test
     void anyErrorsFatalAndAWhollyFailedBatchAbort() {
-        assertTrue(FleetRunner.abortReason(play(null, true), 1, 10).startsWith("any_errors_fatal"));
-        assertNull(FleetRunner.abortReason(play(null, false), 9, 10));
-        assertEquals("every host of the batch failed", FleetRunner.abortReason(play(null, false), 3, 3));
+        assertTrue(PlaybookRun.abortReason(play(null, true), 1, 10).startsWith("any_errors_fatal"));
+        assertNull(PlaybookRun.abortReason(play(null, false), 9, 10));
+        assertEquals("every host of the batch failed", PlaybookRun.abortReason(play(null, false), 3, 3));
     }
 }

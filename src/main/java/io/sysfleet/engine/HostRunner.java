@@ -1,0 +1,180 @@
+package io.sysfleet.engine;
+
+import io.sysfleet.apply.Applier;
+import io.sysfleet.catalog.KeyCatalog;
+import io.sysfleet.catalog.Platform;
+import io.sysfleet.core.SysfleetException;
+import io.sysfleet.facts.BootFiles;
+import io.sysfleet.facts.FactsProbe;
+import io.sysfleet.facts.FileFact;
+import io.sysfleet.facts.HostFacts;
+import io.sysfleet.facts.LiveValue;
+import io.sysfleet.inventory.ConnectionVars;
+import io.sysfleet.plan.ConnectionTemplates;
+import io.sysfleet.inventory.Host;
+import io.sysfleet.plan.BootOrder;
+import io.sysfleet.plan.HostPlan;
+import io.sysfleet.plan.HostState;
+import io.sysfleet.plan.KeyPlan;
+import io.sysfleet.plan.Planner;
+import io.sysfleet.playbook.Play;
+import io.sysfleet.playbook.State;
+import io.sysfleet.result.HostResult;
+import io.sysfleet.result.Phase;
+import io.sysfleet.sysctl.SysctlKey;
+import io.sysfleet.transport.Become;
+import io.sysfleet.transport.Secret;
+import io.sysfleet.transport.Transport;
+import io.sysfleet.transport.TransportException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One play on one host: connect (or reuse the host's session), gather facts (with the files the host reads at
+ * boot) in one round trip, plan, and apply (or stop at the plan in check mode). Whether each value set survives a
+ * reboot is judged from those boot files: drift in check mode, a warning after a run. Thread-safe; never throws
+ * for a host-level failure: it becomes the host's result.
+ */
+final class HostRunner {
+    private static final String DEFAULT_FILE = "/etc/sysctl.conf";
+
+    /**
+     * How the hosts of a run are worked on.
+     *
+     * @param check          plan only, change nothing
+     * @param offline        with check: do not contact hosts
+     * @param timeout        timeout of one remote command
+     * @param becomePassword the sudo password for hosts that become (null: sudo -n)
+     * @param boot           where hosts keep their boot files ({@link BootFiles#STANDARD})
+     */
+    record Settings(boolean check, boolean offline, Duration timeout, Secret becomePassword, BootFiles.Layout boot) {
+    }
+
+    private final Settings settings;
+    private final Planner planner;
+
+    HostRunner(Settings settings, KeyCatalog catalog) {
+        this.settings = settings;
+        this.planner = new Planner(catalog);
+    }
+
+    /** The become of {@code host} in {@code play} ({@link Become#decide}: host variables win over the play). */
+    Become become(Host host, Play play) {
+        return Become.decide(host.vars().containsKey("ansible_become") ? host.become() : null, host.becomeUser(),
+                play.become(), play.becomeUser(), settings.becomePassword());
+    }
+
+    /** Runs {@code play} on {@code written}; {@code applier} is null in check mode. */
+    HostResult run(Host written, Play play, Applier applier, Sessions sessions) {
+        // Refused before anything else: a connection sysfleet does not speak (docker, network_cli, ...) or a
+        // connection variable it cannot resolve fails this host only; the other hosts proceed.
+        // Offline, nothing connects: connection variables are neither rendered nor decrypted.
+        if (settings.offline()) {
+            String unsupported = ConnectionVars.unsupportedConnection(written.vars());
+            if (unsupported != null) {
+                return HostResult.failure(written.name(), HostResult.Status.FAILED, Phase.CONNECT,
+                        written.unmanageable());
+            }
+            return Applier.withoutApplying(planner.plan(written, play, null), true);
+        }
+        Host host;
+        try {
+            host = ConnectionTemplates.resolve(written, play);
+        } catch (SysfleetException e) {
+            return HostResult.failure(written.name(), HostResult.Status.FAILED, Phase.CONNECT, e.getMessage());
+        }
+        String refused = host.unmanageable();
+        if (refused != null) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.CONNECT, refused);
+        }
+        Phase phase = Phase.CONNECT;
+        Become become = become(host, play);
+        try {
+            Transport t = sessions.get(host, become);
+            phase = Phase.FACTS;
+            List<SysctlKey> keys = List.copyOf(planner.probeKeys(play, host));
+            Set<String> paths = planner.files(play, host);
+            Map<String, FileFact> files = new LinkedHashMap<>();
+            HostFacts first = null;
+            for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {
+                HostFacts f = first == null ? FactsProbe.gather(t, path, keys, settings.boot(), settings.timeout())
+                        : FactsProbe.gather(t, path, List.of(), settings.timeout());
+                if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
+                    return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
+                            path + " exists but cannot be read by the connecting user (set become: true)");
+                }
+                files.put(path, f.sysctlFile());
+                first = first == null ? f : first;
+            }
+            Platform platform = Platform.detect(first.osRelease(), first.redhatRelease(), first.kernelRelease());
+            Map<String, String> texts = new HashMap<>();
+            files.forEach((p, f) -> texts.put(p, f.exists() ? Applier.text(f.content()) : null));
+            Map<SysctlKey, String> live = new HashMap<>();
+            for (SysctlKey k : keys) {
+                LiveValue v = first.live(k);
+                if (v != null && v.state() == LiveValue.State.PRESENT) {
+                    live.put(k, v.value());
+                }
+            }
+            phase = Phase.PLAN;
+            HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live));
+            if (settings.check()) {
+                return persistence(Applier.withoutApplying(plan, true), plan, first.bootFiles(), true);
+            }
+            phase = Phase.APPLY;
+            HostResult applied = applier.apply(t, plan, files, become);
+            return applied.status() == HostResult.Status.FAILED ? applied
+                    : persistence(applied, plan, first.bootFiles(), false);
+        } catch (TransportException e) {
+            sessions.drop(host, become);
+            return HostResult.failure(host.name(),
+                    e.unreachable() ? HostResult.Status.UNREACHABLE : HostResult.Status.FAILED,
+                    e.phase(), e.getMessage());
+        } catch (SysfleetException e) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED,
+                    e.phase() != null ? e.phase() : phase, e.getMessage());
+        } catch (RuntimeException e) {
+            return HostResult.failure(host.name(), HostResult.Status.FAILED, phase,
+                    "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Adds, per key the plan sets, whether its value survives a reboot given the files the host applies at boot
+     * (as they are after this plan's edit: the listing read with the facts, with the edit simulated). In check
+     * mode ({@code drift}) a shadowed key is drift: an OK host becomes CHANGED. After a run it is a warning.
+     */
+    static HostResult persistence(HostResult result, HostPlan plan, BootFiles.Listing boot, boolean drift) {
+        if (boot == null) {
+            return result;
+        }
+        List<String> warnings = new ArrayList<>(result.warnings());
+        boolean shadowed = false;
+        for (KeyPlan k : plan.keys()) {
+            if (k.task() == null || k.desired() == null || k.task().state() != State.PRESENT
+                    || !(k.outcome() == KeyPlan.Outcome.OK || k.outcome() == KeyPlan.Outcome.CHANGE)) {
+                continue;
+            }
+            try {
+                Optional<String> why = BootOrder.shadowedAfterApply(boot, k.key(), k.desired(), k.task().sysctlFile());
+                if (why.isPresent()) {
+                    warnings.add(why.get());
+                    shadowed = true;
+                }
+            } catch (BootOrder.IncompleteException e) {
+                warnings.add("cannot tell whether " + k.key() + " survives a reboot: " + e.getMessage());
+            }
+        }
+        HostResult.Status status = drift && shadowed && result.status() == HostResult.Status.OK
+                ? HostResult.Status.CHANGED : result.status();
+        return new HostResult(result.host(), status, result.keys(), result.diffs(), warnings, result.phase(),
+                result.error(), result.undone(), result.elapsedMs());
+    }
+}
