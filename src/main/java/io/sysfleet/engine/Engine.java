@@ -15,6 +15,7 @@ import io.sysfleet.journal.RunRecord;
 import io.sysfleet.plan.Planner;
 import io.sysfleet.plan.ConnectionTemplates;
 import io.sysfleet.plan.StaticCheck;
+import io.sysfleet.plan.expand.RunSettings;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.HtmlReport;
@@ -118,12 +119,34 @@ public final class Engine {
      * @param timeout         timeout of one remote command
      * @param rollbackOnAbort roll back every host the run changed when a play is aborted
      * @param reports         report files
+     * @param tasks           {@code --tags}, {@code --skip-tags}, {@code --sysctl-only}
      */
     public record RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline, int forks,
                              List<String> serial, Double maxFailPercent, Duration timeout, boolean rollbackOnAbort,
-                             Reports reports) {
+                             Reports reports, TaskSelection tasks) {
         public RunRequest {
             serial = List.copyOf(serial);
+        }
+
+        /** A request that runs every task (no tags) and refuses modules sysfleet does not run. */
+        public RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline,
+                          int forks, List<String> serial, Double maxFailPercent, Duration timeout,
+                          boolean rollbackOnAbort, Reports reports) {
+            this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
+                    reports, TaskSelection.ALL);
+        }
+    }
+
+    /**
+     * Which tasks run: {@code --tags} (empty: all), {@code --skip-tags}, and {@code --sysctl-only} (tasks of other
+     * modules are left for ansible-playbook instead of refused).
+     */
+    public record TaskSelection(Set<String> tags, Set<String> skipTags, boolean sysctlOnly) {
+        public static final TaskSelection ALL = new TaskSelection(Set.of(), Set.of(), false);
+
+        public TaskSelection {
+            tags = Set.copyOf(tags);
+            skipTags = Set.copyOf(skipTags);
         }
     }
 
@@ -193,7 +216,9 @@ public final class Engine {
     public Outcome run(RunRequest req, RunListener out) {
         Playbook playbook = PlaybookLoader.load(req.playbook());
         Inventory inventory = loadInventory(req.inventory(), out);
-        StaticCheck.check(playbook, inventory, req.limit(), new Planner(ctx.catalog()));
+        Planner planner = new Planner(ctx.catalog(), inventory, new RunSettings(req.tasks().tags(),
+                req.tasks().skipTags(), req.check()));
+        StaticCheck.check(playbook, inventory, req.limit(), planner, req.tasks().sysctlOnly());
         if (!req.offline()) {
             ConnectionTemplates.check(playbook, inventory, req.limit());
         }
@@ -201,7 +226,7 @@ public final class Engine {
         Journal journal = req.check() ? null : openJournal(runId, "run", null, req.playbook(), req.inventory());
         Instant started = ctx.clock().instant();
         HostRunner hosts = new HostRunner(new HostRunner.Settings(req.check(), req.offline(), req.timeout(),
-                ctx.becomePassword(), ctx.boot()), ctx.catalog());
+                ctx.becomePassword(), ctx.boot()), planner);
         Applier applier = journal == null ? null : new Applier(runId, new LocalBackups(ctx.stateDir(), runId),
                 req.timeout(), journal, ctx.clock());
         List<PlayResult> plays;

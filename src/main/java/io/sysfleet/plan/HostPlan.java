@@ -11,12 +11,15 @@ import java.util.List;
  * Everything one play means for one host, computed before anything runs: per-key outcomes, the file edits
  * with their diffs, warnings, a host-level error (null when the host can be changed), and the problems of the
  * input it found (a template that cannot be rendered, a value the catalog refuses), each with its
- * {@code file:line:col}. Check mode ends here.
+ * {@code file:line:col}, and {@code tasks}: the play expanded for the host (every task and loop item with its
+ * outcome, in the order ansible-playbook runs them). Check mode ends here.
  */
 public record HostPlan(Host host, Play play, Platform platform, List<KeyPlan> keys, List<FilePlan> files,
-                       List<String> warnings, String error, List<Problem> problems) {
+                       List<String> warnings, String error, List<Problem> problems,
+                       List<io.sysfleet.plan.expand.TaskRecord> tasks) {
 
     public HostPlan {
+        tasks = List.copyOf(tasks);
         keys = List.copyOf(keys);
         files = List.copyOf(files);
         warnings = List.copyOf(warnings);
@@ -25,7 +28,7 @@ public record HostPlan(Host host, Play play, Platform platform, List<KeyPlan> ke
 
     public HostPlan(Host host, Play play, Platform platform, List<KeyPlan> keys, List<FilePlan> files,
                     List<String> warnings, String error) {
-        this(host, play, platform, keys, files, warnings, error, List.of());
+        this(host, play, platform, keys, files, warnings, error, List.of(), List.of());
     }
 
     /** True when the plan cannot be applied (an error on the host or on a key without ignoreerrors). */

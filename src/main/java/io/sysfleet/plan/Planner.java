@@ -8,7 +8,16 @@ import io.sysfleet.core.ConfigException;
 import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
+import io.sysfleet.inventory.Inventory;
+import io.sysfleet.plan.expand.HostRun;
+import io.sysfleet.plan.expand.MagicVars;
+import io.sysfleet.plan.expand.RunSettings;
+import io.sysfleet.plan.expand.SysctlCall;
+import io.sysfleet.plan.expand.SysctlExecutor;
+import io.sysfleet.plan.expand.SysctlModuleModel;
+import io.sysfleet.plan.expand.TaskRecord;
 import io.sysfleet.playbook.Play;
+import io.sysfleet.playbook.tree.PlayTree;
 import io.sysfleet.playbook.ResolvedTask;
 import io.sysfleet.playbook.State;
 import io.sysfleet.playbook.SysctlTask;
@@ -42,9 +51,26 @@ import java.util.Set;
  */
 public final class Planner {
     private final KeyCatalog catalog;
+    private final Inventory inventory;
+    private final RunSettings settings;
 
     public Planner(KeyCatalog catalog) {
+        this(catalog, null, RunSettings.defaults());
+    }
+
+    /**
+     * @param inventory the run's inventory, for the magic variables ({@code groups}, {@code hostvars}, ...); null
+     *                  gives a host only its own name and no groups
+     * @param settings  {@code --tags}, {@code --skip-tags}, check mode
+     */
+    public Planner(KeyCatalog catalog, Inventory inventory, RunSettings settings) {
         this.catalog = catalog;
+        this.inventory = inventory;
+        this.settings = settings;
+    }
+
+    public RunSettings settings() {
+        return settings;
     }
 
     /** The variables a host's tasks see: inventory vars, then facts (when gathered), then play vars. */
@@ -57,32 +83,62 @@ public final class Planner {
         return vars;
     }
 
+    /**
+     * The play expanded for one host ({@link HostRun}): every task, block, include, role, loop item and handler
+     * in the order ansible-playbook runs them, each with its outcome as the sysctl module would decide it over
+     * {@code state}. Without a state (a static plan) nothing is changed and what needs facts is UNKNOWN.
+     */
+    public HostRun expand(Host host, Play play, HostState state) {
+        PlayTree tree = play.tree() != null ? play.tree() : PlainTree.of(play);
+        Map<String, Object> facts = state != null && play.gatherFacts() ? FactVars.of(state.platform()) : Map.of();
+        Map<String, Object> magic = inventory != null ? MagicVars.of(inventory, host) : MagicVars.of(host);
+        SysctlExecutor executor = state == null ? (call, check) -> new SysctlExecutor.Outcome(false, null)
+                : new SysctlModuleModel(state.files(), key -> {
+                    try {
+                        return state.live().get(SysctlKey.of(key));
+                    } catch (IllegalArgumentException e) {
+                        return null;
+                    }
+                });
+        Set<String> pending = state == null ? pendingFacts(play, host) : Set.of();
+        HostRun run = new HostRun(settings, tree, host.vars(), facts, magic, executor, pending);
+        run.run();
+        return run;
+    }
+
     /** The keys a play may touch on any platform, to probe in one round trip before the platform is known. */
     public Set<SysctlKey> probeKeys(Play play, Host host) {
+        return keysOf(expand(host, play, null).records());
+    }
+
+    /** The keys (with their other platforms' names) of the sysctl tasks in {@code records}. */
+    public Set<SysctlKey> keysOf(List<TaskRecord> records) {
         Set<SysctlKey> keys = new LinkedHashSet<>();
-        Map<String, Object> vars = variables(host, play, null);
-        for (SysctlTask task : play.tasks()) {
-            SysctlKey key;
-            try {
-                key = task.resolve(vars).key();
-            } catch (SysfleetException e) {
-                continue; // reported by plan(); the key may depend on facts not known yet
+        for (TaskRecord r : records) {
+            if (r.call() != null) {
+                try {
+                    SysctlKey key = SysctlKey.of(r.call().key());
+                    keys.add(key);
+                    keys.addAll(catalog.allNames(key));
+                } catch (IllegalArgumentException e) {
+                    // reported by plan()
+                }
             }
-            keys.add(key);
-            keys.addAll(catalog.allNames(key));
         }
         return keys;
     }
 
     /** The sysctl files a play's tasks write for this host (default /etc/sysctl.conf). */
     public Set<String> files(Play play, Host host) {
+        return filesOf(expand(host, play, null).records());
+    }
+
+    /** The sysctl files of the sysctl tasks in {@code records}. */
+    public static Set<String> filesOf(List<TaskRecord> records) {
         Set<String> files = new LinkedHashSet<>();
-        Map<String, Object> vars = variables(host, play, null);
-        for (SysctlTask task : play.tasks()) {
-            try {
-                files.add(task.resolve(vars).sysctlFile());
-            } catch (SysfleetException e) {
-                // reported by plan()
+        for (TaskRecord r : records) {
+            if (r.call() != null) {
+                files.add(r.call().sysctlFile());
             }
         }
         return files;
@@ -90,15 +146,17 @@ public final class Planner {
 
     /**
      * The fact variables a play's tasks cannot know without the host's facts: those it gathers
-     * ({@code gather_facts}) and its own vars do not set. Empty for a play that does not gather facts: its
-     * variables are all there is.
+     * ({@code gather_facts}) and neither its own vars nor the host's set. Empty for a play that does not gather
+     * facts: its variables are all there is.
      */
-    static Set<String> pendingFacts(Play play) {
+    static Set<String> pendingFacts(Play play, Host host) {
         if (!play.gatherFacts()) {
             return Set.of();
         }
         Set<String> out = new LinkedHashSet<>(FactVars.NAMES);
+        out.add("ansible_facts");
         out.removeAll(play.vars().keySet());
+        out.removeAll(host.vars().keySet());
         return out;
     }
 
@@ -107,71 +165,115 @@ public final class Planner {
      * inventory and the play alone, for every task; a task whose {@code when} or templates need facts is
      * {@code UNKNOWN}, "unknown offline (needs ansible_kernel)". Problems in the input (a template that cannot
      * be rendered, a value the catalog refuses) are the plan's problems and its first one is the plan's error.
+     * A task of a module sysfleet does not run is SKIPPED, "left for ansible-playbook"; one loop item is one key
+     * line, named by its {@code loop_control.label}.
      */
     public HostPlan plan(Host host, Play play, HostState state) {
         Platform platform = state == null ? Platform.unknown() : state.platform();
-        Map<String, Object> vars = variables(host, play, state);
-        Set<String> pending = state == null ? pendingFacts(play) : Set.of();
-        List<String> warnings = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
+        HostRun run = expand(host, play, state);
+        List<String> warnings = new ArrayList<>(run.warnings());
+        List<Problem> problems = new ArrayList<>(run.problems());
         List<Step> steps = new ArrayList<>();
-        for (SysctlTask task : play.tasks()) {
-            steps.add(step(task, vars, pending, platform, warnings, problems));
+        String hostError = null;
+        if (run.failed()) {
+            for (TaskRecord r : run.records()) {
+                if (r.status() == TaskRecord.Status.FAILED) {
+                    hostError = r.location() + ": " + displayName(r) + ": " + r.note();
+                }
+            }
+        }
+        for (TaskRecord r : run.records()) {
+            Step s = step(r, run.failed(), platform, warnings, problems);
+            if (s != null) {
+                steps.add(s);
+            }
         }
         markSuperseded(steps);
         HostPlan plan = state == null ? offline(host, play, platform, steps, warnings)
                 : online(host, play, state, steps, warnings);
+        String error = hostError != null && plan.error() == null ? hostError : plan.error();
         return new HostPlan(plan.host(), plan.play(), plan.platform(), plan.keys(), plan.files(), plan.warnings(),
-                plan.error(), problems);
+                error, problems, run.records());
     }
 
-    /** One task for one host, as far as the variables known allow: skipped, unknown, an error, or resolved. */
-    private Step step(SysctlTask task, Map<String, Object> vars, Set<String> pending, Platform platform,
-                      List<String> warnings, List<Problem> problems) {
-        task.when().warning().ifPresent(w -> warnings.add(task.when().location() + ": " + w));
-        Set<String> whenNeeds = needs(task.when().variables(), pending);
+    /** A task's name in reports: Ansible's ("role : name", the module without a name), with its loop item. */
+    static String displayName(TaskRecord r) {
+        String name = r.name() != null ? r.name() : r.module();
+        if (r.index() != null) {
+            name += " (item=" + (r.label() != null ? r.label() : r.call() != null ? r.call().key()
+                    : "#" + r.index()) + ")";
+        }
+        return r.handler() ? "handler " + name : name;
+    }
+
+    /** One expanded task for one host: skipped, unknown, left for ansible-playbook, an error, or resolved. */
+    private Step step(TaskRecord r, boolean hostFailed, Platform platform, List<String> warnings,
+                      List<Problem> problems) {
+        String name = displayName(r);
+        if (!r.sysctl()) {
+            return switch (r.status()) {
+                case LEFT_FOR_ANSIBLE -> Step.skip(name, r.note());
+                case UNKNOWN -> Step.unknown(name, r.note());
+                default -> null; // set_fact, include_vars, assert, debug, ...: nothing to apply
+            };
+        }
+        switch (r.status()) {
+            case SKIPPED:
+                return Step.skip(name, r.note() == null ? "skipped" : r.note());
+            case UNKNOWN:
+                return Step.unknown(name, r.note());
+            case LEFT_FOR_ANSIBLE:
+                return Step.skip(name, r.note());
+            default:
+                break;
+        }
+        if (r.call() == null) {
+            return hostFailed ? Step.error(name, r.location() + ": " + r.note())
+                    : Step.skip(name, "failed, ignored: " + r.note());
+        }
+        if (r.checkMode() && !settings.checkMode()) {
+            return Step.skip(name, "check_mode: true: " + (r.status() == TaskRecord.Status.CHANGED
+                    ? "would change" : "no change") + ", not applied");
+        }
         try {
-            if (whenNeeds.isEmpty() && !task.when().evaluate(vars)) {
-                return Step.skip(task.name(), "when: " + task.when() + " is false");
-            }
-            Set<String> templateNeeds = new LinkedHashSet<>();
-            for (String template : List.of(task.name(), task.key(), task.value() == null ? "" : task.value(),
-                    task.sysctlFile())) {
-                templateNeeds.addAll(needs(Templater.variables(template), pending));
-            }
-            if (!templateNeeds.isEmpty()) {
-                Set<String> all = new LinkedHashSet<>(whenNeeds);
-                all.addAll(templateNeeds);
-                return Step.unknown(task.name(), all);
-            }
-            ResolvedTask r = task.resolve(vars);
-            KeyResolution res = catalog.resolve(r.key(), platform);
+            ResolvedTask t = resolved(r, name);
+            KeyResolution res = catalog.resolve(t.key(), platform);
             if (res.availability() == KeyResolution.Availability.UNKNOWN_KEY) {
-                warnings.add(r.location() + ": " + res.name() + " is not in sysfleet's key catalog");
+                warnings.add(t.location() + ": " + res.name() + " is not in sysfleet's key catalog");
             }
             Optional<KernelKey> kk = catalog.find(res.name());
             String error = null;
-            if (r.state() == State.PRESENT && kk.isPresent()) {
-                Optional<String> bad = kk.get().checkValue(r.value());
+            if (t.state() == State.PRESENT && kk.isPresent()) {
+                Optional<String> bad = kk.get().checkValue(t.value());
                 if (bad.isPresent()) {
-                    Problem p = new Problem(task.locationOf("value"), res.name() + " " + bad.get());
+                    Problem p = new Problem(r.location(), res.name() + " " + bad.get());
                     problems.add(p);
                     error = p.toString();
                 }
             }
-            Step s = new Step(r, r.name(), res, kk.orElse(null), error, null);
-            s.needs = whenNeeds;
-            return s;
+            return new Step(t, name, res, kk.orElse(null), error, null);
         } catch (ConfigException e) {
             problems.addAll(e.problems());
-            return Step.error(task.name(), e.oneLine());
+            return Step.error(name, e.oneLine());
         }
     }
 
-    private static Set<String> needs(Set<String> used, Set<String> pending) {
-        Set<String> out = new LinkedHashSet<>(used);
-        out.retainAll(pending);
-        return out;
+    /** A sysctl call as the plan works with it, checked so nothing unsafe reaches a host. */
+    private static ResolvedTask resolved(TaskRecord r, String name) {
+        SysctlCall c = r.call();
+        SysctlKey key;
+        try {
+            key = SysctlKey.of(c.key());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(r.location(), e.getMessage());
+        }
+        State state = c.state().equals("absent") ? State.ABSENT : State.PRESENT;
+        if (c.value() != null) {
+            Templater.checkValue(c.value(), state, r.location(), key.dotted());
+        }
+        Templater.checkFile(c.sysctlFile(), r.location());
+        return new ResolvedTask(name, key, c.value(), state, c.sysctlFile(), c.reload(), c.sysctlSet(),
+                c.ignoreErrors(), r.location());
     }
 
     private HostPlan offline(Host host, Play play, Platform platform, List<Step> steps, List<String> warnings) {
@@ -182,13 +284,13 @@ public final class Planner {
                 keys.add(new KeyPlan(s.task, s.name, s.res == null ? null : s.res.name(),
                         s.task == null ? null : desired(s.task), null, KeyPlan.Outcome.ERROR, s.error));
                 error = error == null ? s.error : error;
-            } else if (s.res == null && !s.needs.isEmpty()) {
-                keys.add(new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.UNKNOWN, unknownOffline(s.needs)));
+            } else if (s.res == null && s.unknownNote != null) {
+                keys.add(new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.UNKNOWN, s.unknownNote));
             } else if (s.task == null || s.superseded) {
                 keys.add(skipped(s));
             } else {
                 keys.add(new KeyPlan(s.task, s.name, s.res.name(), desired(s.task), null, KeyPlan.Outcome.UNKNOWN,
-                        s.needs.isEmpty() ? "offline: facts not gathered" : unknownOffline(s.needs)));
+                        "offline: facts not gathered"));
             }
         }
         return new HostPlan(host, play, platform, keys, List.of(), warnings, error);
@@ -256,6 +358,9 @@ public final class Planner {
     private KeyPlan outcome(Step s, HostState state, Platform platform, Map<String, List<Change>> changesByKey) {
         if (s.task == null && s.error != null) {
             return new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.ERROR, s.error);
+        }
+        if (s.task == null && s.unknownNote != null) {
+            return new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.UNKNOWN, s.unknownNote);
         }
         if (s.task == null || s.superseded) {
             return skipped(s);
@@ -344,8 +449,8 @@ public final class Planner {
         final String error;
         final String skipNote;
         boolean superseded;
-        /** Fact variables the task's {@code when} needs that the plan does not have (offline plans only). */
-        Set<String> needs = Set.of();
+        /** Why the task is unknown: it needs variables the plan does not have (offline plans only). */
+        String unknownNote;
 
         Step(ResolvedTask task, String name, KeyResolution res, KernelKey kernelKey, String error, String skipNote) {
             this.task = task;
@@ -360,10 +465,10 @@ public final class Planner {
             return new Step(null, name, null, null, null, why);
         }
 
-        /** A task whose templates need facts the plan does not have. */
-        static Step unknown(String name, Set<String> needs) {
+        /** A task that needs variables (facts) the plan does not have. */
+        static Step unknown(String name, String note) {
             Step s = new Step(null, name, null, null, null, null);
-            s.needs = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(needs));
+            s.unknownNote = note;
             return s;
         }
 

@@ -6,6 +6,8 @@ import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
+import io.sysfleet.plan.expand.HostRun;
+import io.sysfleet.plan.expand.TaskRecord;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.Playbook;
 
@@ -38,6 +40,16 @@ public final class StaticCheck {
      * @throws ConfigException   exit 4 with every problem, each a {@code file:line:col} line
      */
     public static void check(Playbook playbook, Inventory inventory, String limit, Planner planner) {
+        check(playbook, inventory, limit, planner, false);
+    }
+
+    /**
+     * As {@link #check(Playbook, Inventory, String, Planner)}; without {@code sysctlOnly}, every task of a module
+     * sysfleet does not run (in a role, a block, an included file, a handler) is a problem, each named; with it,
+     * such tasks are left for ansible-playbook.
+     */
+    public static void check(Playbook playbook, Inventory inventory, String limit, Planner planner,
+                             boolean sysctlOnly) {
         if (limit != null) {
             try {
                 inventory.select("all", limit);
@@ -56,8 +68,22 @@ public final class StaticCheck {
                 continue;
             }
             for (Host h : hosts) {
-                for (Problem p : planner.plan(h, play, null).problems()) {
+                HostPlan plan = planner.plan(h, play, null);
+                for (Problem p : plan.problems()) {
                     found.computeIfAbsent(p, k -> new LinkedHashSet<>()).add(h.name());
+                }
+                if (!sysctlOnly) {
+                    for (TaskRecord r : plan.tasks()) {
+                        if (r.status() == TaskRecord.Status.LEFT_FOR_ANSIBLE) {
+                            found.computeIfAbsent(new Problem(r.location(), notRun(r.module())),
+                                    k -> new LinkedHashSet<>());
+                        }
+                    }
+                }
+            }
+            if (!sysctlOnly) {
+                for (Problem p : unreached(play)) {
+                    found.computeIfAbsent(p, k -> new LinkedHashSet<>());
                 }
             }
         }
@@ -76,6 +102,44 @@ public final class StaticCheck {
                 .thenComparingInt(p -> p.location() == null ? 0 : p.location().line())
                 .thenComparingInt(p -> p.location() == null ? 0 : p.location().column()));
         throw new ConfigException(problems);
+    }
+
+    /**
+     * Tasks of modules sysfleet does not run that no host reached in its static plan (a false {@code when}, a
+     * tag filter, a handler never notified, a rescue): they are refused too, so a playbook is accepted or not
+     * whatever the hosts' facts turn out to be.
+     */
+    private static List<Problem> unreached(Play play) {
+        List<Problem> out = new ArrayList<>();
+        if (play.tree() == null) {
+            return out;
+        }
+        List<io.sysfleet.playbook.tree.Node> all = new ArrayList<>();
+        all.addAll(play.tree().preTasks());
+        all.addAll(play.tree().mainTasks());
+        all.addAll(play.tree().postTasks());
+        all.addAll(play.tree().handlers());
+        walk(all, out);
+        return out;
+    }
+
+    private static void walk(List<io.sysfleet.playbook.tree.Node> nodes, List<Problem> out) {
+        for (io.sysfleet.playbook.tree.Node n : nodes) {
+            if (n instanceof io.sysfleet.playbook.tree.Node.Block b) {
+                walk(b.block(), out);
+                walk(b.rescue(), out);
+                walk(b.always(), out);
+            } else if (n instanceof io.sysfleet.playbook.tree.Node.Include inc && inc.body() != null) {
+                walk(inc.body(), out);
+            } else if (n instanceof io.sysfleet.playbook.tree.Node.Task t && !HostRun.runsItself(t.module())) {
+                out.add(new Problem(t.location(), notRun(t.module())));
+            }
+        }
+    }
+
+    static String notRun(String module) {
+        return "module '" + module + "' is not run by sysfleet; run with --sysctl-only to leave such tasks for "
+                + "ansible-playbook";
     }
 
     private static String hosts(Set<String> hosts) {

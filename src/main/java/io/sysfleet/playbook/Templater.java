@@ -28,6 +28,11 @@ public final class Templater {
     private Templater() {
     }
 
+    /** The one template engine of playbooks (immutable). */
+    public static TemplateEngine engine() {
+        return ENGINE;
+    }
+
     /** True when the text contains template syntax ({{, {% or {#). */
     public static boolean isTemplate(String text) {
         return TemplateEngine.isTemplate(text);
@@ -92,10 +97,7 @@ public final class Templater {
         if (TemplateEngine.isOmit(file)) {
             file = "/etc/sysctl.conf";
         }
-        if (!SAFE_PATH.matcher(file).matches() || List.of(file.split("/")).contains("..")) {
-            throw new ConfigException(at(task, "sysctl_file"), "sysctl_file '" + printable(file)
-                    + "' must be an absolute path of letters, digits and . _ + @ - without '..'");
-        }
+        checkFile(file, at(task, "sysctl_file"));
         return new ResolvedTask(name, key, value, task.state(), file, task.reload(), task.sysctlSet(),
                 task.ignoreErrors(), loc);
     }
@@ -111,8 +113,16 @@ public final class Templater {
         return TemplateEngine.text(v);
     }
 
+    /** A sysctl_file must be a plain absolute path, safe to send to a host. */
+    public static void checkFile(String file, SourceLocation where) {
+        if (!SAFE_PATH.matcher(file).matches() || List.of(file.split("/")).contains("..")) {
+            throw new ConfigException(where, "sysctl_file '" + printable(file)
+                    + "' must be an absolute path of letters, digits and . _ + @ - without '..'");
+        }
+    }
+
     /** A sysctl value must be one non-empty line without control characters. */
-    static void checkValue(String value, State state, SourceLocation where, String key) {
+    public static void checkValue(String value, State state, SourceLocation where, String key) {
         if (value.isEmpty() && state == State.PRESENT) {
             throw new ConfigException(where, "value for '" + key + "' is empty");
         }

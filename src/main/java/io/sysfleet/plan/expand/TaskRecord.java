@@ -1,0 +1,23 @@
+package io.sysfleet.plan.expand;
+
+import io.sysfleet.playbook.tree.*;
+
+import io.sysfleet.core.SourceLocation;
+
+/**
+ * What one task did on one host, per loop item ({@code index} null for a task without a loop): ok, changed,
+ * skipped (a false {@code when}, an empty loop), failed, or left for ansible-playbook (a module sysfleet does
+ * not run). {@code call} is set for a sysctl task that ran; {@code label} is the item's
+ * {@code loop_control.label}, or null; {@code note} says why a task was skipped or failed;
+ * {@code checkMode} whether the task ran in check mode (the run's, or its own {@code check_mode: true}).
+ */
+public record TaskRecord(SourceLocation location, String name, String module, boolean handler, Integer index,
+                         String label, Status status, SysctlCall call, String note, boolean checkMode) {
+    /** UNKNOWN: the task needs variables the plan does not have yet (facts, in a static plan). */
+    public enum Status { OK, CHANGED, SKIPPED, FAILED, LEFT_FOR_ANSIBLE, UNKNOWN }
+
+    /** True for a task of the sysctl module. */
+    public boolean sysctl() {
+        return io.sysfleet.playbook.tree.TreeLoader.SYSCTL_MODULES.contains(module);
+    }
+}
