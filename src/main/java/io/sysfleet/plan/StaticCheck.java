@@ -82,7 +82,7 @@ public final class StaticCheck {
                 }
             }
             if (!sysctlOnly) {
-                for (Problem p : unreached(play)) {
+                for (Problem p : unreached(play, planner.settings())) {
                     found.computeIfAbsent(p, k -> new LinkedHashSet<>());
                 }
             }
@@ -109,7 +109,7 @@ public final class StaticCheck {
      * tag filter, a handler never notified, a rescue): they are refused too, so a playbook is accepted or not
      * whatever the hosts' facts turn out to be.
      */
-    private static List<Problem> unreached(Play play) {
+    private static List<Problem> unreached(Play play, io.sysfleet.plan.expand.RunSettings settings) {
         List<Problem> out = new ArrayList<>();
         if (play.tree() == null) {
             return out;
@@ -119,19 +119,24 @@ public final class StaticCheck {
         all.addAll(play.tree().mainTasks());
         all.addAll(play.tree().postTasks());
         all.addAll(play.tree().handlers());
-        walk(all, out);
+        walk(all, play.tree().tags(), settings, out);
         return out;
     }
 
-    private static void walk(List<io.sysfleet.playbook.tree.Node> nodes, List<Problem> out) {
+    /** Tasks the tag selection leaves out never run, so they are not refused. */
+    private static void walk(List<io.sysfleet.playbook.tree.Node> nodes, List<String> tags,
+                             io.sysfleet.plan.expand.RunSettings settings, List<Problem> out) {
         for (io.sysfleet.playbook.tree.Node n : nodes) {
+            List<String> here = new ArrayList<>(tags);
+            here.addAll(n.keywords().tags());
             if (n instanceof io.sysfleet.playbook.tree.Node.Block b) {
-                walk(b.block(), out);
-                walk(b.rescue(), out);
-                walk(b.always(), out);
+                walk(b.block(), here, settings, out);
+                walk(b.rescue(), here, settings, out);
+                walk(b.always(), here, settings, out);
             } else if (n instanceof io.sysfleet.playbook.tree.Node.Include inc && inc.body() != null) {
-                walk(inc.body(), out);
-            } else if (n instanceof io.sysfleet.playbook.tree.Node.Task t && !HostRun.runsItself(t.module())) {
+                walk(inc.body(), here, settings, out);
+            } else if (n instanceof io.sysfleet.playbook.tree.Node.Task t && !HostRun.runsItself(t.module())
+                    && settings.selects(here)) {
                 out.add(new Problem(t.location(), notRun(t.module())));
             }
         }

@@ -285,8 +285,17 @@ class PlaybookOracleTest {
                     texts.put(f, hostFiles.get(f));
                 }
                 hostFiles.forEach(texts::put);
+                // every key the play touches exists on the pretend host: "0" unless host-state.yml says otherwise
+                // (as in the stand-in module); the keys are known once the play is expanded with the facts
                 HostPlan plan = planner.plan(host, play, new io.sysfleet.plan.HostState(st.platform(), texts,
                         hostLive));
+                for (SysctlKey k : planner.keysOf(plan.tasks())) {
+                    hostLive.putIfAbsent(k, "0");
+                }
+                for (String f : Planner.filesOf(plan.tasks())) {
+                    texts.putIfAbsent(f, hostFiles.get(f));
+                }
+                plan = planner.plan(host, play, new io.sysfleet.plan.HostState(st.platform(), texts, hostLive));
                 for (TaskRecord r : plan.tasks()) {
                     if (!r.sysctl()) {
                         continue;
@@ -308,6 +317,7 @@ class PlaybookOracleTest {
                     labels.computeIfAbsent(host.name(), x -> new ArrayList<>()).add(r.label());
                 }
                 if (plan.failed()) {
+                    System.out.println(c.name() + ": " + host.name() + " fails in sysfleet: " + plan.error());
                     failedHosts.add(host.name());
                     continue;
                 }
@@ -325,18 +335,11 @@ class PlaybookOracleTest {
                 }
             }
         }
-        return new Ours(out, labels, files, failedHosts);
+        return new Ours(out, labels, files, new java.util.TreeSet<>(failedHosts));
     }
 
-    /**
-     * The live values of a host in the oracle: a key host-state.yml gives no value has the value "0", as in the
-     * stand-in module (every key exists on the pretend host).
-     */
+    /** The live values of a pretend host. */
     static final class LiveWithDefault extends java.util.HashMap<SysctlKey, String> {
-        @Override
-        public String get(Object key) {
-            return containsKey(key) ? super.get(key) : "0";
-        }
     }
 
     /** The values a sysctl file sets, the last line for a key winning (as the module and sysctl -p read it). */
@@ -352,6 +355,23 @@ class PlaybookOracleTest {
             }
             int eq = l.indexOf('=');
             out.put(SysctlKey.of(l.substring(0, eq).strip()).dotted(), l.substring(eq + 1).strip());
+        }
+        return out;
+    }
+
+    /** The hosts ansible-playbook's recap counts as failed (failed=N, N > 0). */
+    static Set<String> theirFailed(Case c) throws IOException {
+        Set<String> out = new java.util.TreeSet<>();
+        boolean recap = false;
+        for (String line : Files.readAllLines(RUNS.resolve(c.name()).resolve("ansible.log"))) {
+            if (line.startsWith("PLAY RECAP")) {
+                recap = true;
+            } else if (recap) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\S+)\\s*:.*\\bfailed=(\\d+)").matcher(line);
+                if (m.find() && Integer.parseInt(m.group(2)) > 0) {
+                    out.add(m.group(1));
+                }
+            }
         }
         return out;
     }
@@ -396,6 +416,9 @@ class PlaybookOracleTest {
             }
             if (problem == null) {
                 problem = fileDifference(c, run);
+            }
+            if (problem == null && !theirFailed(c).equals(run.failed())) {
+                problem = "hosts that fail: ansible " + theirFailed(c) + ", sysfleet " + run.failed();
             }
             if (problem == null) {
                 for (String host : ours.keySet()) {

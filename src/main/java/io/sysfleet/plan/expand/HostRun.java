@@ -39,6 +39,11 @@ public final class HostRun {
     private final Set<String> pending;
     private final List<io.sysfleet.core.Problem> problems = new ArrayList<>();
     private boolean currentCheck;
+    /**
+     * Set when a task that defines variables (include_vars, set_fact) could not run for want of facts: from then on
+     * a variable not defined is taken to come from it (unknown, not an error) in this static plan.
+     */
+    private boolean opaque;
     private final RunSettings settings;
     private final PlayTree play;
     private final Map<String, Object> inventoryVars;
@@ -375,6 +380,12 @@ public final class HostRun {
             if (k.register() != null) {
                 pending.add(k.register());
             }
+            String sn = module.startsWith("ansible.builtin.") ? module.substring(16) : module;
+            if (sn.equals("set_fact")) {
+                pending.addAll(t.args().keySet());
+            } else if (sn.equals("include_vars")) {
+                opaque = true;
+            }
             return;
         }
         List<Item> items;
@@ -443,6 +454,9 @@ public final class HostRun {
                         warnings.add(t.location() + ": task '" + (k.name() == null ? module : k.name())
                                 + "' (" + module + ") is left for ansible-playbook and may change the outcome: "
                                 + risk);
+                    }
+                    if (k.register() != null) {
+                        pending.add(k.register()); // its result is ansible-playbook's: unknown here
                     }
                     record(t, isHandler, item.index, label, TaskRecord.Status.LEFT_FOR_ANSIBLE, null,
                             "left for ansible-playbook (" + module + ")" + (risk == null ? "" : "; may change the "
@@ -826,7 +840,7 @@ public final class HostRun {
      * Empty when nothing is pending (a plan with facts).
      */
     private Set<String> needs(Ctx ctx, Keywords k, List<Object> values) {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !opaque) {
             return Set.of();
         }
         Set<String> used = new LinkedHashSet<>();
@@ -847,8 +861,14 @@ public final class HostRun {
         for (Object o : all) {
             strings(o, str -> used.addAll(variables(str)));
         }
-        used.retainAll(pending);
-        return used;
+        Set<String> out = new LinkedHashSet<>();
+        Vars known = opaque ? vars(ctx, k.vars()) : null;
+        for (String name : used) {
+            if (pending.contains(name) || known != null && !known.has(name)) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     private Set<String> variables(String template) {
