@@ -221,7 +221,10 @@ public final class Planner {
             case SKIPPED:
                 return Step.skip(name, r.note() == null ? "skipped" : r.note());
             case UNKNOWN:
-                return Step.unknown(name, r.note());
+                if (r.call() == null) {
+                    return Step.unknown(name, r.note());
+                }
+                break;
             case LEFT_FOR_ANSIBLE:
                 return Step.skip(name, r.note());
             default:
@@ -246,12 +249,16 @@ public final class Planner {
             if (t.state() == State.PRESENT && kk.isPresent()) {
                 Optional<String> bad = kk.get().checkValue(t.value());
                 if (bad.isPresent()) {
-                    Problem p = new Problem(r.location(), res.name() + " " + bad.get());
+                    Problem p = new Problem(r.locationOf("value"), res.name() + " " + bad.get());
                     problems.add(p);
                     error = p.toString();
                 }
             }
-            return new Step(t, name, res, kk.orElse(null), error, null);
+            Step step = new Step(t, name, res, kk.orElse(null), error, null);
+            if (r.status() == TaskRecord.Status.UNKNOWN) {
+                step.unknownNote = r.note();
+            }
+            return step;
         } catch (ConfigException e) {
             problems.addAll(e.problems());
             return Step.error(name, e.oneLine());
@@ -265,13 +272,13 @@ public final class Planner {
         try {
             key = SysctlKey.of(c.key());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(r.location(), e.getMessage());
+            throw new ConfigException(r.locationOf("name"), e.getMessage());
         }
         State state = c.state().equals("absent") ? State.ABSENT : State.PRESENT;
         if (c.value() != null) {
-            Templater.checkValue(c.value(), state, r.location(), key.dotted());
+            Templater.checkValue(c.value(), state, r.locationOf("value"), key.dotted());
         }
-        Templater.checkFile(c.sysctlFile(), r.location());
+        Templater.checkFile(c.sysctlFile(), r.locationOf("sysctl_file"));
         return new ResolvedTask(name, key, c.value(), state, c.sysctlFile(), c.reload(), c.sysctlSet(),
                 c.ignoreErrors(), r.location());
     }
@@ -290,7 +297,7 @@ public final class Planner {
                 keys.add(skipped(s));
             } else {
                 keys.add(new KeyPlan(s.task, s.name, s.res.name(), desired(s.task), null, KeyPlan.Outcome.UNKNOWN,
-                        "offline: facts not gathered"));
+                        s.unknownNote != null ? s.unknownNote : "offline: facts not gathered"));
             }
         }
         return new HostPlan(host, play, platform, keys, List.of(), warnings, error);
@@ -307,7 +314,7 @@ public final class Planner {
         Map<String, Map<String, Desired>> wanted = new LinkedHashMap<>();
         Map<String, Boolean> reload = new LinkedHashMap<>();
         for (Step s : steps) {
-            if (s.task == null || s.superseded || s.error != null) {
+            if (s.task == null || s.superseded || s.error != null || s.unknownNote != null) {
                 continue;
             }
             String path = s.task.sysctlFile();
@@ -368,6 +375,9 @@ public final class Planner {
         ResolvedTask t = s.task;
         SysctlKey name = s.res.name();
         String live = state.live().get(name);
+        if (s.unknownNote != null) {
+            return new KeyPlan(t, s.name, name, desired(t), live, KeyPlan.Outcome.UNKNOWN, s.unknownNote);
+        }
         if (s.error != null) {
             return new KeyPlan(t, s.name, name, desired(t), live, KeyPlan.Outcome.ERROR, s.error);
         }
@@ -431,7 +441,7 @@ public final class Planner {
     private static void markSuperseded(List<Step> steps) {
         Map<String, Step> last = new LinkedHashMap<>();
         for (Step s : steps) {
-            if (s.task != null && s.error == null) {
+            if (s.task != null && s.error == null && s.unknownNote == null) {
                 Step prev = last.put(s.task.sysctlFile() + "\u0000" + s.res.name(), s);
                 if (prev != null) {
                     prev.superseded = true;

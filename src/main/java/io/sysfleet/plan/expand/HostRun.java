@@ -105,7 +105,7 @@ public final class HostRun {
             problems.addAll(e.problems());
             failed = true;
             records.add(new TaskRecord(play.location(), "vars_files", "vars_files", false, null, null,
-                    TaskRecord.Status.FAILED, null, e.oneLine(), false));
+                    TaskRecord.Status.FAILED, null, e.oneLine(), false, null));
         }
         return List.copyOf(records);
     }
@@ -228,7 +228,7 @@ public final class HostRun {
         Set<String> incNeeds = needs(ctx, k, List.of(inc.target()));
         if (!incNeeds.isEmpty()) {
             records.add(new TaskRecord(inc.location(), k.name(), inc.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    false, null, null, TaskRecord.Status.UNKNOWN, null, unknownNote(incNeeds), false));
+                    false, null, null, TaskRecord.Status.UNKNOWN, null, unknownNote(incNeeds), false, null));
             return;
         }
         List<Item> incItems;
@@ -374,6 +374,18 @@ public final class HostRun {
             argValues.add(k.loopControl().get("label"));
         }
         Set<String> taskNeeds = needs(here, k, argValues);
+        Set<String> whenOnly = Set.of();
+        if (sysctl && !taskNeeds.isEmpty()) {
+            // only the conditions need what is not known yet: the arguments can still be resolved and checked
+            Keywords noWhen = new Keywords(k.name(), List.of(), k.tags(), k.vars(), k.loop(), k.loopKind(),
+                    k.loopControl(), k.register(), k.changedWhen(), k.failedWhen(), k.ignoreErrors(), k.checkMode(),
+                    k.become(), k.becomeUser(), k.notifies(), k.listen(), k.role());
+            Ctx bare = new Ctx(List.of(), here.tags(), here.blockVars(), here.role(), here.rescued());
+            if (needs(bare, noWhen, argValues).isEmpty()) {
+                whenOnly = taskNeeds;
+                taskNeeds = Set.of();
+            }
+        }
         if (!taskNeeds.isEmpty()) {
             currentCheck = false;
             record(t, isHandler, null, null, TaskRecord.Status.UNKNOWN, null, unknownNote(taskNeeds));
@@ -422,7 +434,12 @@ public final class HostRun {
                 if (item.labelSource != null) {
                     label = TemplateEngine.text(engine.render(item.labelSource, v, t.location(), "loop_control.label"));
                 }
-                if (!when(when, v, t.location())) {
+                if (!whenOnly.isEmpty()) {
+                    call = resolve(t, v);
+                    record(t, isHandler, item.index, label, TaskRecord.Status.UNKNOWN, call, unknownNote(whenOnly));
+                    continue;
+                }
+                if (!when(when, v, t.locationOf("when"))) {
                     results.add(withItem(skippedResult("Conditional result was False"), item));
                     record(t, isHandler, item.index, label, TaskRecord.Status.SKIPPED, null, whenFalse(when));
                     continue;
@@ -498,6 +515,12 @@ public final class HostRun {
             }
             results.add(withItem(result, item));
         }
+        if (!whenOnly.isEmpty()) {
+            if (k.register() != null) {
+                pending.add(k.register());
+            }
+            return;
+        }
         Map<String, Object> reg;
         if (k.loop() != null) {
             reg = new LinkedHashMap<>();
@@ -530,7 +553,7 @@ public final class HostRun {
 
     private void fail(Node n, String why, Ctx ctx) {
         records.add(new TaskRecord(n.location(), n.keywords().name(), "include", false, null, null,
-                TaskRecord.Status.FAILED, null, why, false));
+                TaskRecord.Status.FAILED, null, why, false, null));
         failed = true;
         throw new HostFailed();
     }
@@ -694,7 +717,7 @@ public final class HostRun {
             if (!ARGS.contains(e.getKey())) {
                 throw new ConfigException(t.location(), "Unsupported parameters for (sysctl) module: " + e.getKey());
             }
-            Object r = unwrap(engine.render(e.getValue(), v, t.location(), "sysctl " + e.getKey()));
+            Object r = unwrap(engine.render(e.getValue(), v, t.locationOf("args." + e.getKey()), "sysctl " + e.getKey()));
             if (r instanceof String s && TemplateEngine.isOmit(s)) {
                 continue;
             }
@@ -747,7 +770,7 @@ public final class HostRun {
             name = t.keywords().role().name() + " : " + name;
         }
         records.add(new TaskRecord(t.location(), name, t.module(), handler, index, label, status, call, note,
-                currentCheck));
+                currentCheck, t.locations()));
     }
 
     // ---- variables ----

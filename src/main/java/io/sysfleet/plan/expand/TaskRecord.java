@@ -4,6 +4,8 @@ import io.sysfleet.playbook.tree.*;
 
 import io.sysfleet.core.SourceLocation;
 
+import java.util.Map;
+
 /**
  * What one task did on one host, per loop item ({@code index} null for a task without a loop): ok, changed,
  * skipped (a false {@code when}, an empty loop), failed, or left for ansible-playbook (a module sysfleet does
@@ -12,7 +14,23 @@ import io.sysfleet.core.SourceLocation;
  * {@code checkMode} whether the task ran in check mode (the run's, or its own {@code check_mode: true}).
  */
 public record TaskRecord(SourceLocation location, String name, String module, boolean handler, Integer index,
-                         String label, Status status, SysctlCall call, String note, boolean checkMode) {
+                         String label, Status status, SysctlCall call, String note, boolean checkMode,
+                         Map<String, SourceLocation> locations) {
+    public TaskRecord {
+        locations = locations == null ? Map.of() : Map.copyOf(locations);
+    }
+
+    /** Where a module argument's value (or, failing that, the task) was written. */
+    public SourceLocation locationOf(String arg) {
+        SourceLocation l = locations.get("args." + arg);
+        if (l == null && arg.equals("name")) {
+            l = locations.get("args.key");
+        } else if (l == null && arg.equals("value")) {
+            l = locations.get("args.val");
+        }
+        return l != null ? l : location;
+    }
+
     /** UNKNOWN: the task needs variables the plan does not have yet (facts, in a static plan). */
     public enum Status { OK, CHANGED, SKIPPED, FAILED, LEFT_FOR_ANSIBLE, UNKNOWN }
 

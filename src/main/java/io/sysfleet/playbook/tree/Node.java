@@ -21,10 +21,23 @@ public sealed interface Node permits Node.Task, Node.Block, Node.Include {
      * {@code ansible.posix.sysctl}, {@code ansible.builtin.command}); {@code args} its arguments (a
      * {@code key=value} text already split into a map; a free-form command's text under {@code _raw_params}).
      */
-    record Task(String module, Map<String, Object> args, Keywords keywords, SourceLocation location)
-            implements Node {
+    record Task(String module, Map<String, Object> args, Keywords keywords, SourceLocation location,
+                Map<String, SourceLocation> locations) implements Node {
         public Task {
             args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
+            locations = locations == null ? Map.of() : Map.copyOf(locations);
+        }
+
+        public Task(String module, Map<String, Object> args, Keywords keywords, SourceLocation location) {
+            this(module, args, keywords, location, Map.of());
+        }
+
+        /**
+         * Where a keyword's value ({@code when}) or a module argument's value ({@code args.value}) was written;
+         * the task's location when not known.
+         */
+        public SourceLocation locationOf(String key) {
+            return locations.getOrDefault(key, location);
         }
     }
 

@@ -248,7 +248,7 @@ public final class TreeLoader {
             }
         }
         if (module == null) {
-            problems.add(map.location(), "task has no module");
+            problems.add(map.location(), "task has no module; sysfleet runs ansible.posix.sysctl (alias sysctl)");
             return null;
         }
         String mod = module.key();
@@ -314,7 +314,17 @@ public final class TreeLoader {
         } else if (raw instanceof Map<?, ?>) {
             checkTemplates(module.value());
         }
-        return new Node.Task(mod, args, k, map.location());
+        Map<String, SourceLocation> locs = new java.util.HashMap<>();
+        for (YNode.Entry e : map.entries()) {
+            locs.put(e.key(), e.value() instanceof YSeq seq && !seq.items().isEmpty()
+                    ? seq.items().get(0).location() : e.value().location());
+        }
+        if (module.value() instanceof YMap am) {
+            for (YNode.Entry e : am.entries()) {
+                locs.put("args." + e.key(), e.value().location());
+            }
+        }
+        return new Node.Task(mod, args, k, map.location(), locs);
     }
 
     /** The names a sysctl task may run under. */
@@ -442,6 +452,22 @@ public final class TreeLoader {
         }
         if (args.get("name") == null && args.get("key") == null) {
             problems.add(args.location(), "sysctl argument 'name' is required");
+        }
+        YNode state = args.get("state");
+        YNode value = args.get("value") != null ? args.get("value") : args.get("val");
+        boolean present = state == null || !(state instanceof YScalar ss && "absent".equals(ss.value()));
+        if (present && (value == null || value instanceof YScalar vs && vs.isNull())) {
+            problems.add(value == null ? args.location() : value.location(),
+                    "sysctl argument 'value' is required when state is present");
+        } else if (present && value instanceof YScalar vs && vs.value() instanceof String str
+                && !io.sysfleet.template.TemplateEngine.isTemplate(str)) {
+            try {
+                io.sysfleet.playbook.Templater.checkValue(io.sysfleet.playbook.AnsibleValues.sysctlValue(str),
+                        io.sysfleet.playbook.State.PRESENT, value.location(),
+                        args.get("name") instanceof YScalar ns ? String.valueOf(ns.value()).strip() : "?");
+            } catch (ConfigException x) {
+                problems.addAll(x.problems());
+            }
         }
     }
 
