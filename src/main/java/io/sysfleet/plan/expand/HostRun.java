@@ -472,9 +472,6 @@ public final class HostRun {
                                 + "' (" + module + ") is left for ansible-playbook and may change the outcome: "
                                 + risk);
                     }
-                    if (k.register() != null) {
-                        pending.add(k.register()); // its result is ansible-playbook's: unknown here
-                    }
                     record(t, isHandler, item.index, label, TaskRecord.Status.LEFT_FOR_ANSIBLE, null,
                             "left for ansible-playbook (" + module + ")" + (risk == null ? "" : "; may change the "
                             + "outcome: " + risk));
