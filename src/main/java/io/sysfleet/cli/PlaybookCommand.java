@@ -22,6 +22,19 @@ abstract class PlaybookCommand extends FleetCommand {
             description = "max_fail_percentage for plays that set none (0: any failure stops the later batches).")
     Double maxFailPercentage;
 
+    @Option(names = {"-t", "--tags"}, split = ",", paramLabel = "TAG",
+            description = "Run only tasks with these tags (and those tagged always), like ansible-playbook --tags.")
+    java.util.Set<String> tags = java.util.Set.of();
+
+    @Option(names = "--skip-tags", split = ",", paramLabel = "TAG",
+            description = "Skip tasks with these tags, like ansible-playbook --skip-tags.")
+    java.util.Set<String> skipTags = java.util.Set.of();
+
+    @Option(names = "--sysctl-only",
+            description = "Run the sysctl part of playbooks and roles that also use other modules: tasks of those "
+                    + "modules are skipped and listed as left for ansible-playbook (without it, they are an error).")
+    boolean sysctlOnly;
+
     /** Whether to plan only. */
     abstract boolean checkMode();
 
@@ -45,7 +58,7 @@ abstract class PlaybookCommand extends FleetCommand {
         }
         Engine.RunRequest request = new Engine.RunRequest(playbook, fleet.inventory.sources(System.getenv()), fleet.limit, checkMode(),
                 offline(), fleet.forks(), serial, maxFailPercentage, fleet.commandTimeout(), rollbackOnAbort(),
-                fleet.reports(), fleet.sysctlPaths(), fleet.shard);
+                fleet.reports(), fleet.sysctlPaths(), fleet.shard, new Engine.TaskSelection(tags, skipTags, sysctlOnly));
         return withEngine(engine -> engine.run(request, fleet.listener(out(), err())).exitCode());
     }
 }

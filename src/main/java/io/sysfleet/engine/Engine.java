@@ -26,6 +26,7 @@ import io.sysfleet.plan.Planner;
 import io.sysfleet.plan.ConnectionTemplates;
 import io.sysfleet.plan.StaticCheck;
 import io.sysfleet.plan.SysctlPaths;
+import io.sysfleet.plan.expand.RunSettings;
 import io.sysfleet.playbook.Playbook;
 import io.sysfleet.playbook.PlaybookLoader;
 import io.sysfleet.report.HtmlReport;
@@ -133,15 +134,26 @@ public final class Engine {
      * @param timeout         timeout of one remote command
      * @param rollbackOnAbort roll back every host the run changed when a play is aborted
      * @param reports         report files
+     * @param sysctlPaths     the files sysfleet may manage ({@code --allow-sysctl-path}; null: the defaults)
      * @param shard           the part of the selected hosts this controller runs ({@link Shard#ALL}: all of them)
+     * @param tasks           {@code --tags}, {@code --skip-tags}, {@code --sysctl-only} (null: every task)
      */
     public record RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline, int forks,
                              List<String> serial, Double maxFailPercent, Duration timeout, boolean rollbackOnAbort,
-                             Reports reports, SysctlPaths sysctlPaths, Shard shard) {
+                             Reports reports, SysctlPaths sysctlPaths, Shard shard, TaskSelection tasks) {
         public RunRequest {
             serial = List.copyOf(serial);
             sysctlPaths = sysctlPaths == null ? SysctlPaths.defaults() : sysctlPaths;
             shard = shard == null ? Shard.ALL : shard;
+            tasks = tasks == null ? TaskSelection.ALL : tasks;
+        }
+
+        /** A run of every task (no tags; modules sysfleet does not run are refused). */
+        public RunRequest(Path playbook, InventorySources inventory, String limit, boolean check, boolean offline,
+                          int forks, List<String> serial, Double maxFailPercent, Duration timeout,
+                          boolean rollbackOnAbort, Reports reports, SysctlPaths sysctlPaths, Shard shard) {
+            this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
+                    reports, sysctlPaths, shard, TaskSelection.ALL);
         }
 
         /** A run of every selected host (no shard) that may manage the given sysctl files. */
@@ -149,7 +161,7 @@ public final class Engine {
                           int forks, List<String> serial, Double maxFailPercent, Duration timeout,
                           boolean rollbackOnAbort, Reports reports, SysctlPaths sysctlPaths) {
             this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
-                    reports, sysctlPaths, Shard.ALL);
+                    reports, sysctlPaths, Shard.ALL, TaskSelection.ALL);
         }
 
         /** A run of every selected host that may manage only the default sysctl files ({@link SysctlPaths#defaults()}). */
@@ -157,7 +169,20 @@ public final class Engine {
                           int forks, List<String> serial, Double maxFailPercent, Duration timeout,
                           boolean rollbackOnAbort, Reports reports) {
             this(playbook, inventory, limit, check, offline, forks, serial, maxFailPercent, timeout, rollbackOnAbort,
-                    reports, null, Shard.ALL);
+                    reports, null, Shard.ALL, TaskSelection.ALL);
+        }
+    }
+
+    /**
+     * Which tasks run: {@code --tags} (empty: all), {@code --skip-tags}, and {@code --sysctl-only} (tasks of other
+     * modules are left for ansible-playbook instead of refused).
+     */
+    public record TaskSelection(Set<String> tags, Set<String> skipTags, boolean sysctlOnly) {
+        public static final TaskSelection ALL = new TaskSelection(Set.of(), Set.of(), false);
+
+        public TaskSelection {
+            tags = Set.copyOf(tags);
+            skipTags = Set.copyOf(skipTags);
         }
     }
 
@@ -242,7 +267,9 @@ public final class Engine {
     public Outcome run(RunRequest req, RunListener out) {
         Playbook playbook = PlaybookLoader.load(req.playbook());
         Inventory inventory = loadInventory(req.inventory(), out);
-        StaticCheck.check(playbook, inventory, req.limit(), new Planner(ctx.catalog(), req.sysctlPaths()));
+        Planner planner = new Planner(ctx.catalog(), req.sysctlPaths(), inventory,
+                new RunSettings(req.tasks().tags(), req.tasks().skipTags(), req.check()));
+        StaticCheck.check(playbook, inventory, req.limit(), planner, req.tasks().sysctlOnly());
         if (!req.offline()) {
             ConnectionTemplates.check(playbook, inventory, req.limit());
         }
@@ -250,7 +277,7 @@ public final class Engine {
         Journal journal = req.check() ? null : openJournal(runId, "run", null, req.playbook(), req.inventory());
         Instant started = ctx.clock().instant();
         HostRunner hosts = new HostRunner(new HostRunner.Settings(req.check(), req.offline(), req.timeout(),
-                ctx.becomePassword(), ctx.boot(), req.sysctlPaths()), ctx.catalog());
+                ctx.becomePassword(), ctx.boot(), req.sysctlPaths()), planner);
         Applier applier = journal == null ? null : new Applier(runId, new LocalBackups(ctx.stateDir(), runId),
                 req.timeout(), journal, ctx.clock());
         List<PlayResult> plays;

@@ -66,8 +66,14 @@ final class HostRunner {
     private final Planner planner;
 
     HostRunner(Settings settings, KeyCatalog catalog) {
+        this(settings, new Planner(catalog, settings.sysctlPaths()));
+    }
+
+    /** {@code planner} must refuse the files {@code settings.sysctlPaths()} refuses (the run's one planner). */
+
+    HostRunner(Settings settings, Planner planner) {
         this.settings = settings;
-        this.planner = new Planner(catalog, settings.sysctlPaths());
+        this.planner = planner;
     }
 
     /** The become of {@code host} in {@code play} ({@link Become#decide}: host variables win over the play). */
@@ -110,6 +116,7 @@ final class HostRunner {
             phase = Phase.FACTS;
             List<SysctlKey> keys = List.copyOf(planner.probeKeys(play, host));
             List<String> modules = List.copyOf(planner.probeModules(play, host));
+            // (keys reassigned below when the plan with facts names more keys)
             Set<String> paths = planner.files(play, host);
             Map<String, FileFact> files = new LinkedHashMap<>();
             HostFacts first = null;
@@ -139,6 +146,47 @@ final class HostRunner {
             }
             phase = Phase.PLAN;
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live, first.runtime()));
+            // A task the static plan could not resolve (its key or file needs facts) names them only now: read
+            // those too, then plan again (a new key or file can only come from such a task, so this ends).
+            for (int round = 0; round < 3; round++) {
+                Set<SysctlKey> moreKeys = new java.util.LinkedHashSet<>(planner.keysOf(plan.tasks()));
+                moreKeys.removeAll(keys);
+                Set<String> moreFiles = new java.util.LinkedHashSet<>(planner.filesOf(plan.tasks()));
+                moreFiles.removeAll(files.keySet());
+                if (moreKeys.isEmpty() && moreFiles.isEmpty()) {
+                    break;
+                }
+                phase = Phase.FACTS;
+                List<String> paths2 = moreFiles.isEmpty() ? List.of(files.keySet().iterator().next())
+                        : List.copyOf(moreFiles);
+                boolean firstRead = true;
+                for (String path : paths2) {
+                    HostFacts f = FactsProbe.gather(t, path, firstRead ? List.copyOf(moreKeys) : List.of(),
+                            settings.timeout());
+                    if (firstRead) {
+                        for (SysctlKey k : moreKeys) {
+                            LiveValue v = f.live(k);
+                            if (v != null && v.state() == LiveValue.State.PRESENT) {
+                                live.put(k, v.value());
+                            }
+                        }
+                    }
+                    firstRead = false;
+                    if (moreFiles.contains(path)) {
+                        if (f.sysctlFile().exists() && !f.sysctlFile().readable()) {
+                            return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.FACTS,
+                                    path + " exists but cannot be read by the connecting user (set become: true)");
+                        }
+                        files.put(path, f.sysctlFile());
+                        texts.put(path, f.sysctlFile().exists() ? Applier.text(f.sysctlFile().content()) : null);
+                    }
+                }
+                List<SysctlKey> all = new ArrayList<>(keys);
+                all.addAll(moreKeys);
+                keys = List.copyOf(all);
+                phase = Phase.PLAN;
+                plan = planner.plan(host, play, new HostState(platform, texts, live, first.runtime()));
+            }
             if (settings.check()) {
                 return persistence(Applier.withoutApplying(plan, true), plan, first.bootFiles(), true);
             }

@@ -88,8 +88,7 @@ final class PlaybookRun {
     private Play withDefaults(Play p) {
         List<String> serial = p.serial().isEmpty() ? settings.serial() : p.serial();
         Double maxFail = p.maxFailPercentage() == null ? settings.maxFailPercent() : p.maxFailPercentage();
-        return new Play(p.name(), p.hosts(), p.vars(), p.become(), p.becomeUser(), p.gatherFacts(), serial, maxFail,
-                p.anyErrorsFatal(), p.tasks(), p.location(), p.modprobes());
+        return p.withBatches(serial, maxFail);
     }
 
     /** Ansible's rules: any_errors_fatal, more than max_fail_percentage of the batch, or the whole batch failed. */

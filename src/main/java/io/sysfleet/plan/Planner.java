@@ -12,7 +12,16 @@ import io.sysfleet.catalog.Scope;
 import io.sysfleet.facts.RuntimeFacts;
 import io.sysfleet.playbook.ModprobeTask;
 import io.sysfleet.inventory.Host;
+import io.sysfleet.inventory.Inventory;
+import io.sysfleet.plan.expand.HostRun;
+import io.sysfleet.plan.expand.MagicVars;
+import io.sysfleet.plan.expand.RunSettings;
+import io.sysfleet.plan.expand.SysctlCall;
+import io.sysfleet.plan.expand.SysctlExecutor;
+import io.sysfleet.plan.expand.SysctlModuleModel;
+import io.sysfleet.plan.expand.TaskRecord;
 import io.sysfleet.playbook.Play;
+import io.sysfleet.playbook.tree.PlayTree;
 import io.sysfleet.playbook.ResolvedTask;
 import io.sysfleet.playbook.State;
 import io.sysfleet.playbook.SysctlTask;
@@ -52,6 +61,8 @@ public final class Planner {
     static final int CT_MEMORY_SHARE = 8;
     private final KeyCatalog catalog;
     private final SysctlPaths paths;
+    private final Inventory inventory;
+    private final RunSettings settings;
 
     public Planner(KeyCatalog catalog) {
         this(catalog, SysctlPaths.defaults());
@@ -59,8 +70,29 @@ public final class Planner {
 
     /** A planner that refuses every sysctl_file {@code paths} does not allow. */
     public Planner(KeyCatalog catalog, SysctlPaths paths) {
+        this(catalog, paths, null, RunSettings.defaults());
+    }
+
+    /** A planner for the default sysctl files ({@link SysctlPaths#defaults()}). */
+    public Planner(KeyCatalog catalog, Inventory inventory, RunSettings settings) {
+        this(catalog, SysctlPaths.defaults(), inventory, settings);
+    }
+
+    /**
+     * @param paths     the files sysfleet may manage: a sysctl_file outside them (in a role or a loop too) is refused
+     * @param inventory the run's inventory, for the magic variables ({@code groups}, {@code hostvars}, ...); null
+     *                  gives a host only its own name and no groups
+     * @param settings  {@code --tags}, {@code --skip-tags}, check mode
+     */
+    public Planner(KeyCatalog catalog, SysctlPaths paths, Inventory inventory, RunSettings settings) {
         this.catalog = catalog;
-        this.paths = paths;
+        this.paths = paths == null ? SysctlPaths.defaults() : paths;
+        this.inventory = inventory;
+        this.settings = settings;
+    }
+
+    public RunSettings settings() {
+        return settings;
     }
 
     /** The variables a host's tasks see: inventory vars, then facts (when gathered), then play vars. */
@@ -73,19 +105,68 @@ public final class Planner {
         return vars;
     }
 
+    /**
+     * The play expanded for one host ({@link HostRun}): every task, block, include, role, loop item and handler
+     * in the order ansible-playbook runs them, each with its outcome as the sysctl module would decide it over
+     * {@code state}. Without a state (a static plan) nothing is changed and what needs facts is UNKNOWN.
+     */
+    public HostRun expand(Host host, Play play, HostState state) {
+        PlayTree tree = play.tree() != null ? play.tree() : PlainTree.of(play);
+        Map<String, Object> facts = state != null && play.gatherFacts() ? FactVars.of(state.platform()) : Map.of();
+        Map<String, Object> magic = inventory != null ? MagicVars.of(inventory, host) : MagicVars.of(host);
+        SysctlExecutor executor = state == null ? (call, check) -> new SysctlExecutor.Outcome(false, null)
+                : withModules(new SysctlModuleModel(state.files(), key -> {
+                    try {
+                        return state.live().get(SysctlKey.of(key));
+                    } catch (IllegalArgumentException e) {
+                        return null;
+                    }
+                }), state);
+        Set<String> pending = state == null ? pendingFacts(play, host) : Set.of();
+        HostRun run = new HostRun(settings, tree, host.vars(), facts, magic, executor, pending);
+        run.run();
+        return run;
+    }
+
+    /**
+     * The sysctl module's model, with modprobe tasks answered from the host's runtime facts and module files
+     * (changed when the module is loaded or unloaded or a persistence file changes), so {@code register},
+     * {@code changed_when} and handlers see what Ansible's modprobe module would report.
+     */
+    private static SysctlExecutor withModules(SysctlExecutor sysctl, HostState state) {
+        return new SysctlExecutor() {
+            @Override
+            public Outcome run(SysctlCall call, boolean checkMode) {
+                return sysctl.run(call, checkMode);
+            }
+
+            @Override
+            public Outcome modprobe(ModprobeTask task, boolean checkMode) {
+                List<FilePlan> files = new ArrayList<>();
+                ModulePlan mp = module(task, state, files, new ArrayList<>());
+                return new Outcome(mp.changes() || !files.isEmpty(), null);
+            }
+        };
+    }
+
     /** The keys a play may touch on any platform, to probe in one round trip before the platform is known. */
     public Set<SysctlKey> probeKeys(Play play, Host host) {
+        return keysOf(expand(host, play, null).records());
+    }
+
+    /** The keys (with their other platforms' names) of the sysctl tasks in {@code records}. */
+    public Set<SysctlKey> keysOf(List<TaskRecord> records) {
         Set<SysctlKey> keys = new LinkedHashSet<>();
-        Map<String, Object> vars = variables(host, play, null);
-        for (SysctlTask task : play.tasks()) {
-            SysctlKey key;
-            try {
-                key = task.resolve(vars).key();
-            } catch (SysfleetException e) {
-                continue; // reported by plan(); the key may depend on facts not known yet
+        for (TaskRecord r : records) {
+            if (r.call() != null) {
+                try {
+                    SysctlKey key = SysctlKey.of(r.call().key());
+                    keys.add(key);
+                    keys.addAll(catalog.allNames(key));
+                } catch (IllegalArgumentException e) {
+                    // reported by plan()
+                }
             }
-            keys.add(key);
-            keys.addAll(catalog.allNames(key));
         }
         // The conntrack sizing check needs the host's hash table size.
         if (keys.stream().anyMatch(k -> catalog.canonicalName(k).orElse(k).dotted().equals(CT_MAX))) {
@@ -99,22 +180,25 @@ public final class Planner {
      * modules-load.d and modprobe.d files of each modprobe task with {@code persistent} present or absent.
      */
     public Set<String> files(Play play, Host host) {
+        return filesOf(expand(host, play, null).records());
+    }
+
+    /**
+     * The files of the tasks in {@code records}: the modules-load.d and modprobe.d files of each modprobe task with
+     * {@code persistent} present or absent, then each sysctl file the run's {@link SysctlPaths} allows.
+     */
+    public Set<String> filesOf(List<TaskRecord> records) {
         Set<String> files = new LinkedHashSet<>();
-        for (ModprobeTask m : play.modprobes()) {
-            if (m.persistent() != ModprobeTask.Persistence.DISABLED) {
-                files.add(m.modulesLoadFile());
-                files.add(m.optionsFile());
+        for (TaskRecord r : records) {
+            if (r.modprobe() != null && r.status() != TaskRecord.Status.SKIPPED
+                    && r.modprobe().persistent() != ModprobeTask.Persistence.DISABLED) {
+                files.add(r.modprobe().modulesLoadFile());
+                files.add(r.modprobe().optionsFile());
             }
         }
-        Map<String, Object> vars = variables(host, play, null);
-        for (SysctlTask task : play.tasks()) {
-            try {
-                String file = task.resolve(vars).sysctlFile();
-                if (paths.refusal(file).isEmpty()) {
-                    files.add(file); // a refused path is never read: plan() reports it
-                }
-            } catch (SysfleetException e) {
-                // reported by plan()
+        for (TaskRecord r : records) {
+            if (r.call() != null && paths.refusal(r.call().sysctlFile()).isEmpty()) {
+                files.add(r.call().sysctlFile()); // a refused path is never read: plan() reports it
             }
         }
         return files;
@@ -126,10 +210,13 @@ public final class Planner {
      */
     public Set<String> probeModules(Play play, Host host) {
         Set<String> out = new LinkedHashSet<>();
-        for (ModprobeTask m : play.modprobes()) {
-            out.add(m.module());
+        List<TaskRecord> records = expand(host, play, null).records();
+        for (TaskRecord r : records) {
+            if (r.modprobe() != null && r.status() != TaskRecord.Status.SKIPPED) {
+                out.add(r.modprobe().module());
+            }
         }
-        for (SysctlKey k : probeKeys(play, host)) {
+        for (SysctlKey k : keysOf(records)) {
             catalog.find(k).ifPresent(kk -> out.addAll(catalog.allModuleNames(kk)));
         }
         return out;
@@ -137,15 +224,17 @@ public final class Planner {
 
     /**
      * The fact variables a play's tasks cannot know without the host's facts: those it gathers
-     * ({@code gather_facts}) and its own vars do not set. Empty for a play that does not gather facts: its
-     * variables are all there is.
+     * ({@code gather_facts}) and neither its own vars nor the host's set. Empty for a play that does not gather
+     * facts: its variables are all there is.
      */
-    static Set<String> pendingFacts(Play play) {
+    static Set<String> pendingFacts(Play play, Host host) {
         if (!play.gatherFacts()) {
             return Set.of();
         }
         Set<String> out = new LinkedHashSet<>(FactVars.NAMES);
+        out.add("ansible_facts");
         out.removeAll(play.vars().keySet());
+        out.removeAll(host.vars().keySet());
         return out;
     }
 
@@ -154,44 +243,62 @@ public final class Planner {
      * inventory and the play alone, for every task; a task whose {@code when} or templates need facts is
      * {@code UNKNOWN}, "unknown offline (needs ansible_kernel)". Problems in the input (a template that cannot
      * be rendered, a value the catalog refuses) are the plan's problems and its first one is the plan's error.
+     * A task of a module sysfleet does not run is SKIPPED, "left for ansible-playbook"; one loop item is one key
+     * line, named by its {@code loop_control.label}.
      */
     public HostPlan plan(Host host, Play play, HostState state) {
         Platform platform = state == null ? Platform.unknown() : state.platform();
-        Map<String, Object> vars = variables(host, play, state);
-        Set<String> pending = state == null ? pendingFacts(play) : Set.of();
-        List<String> warnings = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
+        HostRun run = expand(host, play, state);
+        List<String> warnings = new ArrayList<>(run.warnings());
+        List<Problem> problems = new ArrayList<>(run.problems());
         List<ModulePlan> modules = new ArrayList<>();
         List<FilePlan> moduleFiles = new ArrayList<>();
         Set<String> loading = new LinkedHashSet<>();
-        String moduleError = modules(play, vars, pending, state, modules, moduleFiles, loading, warnings);
+        String moduleError = modules(run.records(), state, modules, moduleFiles, loading, warnings);
         List<Step> steps = new ArrayList<>();
-        for (SysctlTask task : play.tasks()) {
-            steps.add(step(task, vars, pending, platform, warnings, problems));
+        String hostError = null;
+        if (run.failed()) {
+            for (TaskRecord r : run.records()) {
+                if (r.status() == TaskRecord.Status.FAILED) {
+                    hostError = r.location() + ": " + displayName(r) + ": " + r.note();
+                }
+            }
+        }
+        for (TaskRecord r : run.records()) {
+            Step s = step(r, run.failed(), platform, warnings, problems);
+            if (s != null) {
+                steps.add(s);
+            }
         }
         markSuperseded(steps);
         HostPlan plan = state == null ? offline(host, play, platform, steps, warnings)
                 : online(host, play, state, steps, warnings, loading);
         List<FilePlan> files = new ArrayList<>(moduleFiles);
         files.addAll(plan.files());
-        String error = moduleError != null ? moduleError : plan.error();
+        String error = moduleError != null ? moduleError
+                : hostError != null && plan.error() == null ? hostError : plan.error();
         return new HostPlan(plan.host(), plan.play(), plan.platform(), plan.keys(), files, plan.warnings(),
-                error, problems, modules);
+                error, problems, modules, run.records());
     }
 
     /**
-     * Plans the play's modprobe tasks (Ansible's semantics; see {@link ModprobeTask}): what each does to the running
-     * kernel and to its persistence files. Fills {@code loading} with the modules the run loads, so the sysctl keys
-     * they bring are planned as set after the load. Returns the first error, or null.
+     * Plans the play's modprobe tasks as the expansion ran them for this host (in a role, a block, a loop item;
+     * Ansible's semantics, see {@link ModprobeTask}): what each does to the running kernel and to its persistence
+     * files. Fills {@code loading} with the modules the run loads, so the sysctl keys they bring are planned as set
+     * after the load. Returns the first error, or null. A modprobe task whose arguments could not be resolved is
+     * planned as a step ({@link #step}) instead.
      */
-    private String modules(Play play, Map<String, Object> vars, Set<String> pending, HostState state,
-                           List<ModulePlan> out, List<FilePlan> files, Set<String> loading, List<String> warnings) {
+    private String modules(List<TaskRecord> records, HostState state, List<ModulePlan> out, List<FilePlan> files,
+                           Set<String> loading, List<String> warnings) {
         String error = null;
-        for (ModprobeTask m : play.modprobes()) {
-            ModulePlan mp = module(m, vars, pending, state, files, warnings);
+        for (TaskRecord r : records) {
+            if (r.modprobe() == null) {
+                continue;
+            }
+            ModulePlan mp = module(r, state, files, warnings);
             out.add(mp);
             if (mp.action() == ModulePlan.Action.LOAD) {
-                loading.add(m.module());
+                loading.add(mp.module());
             }
             if (mp.action() == ModulePlan.Action.ERROR && error == null) {
                 error = mp.note();
@@ -200,20 +307,23 @@ public final class Planner {
         return error;
     }
 
-    private ModulePlan module(ModprobeTask m, Map<String, Object> vars, Set<String> pending, HostState state,
-                              List<FilePlan> files, List<String> warnings) {
-        Set<String> whenNeeds = needs(m.when().variables(), pending);
-        try {
-            if (whenNeeds.isEmpty() && !m.when().evaluate(vars)) {
-                return new ModulePlan(m, ModulePlan.Action.SKIPPED, "when: " + m.when() + " is false");
-            }
-        } catch (ConfigException e) {
-            return new ModulePlan(m, ModulePlan.Action.ERROR, e.oneLine());
+    private ModulePlan module(TaskRecord r, HostState state, List<FilePlan> files, List<String> warnings) {
+        ModprobeTask m = r.modprobe();
+        if (r.status() == TaskRecord.Status.SKIPPED) {
+            return new ModulePlan(m, ModulePlan.Action.SKIPPED, r.note());
         }
-        if (state == null) {
-            return new ModulePlan(m, ModulePlan.Action.UNKNOWN, whenNeeds.isEmpty() ? "offline: facts not gathered"
-                    : unknownOffline(whenNeeds));
+        if (r.checkMode() && !settings.checkMode()) {
+            return new ModulePlan(m, ModulePlan.Action.SKIPPED, "check_mode: true: not applied");
         }
+        if (state == null || r.status() == TaskRecord.Status.UNKNOWN) {
+            return new ModulePlan(m, ModulePlan.Action.UNKNOWN, r.status() == TaskRecord.Status.UNKNOWN
+                    ? r.note() : "offline: facts not gathered");
+        }
+        return module(m, state, files, warnings);
+    }
+
+    /** What a modprobe task that runs does on a host with {@code state}. */
+    private static ModulePlan module(ModprobeTask m, HostState state, List<FilePlan> files, List<String> warnings) {
         RuntimeFacts rt = state.runtime();
         RuntimeFacts.ModuleState st = rt.module(m.module());
         String at = m.location() + ": ";
@@ -274,59 +384,107 @@ public final class Planner {
         return new ModulePlan(m, action, note);
     }
 
-    /** One task for one host, as far as the variables known allow: skipped, unknown, an error, or resolved. */
-    private Step step(SysctlTask task, Map<String, Object> vars, Set<String> pending, Platform platform,
-                      List<String> warnings, List<Problem> problems) {
-        task.when().warning().ifPresent(w -> warnings.add(task.when().location() + ": " + w));
-        Set<String> whenNeeds = needs(task.when().variables(), pending);
+    /** A task's name in reports: Ansible's ("role : name", the module without a name), with its loop item. */
+    static String displayName(TaskRecord r) {
+        String name = r.name() != null ? r.name() : r.module();
+        if (r.index() != null) {
+            name += " (item=" + (r.label() != null ? r.label() : r.call() != null ? r.call().key()
+                    : "#" + r.index()) + ")";
+        }
+        return r.handler() ? "handler " + name : name;
+    }
+
+    /** One expanded task for one host: skipped, unknown, left for ansible-playbook, an error, or resolved. */
+    private Step step(TaskRecord r, boolean hostFailed, Platform platform, List<String> warnings,
+                      List<Problem> problems) {
+        String name = displayName(r);
+        if (r.isModprobe()) {
+            if (r.modprobe() != null) {
+                return null; // a module plan (see modules())
+            }
+            return switch (r.status()) {
+                case SKIPPED -> Step.skip(name, r.note() == null ? "skipped" : r.note());
+                case UNKNOWN -> Step.unknown(name, r.note());
+                default -> null; // FAILED: the run's error (hostError) and its problem
+            };
+        }
+        if (!r.sysctl()) {
+            return switch (r.status()) {
+                case LEFT_FOR_ANSIBLE -> Step.skip(name, r.note());
+                case UNKNOWN -> Step.unknown(name, r.note());
+                default -> null; // set_fact, include_vars, assert, debug, ...: nothing to apply
+            };
+        }
+        switch (r.status()) {
+            case SKIPPED:
+                return Step.skip(name, r.note() == null ? "skipped" : r.note());
+            case UNKNOWN:
+                if (r.call() == null) {
+                    return Step.unknown(name, r.note());
+                }
+                break;
+            case LEFT_FOR_ANSIBLE:
+                return Step.skip(name, r.note());
+            default:
+                break;
+        }
+        if (r.call() == null) {
+            return hostFailed ? Step.error(name, r.location() + ": " + r.note())
+                    : Step.skip(name, "failed, ignored: " + r.note());
+        }
+        if (r.checkMode() && !settings.checkMode()) {
+            return Step.skip(name, "check_mode: true: " + (r.status() == TaskRecord.Status.CHANGED
+                    ? "would change" : "no change") + ", not applied");
+        }
         try {
-            if (whenNeeds.isEmpty() && !task.when().evaluate(vars)) {
-                return Step.skip(task.name(), "when: " + task.when() + " is false");
-            }
-            Set<String> templateNeeds = new LinkedHashSet<>();
-            for (String template : List.of(task.name(), task.key(), task.value() == null ? "" : task.value(),
-                    task.sysctlFile())) {
-                templateNeeds.addAll(needs(Templater.variables(template), pending));
-            }
-            if (!templateNeeds.isEmpty()) {
-                Set<String> all = new LinkedHashSet<>(whenNeeds);
-                all.addAll(templateNeeds);
-                return Step.unknown(task.name(), all);
-            }
-            ResolvedTask r = task.resolve(vars);
-            Optional<String> refused = paths.refusal(r.sysctlFile());
+            ResolvedTask t = resolved(r, name);
+            Optional<String> refused = paths.refusal(t.sysctlFile());
             if (refused.isPresent()) {
-                throw new ConfigException(task.locationOf("sysctl_file"), refused.get());
+                throw new ConfigException(r.locationOf("sysctl_file"), refused.get());
             }
-            KeyResolution res = catalog.resolve(r.key(), platform);
+            KeyResolution res = catalog.resolve(t.key(), platform);
             if (res.availability() == KeyResolution.Availability.UNKNOWN_KEY) {
-                warnings.add(r.location() + ": " + res.name() + " is not in sysfleet's key catalog");
+                warnings.add(t.location() + ": " + res.name() + " is not in sysfleet's key catalog");
             }
             Optional<KernelKey> kk = catalog.find(res.name());
             String error = null;
-            if (r.state() == State.PRESENT && kk.isPresent()) {
-                Optional<KernelKey.ValueProblem> bad = kk.get().problem(r.value());
+            if (t.state() == State.PRESENT && kk.isPresent()) {
+                Optional<KernelKey.ValueProblem> bad = kk.get().problem(t.value());
                 if (bad.isPresent() && bad.get().error()) {
-                    Problem p = new Problem(task.locationOf("value"), res.name() + " " + bad.get().message());
+                    Problem p = new Problem(r.locationOf("value"), res.name() + " " + bad.get().message());
                     problems.add(p);
                     error = p.toString();
                 } else if (bad.isPresent()) {
-                    warnings.add(task.locationOf("value") + ": " + res.name() + " " + bad.get().message());
+                    warnings.add(r.locationOf("value") + ": " + res.name() + " " + bad.get().message());
                 }
             }
-            Step s = new Step(r, r.name(), res, kk.orElse(null), error, null);
-            s.needs = whenNeeds;
-            return s;
+            Step step = new Step(t, name, res, kk.orElse(null), error, null);
+            if (r.status() == TaskRecord.Status.UNKNOWN) {
+                step.unknownNote = r.note();
+            }
+            return step;
         } catch (ConfigException e) {
             problems.addAll(e.problems());
-            return Step.error(task.name(), e.oneLine());
+            return Step.error(name, e.oneLine());
         }
     }
 
-    private static Set<String> needs(Set<String> used, Set<String> pending) {
-        Set<String> out = new LinkedHashSet<>(used);
-        out.retainAll(pending);
-        return out;
+    /** A sysctl call as the plan works with it, checked so nothing unsafe reaches a host. */
+    private static ResolvedTask resolved(TaskRecord r, String name) {
+        SysctlCall c = r.call();
+        SysctlKey key;
+        try {
+            key = SysctlKey.of(c.key());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(r.locationOf("name"), e.getMessage());
+        }
+        State state = c.state().equals("absent") ? State.ABSENT : State.PRESENT;
+        if (c.value() != null) {
+            Templater.checkValue(c.value(), state, r.locationOf("value"), key.dotted());
+        }
+        Templater.checkFile(c.sysctlFile(), r.locationOf("sysctl_file"));
+        return new ResolvedTask(name, key, c.value(), state, c.sysctlFile(), c.reload(), c.sysctlSet(),
+                c.ignoreErrors(), r.location());
     }
 
     private HostPlan offline(Host host, Play play, Platform platform, List<Step> steps, List<String> warnings) {
@@ -337,13 +495,13 @@ public final class Planner {
                 keys.add(new KeyPlan(s.task, s.name, s.res == null ? null : s.res.name(),
                         s.task == null ? null : desired(s.task), null, KeyPlan.Outcome.ERROR, s.error));
                 error = error == null ? s.error : error;
-            } else if (s.res == null && !s.needs.isEmpty()) {
-                keys.add(new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.UNKNOWN, unknownOffline(s.needs)));
+            } else if (s.res == null && s.unknownNote != null) {
+                keys.add(new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.UNKNOWN, s.unknownNote));
             } else if (s.task == null || s.superseded) {
                 keys.add(skipped(s));
             } else {
                 keys.add(new KeyPlan(s.task, s.name, s.res.name(), desired(s.task), null, KeyPlan.Outcome.UNKNOWN,
-                        s.needs.isEmpty() ? "offline: facts not gathered" : unknownOffline(s.needs)));
+                        s.unknownNote != null ? s.unknownNote : "offline: facts not gathered"));
             }
         }
         return new HostPlan(host, play, platform, keys, List.of(), warnings, error);
@@ -359,7 +517,7 @@ public final class Planner {
         Platform platform = state.platform();
         // 0. Keys this host cannot set from where it runs: refused before anything changes.
         for (Step s : steps) {
-            if (s.task == null || s.superseded || s.error != null || s.kernelKey == null
+            if (s.task == null || s.superseded || s.error != null || s.unknownNote != null || s.kernelKey == null
                     || s.task.state() != State.PRESENT) {
                 continue;
             }
@@ -378,7 +536,8 @@ public final class Planner {
         Map<String, Map<String, Desired>> wanted = new LinkedHashMap<>();
         Map<String, Boolean> reload = new LinkedHashMap<>();
         for (Step s : steps) {
-            if (s.task == null || s.superseded || s.error != null || s.ignoredRefusal != null) {
+            if (s.task == null || s.superseded || s.error != null || s.unknownNote != null
+                    || s.ignoredRefusal != null) {
                 continue;
             }
             String path = s.task.sysctlFile();
@@ -431,6 +590,9 @@ public final class Planner {
         if (s.task == null && s.error != null) {
             return new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.ERROR, s.error);
         }
+        if (s.task == null && s.unknownNote != null) {
+            return new KeyPlan(null, s.name, null, null, null, KeyPlan.Outcome.UNKNOWN, s.unknownNote);
+        }
         if (s.ignoredRefusal != null) {
             return new KeyPlan(s.task, s.name, s.res.name(), desired(s.task), state.live().get(s.res.name()),
                     KeyPlan.Outcome.SKIPPED, "refused, ignored (ignoreerrors): " + s.ignoredRefusal);
@@ -441,6 +603,9 @@ public final class Planner {
         ResolvedTask t = s.task;
         SysctlKey name = s.res.name();
         String live = state.live().get(name);
+        if (s.unknownNote != null) {
+            return new KeyPlan(t, s.name, name, desired(t), live, KeyPlan.Outcome.UNKNOWN, s.unknownNote);
+        }
         if (s.error != null) {
             return new KeyPlan(t, s.name, name, desired(t), live, KeyPlan.Outcome.ERROR, s.error);
         }
@@ -548,8 +713,8 @@ public final class Planner {
         RuntimeFacts rt = state.runtime();
         Map<String, Step> byKey = new LinkedHashMap<>();
         for (Step s : steps) {
-            if (s.task != null && !s.superseded && s.error == null && s.task.state() == State.PRESENT
-                    && s.kernelKey != null) {
+            if (s.task != null && !s.superseded && s.error == null && s.unknownNote == null
+                    && s.task.state() == State.PRESENT && s.kernelKey != null) {
                 byKey.put(s.kernelKey.name(), s);
             }
         }
@@ -627,7 +792,7 @@ public final class Planner {
     private static void markSuperseded(List<Step> steps) {
         Map<String, Step> last = new LinkedHashMap<>();
         for (Step s : steps) {
-            if (s.task != null && s.error == null) {
+            if (s.task != null && s.error == null && s.unknownNote == null) {
                 Step prev = last.put(s.task.sysctlFile() + "\u0000" + s.res.name(), s);
                 if (prev != null) {
                     prev.superseded = true;
@@ -647,8 +812,8 @@ public final class Planner {
         String ignoredRefusal;
         final String skipNote;
         boolean superseded;
-        /** Fact variables the task's {@code when} needs that the plan does not have (offline plans only). */
-        Set<String> needs = Set.of();
+        /** Why the task is unknown: it needs variables the plan does not have (offline plans only). */
+        String unknownNote;
 
         Step(ResolvedTask task, String name, KeyResolution res, KernelKey kernelKey, String error, String skipNote) {
             this.task = task;
@@ -663,10 +828,10 @@ public final class Planner {
             return new Step(null, name, null, null, null, why);
         }
 
-        /** A task whose templates need facts the plan does not have. */
-        static Step unknown(String name, Set<String> needs) {
+        /** A task that needs variables (facts) the plan does not have. */
+        static Step unknown(String name, String note) {
             Step s = new Step(null, name, null, null, null, null);
-            s.needs = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(needs));
+            s.unknownNote = note;
             return s;
         }
 

@@ -6,6 +6,8 @@ import io.sysfleet.core.Problem;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.inventory.Host;
 import io.sysfleet.inventory.Inventory;
+import io.sysfleet.plan.expand.HostRun;
+import io.sysfleet.plan.expand.TaskRecord;
 import io.sysfleet.playbook.Play;
 import io.sysfleet.playbook.Playbook;
 
@@ -39,6 +41,16 @@ public final class StaticCheck {
      * @throws ConfigException   exit 4 with every problem, each a {@code file:line:col} line
      */
     public static void check(Playbook playbook, Inventory inventory, String limit, Planner planner) {
+        check(playbook, inventory, limit, planner, false);
+    }
+
+    /**
+     * As {@link #check(Playbook, Inventory, String, Planner)}; without {@code sysctlOnly}, every task of a module
+     * sysfleet does not run (in a role, a block, an included file, a handler) is a problem, each named; with it,
+     * such tasks are left for ansible-playbook.
+     */
+    public static void check(Playbook playbook, Inventory inventory, String limit, Planner planner,
+                             boolean sysctlOnly) {
         if (limit != null) {
             try {
                 inventory.select("all", limit);
@@ -58,17 +70,30 @@ public final class StaticCheck {
                 continue;
             }
             for (Host h : hosts) {
-                List<Problem> problems;
+                HostPlan plan;
                 try {
-                    problems = planner.plan(h, play, null).problems();
+                    plan = planner.plan(h, play, null);
                 } catch (Throwable e) {
                     // Not a problem of the input as written but of this host's data (a value the engine cannot
                     // handle): left for the host's own run, where it becomes that host's result.
                     continue;
                 }
-                for (Problem p : problems) {
+                for (Problem p : plan.problems()) {
                     found.computeIfAbsent(p, k -> new LinkedHashSet<>()).add(h.name());
                     selected.put(p, hosts.size());
+                }
+                if (!sysctlOnly) {
+                    for (TaskRecord r : plan.tasks()) {
+                        if (r.status() == TaskRecord.Status.LEFT_FOR_ANSIBLE) {
+                            found.computeIfAbsent(new Problem(r.location(), notRun(r.module())),
+                                    k -> new LinkedHashSet<>());
+                        }
+                    }
+                }
+            }
+            if (!sysctlOnly) {
+                for (Problem p : unreached(play, planner.settings())) {
+                    found.computeIfAbsent(p, k -> new LinkedHashSet<>());
                 }
             }
         }
@@ -89,6 +114,49 @@ public final class StaticCheck {
                 .thenComparingInt(p -> p.location() == null ? 0 : p.location().line())
                 .thenComparingInt(p -> p.location() == null ? 0 : p.location().column()));
         throw new ConfigException(problems);
+    }
+
+    /**
+     * Tasks of modules sysfleet does not run that no host reached in its static plan (a false {@code when}, a
+     * tag filter, a handler never notified, a rescue): they are refused too, so a playbook is accepted or not
+     * whatever the hosts' facts turn out to be.
+     */
+    private static List<Problem> unreached(Play play, io.sysfleet.plan.expand.RunSettings settings) {
+        List<Problem> out = new ArrayList<>();
+        if (play.tree() == null) {
+            return out;
+        }
+        List<io.sysfleet.playbook.tree.Node> all = new ArrayList<>();
+        all.addAll(play.tree().preTasks());
+        all.addAll(play.tree().mainTasks());
+        all.addAll(play.tree().postTasks());
+        all.addAll(play.tree().handlers());
+        walk(all, play.tree().tags(), settings, out);
+        return out;
+    }
+
+    /** Tasks the tag selection leaves out never run, so they are not refused. */
+    private static void walk(List<io.sysfleet.playbook.tree.Node> nodes, List<String> tags,
+                             io.sysfleet.plan.expand.RunSettings settings, List<Problem> out) {
+        for (io.sysfleet.playbook.tree.Node n : nodes) {
+            List<String> here = new ArrayList<>(tags);
+            here.addAll(n.keywords().tags());
+            if (n instanceof io.sysfleet.playbook.tree.Node.Block b) {
+                walk(b.block(), here, settings, out);
+                walk(b.rescue(), here, settings, out);
+                walk(b.always(), here, settings, out);
+            } else if (n instanceof io.sysfleet.playbook.tree.Node.Include inc && inc.body() != null) {
+                walk(inc.body(), here, settings, out);
+            } else if (n instanceof io.sysfleet.playbook.tree.Node.Task t && !HostRun.runsItself(t.module())
+                    && settings.selects(here)) {
+                out.add(new Problem(t.location(), notRun(t.module())));
+            }
+        }
+    }
+
+    static String notRun(String module) {
+        return "module '" + module + "' is not run by sysfleet; run with --sysctl-only to leave such tasks for "
+                + "ansible-playbook";
     }
 
     private static String hosts(Set<String> hosts) {

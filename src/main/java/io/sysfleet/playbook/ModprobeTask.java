@@ -45,6 +45,65 @@ public record ModprobeTask(String name, Set<String> tags, Condition when, String
         params = params == null ? "" : params;
     }
 
+    /** The module's arguments. */
+    public static final List<String> ARGS = List.of("name", "state", "params", "persistent");
+
+    /**
+     * Why {@code value} (as written, or as a template rendered for a host) is not a valid {@code arg} of the
+     * module, or empty. {@code what} describes a value that is not text ("a boolean", "a mapping"). The same
+     * checks run on literal arguments when a playbook loads and on rendered ones in each host's plan, so nothing
+     * reaches a host's modprobe command or its files unchecked.
+     */
+    public static java.util.Optional<String> problem(String arg, Object value, String what) {
+        String text = value instanceof String str ? str : null;
+        String shown = text != null ? "'" + text + "'" : what;
+        switch (arg) {
+            case "name" -> {
+                if (text == null || !io.sysfleet.facts.RuntimeFacts.MODULE_NAME.matcher(text.strip()).matches()) {
+                    return java.util.Optional.of("modprobe 'name' must be a kernel module name such as nf_conntrack "
+                            + "(letters, digits, '_' and '-'), not " + shown);
+                }
+            }
+            case "state" -> {
+                if (!"present".equals(text) && !"absent".equals(text)) {
+                    return java.util.Optional.of("modprobe state must be present or absent, not " + shown);
+                }
+            }
+            case "params" -> {
+                if (value == null) {
+                    return java.util.Optional.empty();
+                }
+                if (text == null) {
+                    return java.util.Optional.of("modprobe 'params' must be a string such as 'hashsize=131072', not "
+                            + what);
+                }
+                String p = text.strip();
+                for (String one : p.isEmpty() ? new String[0] : p.split("\\s+")) {
+                    if (!PARAM.matcher(one).matches()) {
+                        return java.util.Optional.of("modprobe parameter '" + one + "' is not NAME=VALUE (letters, "
+                                + "digits and '_' before '=', no quotes, spaces or shell characters)");
+                    }
+                }
+            }
+            case "persistent" -> {
+                if (!"disabled".equals(text) && !"present".equals(text) && !"absent".equals(text)) {
+                    return java.util.Optional.of("modprobe persistent must be disabled, present or absent, not "
+                            + shown);
+                }
+            }
+            default -> {
+                return java.util.Optional.of("unsupported modprobe argument '" + arg + "'; supported: "
+                        + String.join(", ", ARGS));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** {@code persistent}'s value from its (checked) word. */
+    public static Persistence persistence(String word) {
+        return word == null ? Persistence.DISABLED : Persistence.valueOf(word.toUpperCase(java.util.Locale.ROOT));
+    }
+
     /** The parameters, one per item ({@code params} split on whitespace). */
     public List<String> paramList() {
         String p = params.strip();

@@ -9,16 +9,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One play. {@code name} defaults to the hosts pattern (as ansible-playbook shows it); {@code hosts} is the
+ * One play. {@code tree} is what the play runs, as Ansible reads it (pre_tasks, roles, tasks, post_tasks,
+ * handlers, blocks, includes, loops): the plan expands it per host. {@code tasks} holds only the play's plain
+ * top-level sysctl tasks (what lint and diagnose read) and {@code modprobes} its plain top-level modprobe tasks;
+ * null {@code tree} means a play built from those alone. {@code name} defaults to the hosts pattern (as
+ * ansible-playbook shows it); {@code hosts} is the
  * pattern, list items joined with ','; {@code become} is null when not set; {@code serial} is kept as written
- * ("2", "30%"), empty when not set; {@code maxFailPercentage} is null when not set. {@code tasks} are the
- * sysctl tasks and {@code modprobes} the modprobe tasks, each in play order: sysfleet loads (and persists) the
- * modules before it edits the sysctl files, so a modprobe task written before the sysctl tasks that need its
- * module means what it means to ansible-playbook.
+ * ("2", "30%"), empty when not set; {@code maxFailPercentage} is null when not set. Wherever a modprobe task
+ * stands in the tree (a role, a block, a loop), sysfleet loads (and persists) the modules before it edits the
+ * sysctl files, so a modprobe task written before the sysctl tasks that need its module means what it means to
+ * ansible-playbook.
  */
 public record Play(String name, String hosts, Map<String, Object> vars, Boolean become, String becomeUser,
                    boolean gatherFacts, List<String> serial, Double maxFailPercentage, boolean anyErrorsFatal,
-                   List<SysctlTask> tasks, SourceLocation location, List<ModprobeTask> modprobes) {
+                   List<SysctlTask> tasks, SourceLocation location, List<ModprobeTask> modprobes,
+                   io.sysfleet.playbook.tree.PlayTree tree) {
     public Play {
         vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
         serial = List.copyOf(serial);
@@ -26,12 +31,18 @@ public record Play(String name, String hosts, Map<String, Object> vars, Boolean 
         modprobes = modprobes == null ? List.of() : List.copyOf(modprobes);
     }
 
-    /** A play of sysctl tasks only. */
+    /** A play of plain sysctl tasks only, without a task tree (tests, generated plays). */
     public Play(String name, String hosts, Map<String, Object> vars, Boolean become, String becomeUser,
                 boolean gatherFacts, List<String> serial, Double maxFailPercentage, boolean anyErrorsFatal,
                 List<SysctlTask> tasks, SourceLocation location) {
         this(name, hosts, vars, become, becomeUser, gatherFacts, serial, maxFailPercentage, anyErrorsFatal, tasks,
-                location, List.of());
+                location, List.of(), null);
+    }
+
+    /** The same play with other batches and failure threshold (the command line's defaults). */
+    public Play withBatches(List<String> serial, Double maxFailPercentage) {
+        return new Play(name, hosts, vars, become, becomeUser, gatherFacts, serial, maxFailPercentage, anyErrorsFatal,
+                tasks, location, modprobes, tree);
     }
 
     /**

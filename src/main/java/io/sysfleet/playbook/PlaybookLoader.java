@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
  * collected and thrown together as one {@link ConfigException}.
  */
 public final class PlaybookLoader {
-    static final String PLAY_KEYS = "name, hosts, vars, become, become_user, gather_facts, serial, "
-            + "max_fail_percentage, any_errors_fatal, tasks";
+    static final String PLAY_KEYS = "name, hosts, vars, vars_files, become, become_user, gather_facts, serial, "
+            + "max_fail_percentage, any_errors_fatal, tags, pre_tasks, roles, tasks, post_tasks, handlers";
     static final String TASK_KEYS = "name, tags, when and the modules ansible.posix.sysctl (alias sysctl) and "
             + "community.general.modprobe (alias modprobe)";
     static final String ARG_KEYS = "name, value, state, sysctl_file, reload, sysctl_set, ignoreerrors";
@@ -47,19 +47,39 @@ public final class PlaybookLoader {
     private static final Pattern BECOME_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\\$?");
 
     private final Problems problems = new Problems();
+    private final io.sysfleet.playbook.tree.TreeLoader trees;
+    private Path dir = Path.of("");
 
-    private PlaybookLoader() {
+    private PlaybookLoader(List<Path> rolesPath) {
+        this.trees = new io.sysfleet.playbook.tree.TreeLoader(rolesPath);
     }
 
-    /** Loads and checks a playbook file and everything it imports. */
-    public static Playbook load(Path file) {
-        PlaybookLoader loader = new PlaybookLoader();
+    private PlaybookLoader() {
+        this(RolesPath.of(System.getenv(), Path.of("").toAbsolutePath()));
+    }
+
+    /** Loads a playbook, looking for roles in {@code rolesPath} after {@code roles/} beside the playbook. */
+    public static Playbook load(Path file, List<Path> rolesPath) {
+        PlaybookLoader loader = new PlaybookLoader(rolesPath);
         List<Play> plays = new ArrayList<>();
         loader.loadFile(file.normalize(), new ArrayList<>(), plays);
+        loader.problems.addAll(loader.trees.problems());
         if (!loader.problems.isEmpty()) {
-            throw new ConfigException(inFileOrder(loader.problems.list()));
+            throw new ConfigException(inFileOrder(dedupe(loader.problems.list())));
         }
         return new Playbook(file, plays);
+    }
+
+    private static List<Problem> dedupe(List<Problem> list) {
+        return List.copyOf(new LinkedHashSet<>(list));
+    }
+
+    /**
+     * Loads and checks a playbook file and everything it imports, with the roles path Ansible would use here
+     * ({@link RolesPath}: {@code ANSIBLE_ROLES_PATH}, {@code roles_path} in ansible.cfg, the defaults).
+     */
+    public static Playbook load(Path file) {
+        return load(file, RolesPath.of(System.getenv(), Path.of("").toAbsolutePath()));
     }
 
     /**
@@ -74,8 +94,9 @@ public final class PlaybookLoader {
         } catch (ConfigException e) {
             loader.problems.addAll(e.problems());
         }
+        loader.problems.addAll(loader.trees.problems());
         if (!loader.problems.isEmpty()) {
-            throw new ConfigException(inFileOrder(loader.problems.list()));
+            throw new ConfigException(inFileOrder(dedupe(loader.problems.list())));
         }
         return new Playbook(name, plays);
     }
@@ -120,6 +141,8 @@ public final class PlaybookLoader {
         List<Path> here = new ArrayList<>(chain);
         here.add(file.toAbsolutePath().normalize());
         for (YNode item : seq.items()) {
+            Path abs = file.toAbsolutePath().normalize();
+            dir = abs.getParent() == null ? Path.of("").toAbsolutePath() : abs.getParent();
             if (!(item instanceof YMap map)) {
                 problems.add(item.location(), "a play must be a mapping, not " + item.kind());
             } else if (map.entries().stream().anyMatch(e -> IMPORTS.contains(e.key()))) {
@@ -201,13 +224,15 @@ public final class PlaybookLoader {
         List<String> serial = serial(map.get("serial"));
         Double maxFail = maxFail(map.get("max_fail_percentage"));
         Boolean fatal = bool(map, "any_errors_fatal");
-        List<ModprobeTask> modprobes = new ArrayList<>();
-        List<SysctlTask> tasks = tasks(map.get("tasks"), modprobes);
+        List<SysctlTask> tasks = plainTasks(map.get("tasks"));
+        List<ModprobeTask> modprobes = plainModprobes(map.get("tasks"));
+        io.sysfleet.playbook.tree.PlayTree tree = trees.play(map, dir);
         if (problems.list().size() > before) {
             return null;
         }
         return new Play(name != null ? name : hosts, hosts, vars, become, becomeUser,
-                gather == null || gather, serial, maxFail, fatal != null && fatal, tasks, map.location(), modprobes);
+                gather == null || gather, serial, maxFail, fatal != null && fatal, tasks, map.location(), modprobes,
+                tree);
     }
 
     private String hosts(YMap map) {
@@ -302,30 +327,50 @@ public final class PlaybookLoader {
 
     // ---- tasks ----
 
-    private List<SysctlTask> tasks(YNode node, List<ModprobeTask> modprobes) {
-        List<SysctlTask> out = new ArrayList<>();
-        if (node == null || node instanceof YScalar s && s.isNull()) {
-            return out;
-        }
+    private static final Set<String> PLAIN_TASK_KEYS = Set.of("name", "tags", "when", "ansible.posix.sysctl",
+            "sysctl");
+
+    /**
+     * The play's top-level tasks that are plain sysctl tasks (name, tags, when and the module with a mapping of
+     * arguments), for lint and diagnose. Every task, these included, is in the play's tree and checked there.
+     */
+    private List<SysctlTask> plainTasks(YNode node) {
         if (!(node instanceof YSeq seq)) {
-            problems.add(node.location(), "tasks must be a list, not " + node.kind());
-            return out;
+            return List.of();
         }
+        List<SysctlTask> out = new ArrayList<>();
         for (YNode item : seq.items()) {
-            if (!(item instanceof YMap map)) {
-                problems.add(item.location(), "a task must be a mapping, not " + item.kind());
-                continue;
-            }
-            if (map.entries().stream().anyMatch(e -> MODPROBE.contains(e.key()))) {
-                ModprobeTask m = modprobeTask(map);
-                if (m != null) {
-                    modprobes.add(m);
+            if (item instanceof YMap map && map.entries().stream().allMatch(e -> PLAIN_TASK_KEYS.contains(e.key()))
+                    && map.entries().stream().anyMatch(e -> MODULES.contains(e.key())
+                    && e.value() instanceof YMap)) {
+                PlaybookLoader alone = new PlaybookLoader(List.of());
+                SysctlTask t = alone.task(map);
+                if (t != null && alone.problems.isEmpty()) {
+                    out.add(t);
                 }
-                continue;
             }
-            SysctlTask t = task(map);
-            if (t != null) {
-                out.add(t);
+        }
+        return out;
+    }
+
+    /**
+     * The play's top-level tasks that are plain modprobe tasks with literal arguments (what lint and diagnose
+     * read, as {@link #plainTasks}). Every modprobe task, these included, is in the play's tree and checked there.
+     */
+    private List<ModprobeTask> plainModprobes(YNode node) {
+        if (!(node instanceof YSeq seq)) {
+            return List.of();
+        }
+        List<ModprobeTask> out = new ArrayList<>();
+        for (YNode item : seq.items()) {
+            if (item instanceof YMap map && map.entries().stream().allMatch(e -> PLAIN_TASK_KEYS.contains(e.key())
+                    || MODPROBE.contains(e.key())) && map.entries().stream().anyMatch(e -> MODPROBE.contains(e.key())
+                    && e.value() instanceof YMap)) {
+                PlaybookLoader alone = new PlaybookLoader(List.of());
+                ModprobeTask t = alone.modprobeTask(map);
+                if (t != null && alone.problems.isEmpty()) {
+                    out.add(t);
+                }
             }
         }
         return out;

@@ -28,6 +28,11 @@ public final class Templater {
     private Templater() {
     }
 
+    /** The one template engine of playbooks (immutable). */
+    public static TemplateEngine engine() {
+        return ENGINE;
+    }
+
     /** True when the text contains template syntax ({{, {% or {#). */
     public static boolean isTemplate(String text) {
         return TemplateEngine.isTemplate(text);
@@ -92,10 +97,7 @@ public final class Templater {
         if (TemplateEngine.isOmit(file)) {
             file = "/etc/sysctl.conf";
         }
-        if (!SAFE_PATH.matcher(file).matches() || List.of(file.split("/")).contains("..")) {
-            throw new ConfigException(at(task, "sysctl_file"), "sysctl_file '" + printable(file)
-                    + "' must be an absolute path of letters, digits and . _ + @ - without '..'");
-        }
+        checkFile(file, at(task, "sysctl_file"));
         return new ResolvedTask(name, key, value, task.state(), file, task.reload(), task.sysctlSet(),
                 task.ignoreErrors(), loc);
     }
@@ -112,13 +114,24 @@ public final class Templater {
     }
 
     /**
+     * A sysctl_file must be a plain absolute path, safe to send to a host. Which such paths sysfleet may manage is
+     * the run's {@link io.sysfleet.plan.SysctlPaths} (checked by the planner on every task, in a role or a loop too).
+     */
+    public static void checkFile(String file, SourceLocation where) {
+        if (!SAFE_PATH.matcher(file).matches() || List.of(file.split("/")).contains("..")) {
+            throw new ConfigException(where, "sysctl_file '" + printable(file)
+                    + "' must be an absolute path of letters, digits and . _ + @ - without '..'");
+        }
+    }
+
+    /**
      * Shell syntax refused in values: command substitution, variable expansion, command separators and
      * redirections. No sysctl value needs them ({@code |} stays allowed: kernel.core_pattern pipes to a program).
      */
     private static final List<String> SHELL_SYNTAX = List.of("`", "$(", "${", ";", "&", "<", ">");
 
     /** A sysctl value must be one non-empty line without control characters or shell syntax. */
-    static void checkValue(String value, State state, SourceLocation where, String key) {
+    public static void checkValue(String value, State state, SourceLocation where, String key) {
         if (value.isEmpty() && state == State.PRESENT) {
             throw new ConfigException(where, "value for '" + key + "' is empty");
         }

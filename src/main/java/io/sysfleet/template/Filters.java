@@ -143,7 +143,7 @@ final class Filters {
     /** Filters that are Ansible's plugins (ansible.builtin.NAME); the others are Jinja2's, without that name. */
     private static final java.util.Set<String> ANSIBLE = java.util.Set.of("bool", "to_json", "mandatory", "ternary",
             "combine", "dict2items", "items2dict", "regex_replace", "split", "flatten", "type_debug", "unique", "min",
-            "max");
+            "max", "basename", "dirname");
 
     private static void add(String name, boolean takesUndefined, String params, Fn fn) {
         List<String> p = params.isEmpty() ? List.of() : List.of(params.split(","));
@@ -174,6 +174,17 @@ final class Filters {
             return v;
         });
         add("bool", "", (v, a) -> toBool(v));
+        // Python's os.path.basename / dirname (POSIX): the text after / before the last '/'
+        add("basename", "", (v, a) -> {
+            String p = Py.str(v);
+            return p.substring(p.lastIndexOf('/') + 1);
+        });
+        add("dirname", "", (v, a) -> {
+            String p = Py.str(v);
+            int i = p.lastIndexOf('/') + 1;
+            String head = p.substring(0, i);
+            return head.isEmpty() || head.chars().allMatch(c -> c == '/') ? head : head.replaceAll("/+$", "");
+        });
         add("int", "default,base", (v, a) -> toInt(v, a.get(0, 0L), Py.big(a.get(1, 10L)).intValue()));
         add("float", "default", (v, a) -> toFloat(v, a.get(0, 0.0)));
         add("string", "", (v, a) -> Py.str(v));

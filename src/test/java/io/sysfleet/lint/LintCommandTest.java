@@ -57,9 +57,7 @@ class LintCommandTest {
         int rc = run("lint", LinterTest.DIR + "broken.yml", LinterTest.DIR + "missing.yml", LinterTest.DIR + "clean.yml");
         assertEquals(4, rc);
         assertEquals(List.of(
-                "sysfleet: " + LinterTest.DIR + "broken.yml:3:7: unsupported task keyword or module 'shell'; "
-                        + "sysfleet supports: name, tags, when and the modules ansible.posix.sysctl (alias sysctl) and "
-                        + "community.general.modprobe (alias modprobe)",
+                "sysfleet: " + LinterTest.DIR + "broken.yml:3:66: state must be present or absent, not 'gone'",
                 LinterTest.DIR + "missing.yml: no such file"), err.toString().lines().toList());
         assertEquals("", out.toString());
     }

@@ -102,27 +102,26 @@ class PlaybookLoaderTest {
     @Test
     void reportsEveryProblemOfAFileWithItsLocation() {
         String f = DIR + "errors.yml:";
+        List<String> found = problems("errors.yml");
+        // where roles are looked for depends on the machine (HOME, ansible.cfg): only its start is fixed
+        assertTrue(found.get(0).startsWith(f + "3:11: role 'x' not found in "), found.get(0));
         assertEquals(List.of(
-                f + "3:3: unsupported play keyword 'roles'; sysfleet supports: name, hosts, vars, become, "
-                        + "become_user, gather_facts, serial, max_fail_percentage, any_errors_fatal, tasks",
                 f + "4:11: 'become' must be a boolean (true/false, yes/no, 1/0), not 'maybe'",
                 f + "5:11: serial must be a number of hosts (2), a percentage ('30%') or a list of them, not 'abc'",
                 f + "6:24: max_fail_percentage must be a number from 0 to 100",
                 f + "8:5: 'bad-name' is not a valid variable name (letters, digits and '_', not starting with a digit)",
-                f + "11:7: unsupported task keyword or module 'shell'; sysfleet supports: name, tags, when and the "
-                        + "modules ansible.posix.sysctl (alias sysctl) and community.general.modprobe (alias modprobe)",
-                f + "12:15: module arguments as 'key=value' text are not supported; write them as a mapping "
-                        + "(name: ..., value: ...)",
+                f + "10:7: task has no module; sysfleet runs ansible.posix.sysctl (alias sysctl)",
+                f + "11:7: unsupported loop 'with_nested'; sysfleet supports loop, with_items, with_list and with_dict",
+                f + "12:15: unsupported sysctl argument 'bogus'; supported: name, value, state, sysctl_file, reload, "
+                        + "sysctl_set, ignoreerrors",
                 f + "14:9: sysctl argument 'value' is required when state is present",
-                f + "15:9: unsupported sysctl argument 'val' (write 'value'); supported: name, value, state, "
-                        + "sysctl_file, reload, sysctl_set, ignoreerrors",
+                f + "15:9: unsupported sysctl argument 'vals'; supported: name, value, state, sysctl_file, reload, "
+                        + "sysctl_set, ignoreerrors",
                 f + "17:15: sysctl key 'bad key;rm' is not a valid key: it may only contain letters, digits and "
                         + "_ - @ +, separated by '.' or '/'",
                 f + "19:16: state must be present or absent, not 'gone'",
                 f + "23:13: when 'a = 1': syntax error: unexpected '=' (use '==' to compare)",
-                f + "24:7: unsupported task keyword or module 'register'; sysfleet supports: name, tags, when and "
-                        + "the modules ansible.posix.sysctl (alias sysctl) and community.general.modprobe (alias modprobe)",
-                f + "25:7: task has no module; sysfleet supports ansible.posix.sysctl (alias sysctl)",
+                f + "25:7: task has no module; sysfleet runs ansible.posix.sysctl (alias sysctl)",
                 f + "27:7: task has both 'sysctl' and 'ansible.posix.sysctl'; a task runs one module",
                 f + "30:16: value for 'net.ipv4.tcp_syncookies' contains a control character (U+000A); a value "
                         + "must be a single line",
@@ -130,7 +129,7 @@ class PlaybookLoaderTest {
                 f + "32:3: play has no 'hosts'",
                 f + "33:3: a play must be a mapping, not a string",
                 f + "36:13: template '{{ a | no_such }}': No filter named 'no_such'.",
-                f + "39:16: template '{% if x %}1': syntax error: missing {% endif %}"), problems("errors.yml"));
+                f + "39:16: template '{% if x %}1': syntax error: missing {% endif %}"), found.subList(1, found.size()));
     }
 
     @Test
@@ -143,8 +142,7 @@ class PlaybookLoaderTest {
                 f + "4:3: 'vars' on import_playbook is not supported by sysfleet (only 'name' is); put it on "
                         + "the imported plays or tasks",
                 f + "5:20: import_playbook needs a plain file name, not a template: '{{ file }}'",
-                DIR + "imported/broken.yml:3:7: unsupported task keyword or module 'command'; sysfleet supports: "
-                        + "name, tags, when and the modules ansible.posix.sysctl (alias sysctl) and community.general.modprobe (alias modprobe)"),
+                DIR + "imported/broken.yml:3:15: sysctl argument 'value' is required when state is present"),
                 problems("import-errors.yml"));
     }
 
