@@ -70,10 +70,15 @@ final class HostRunner {
         this.planner = new Planner(catalog, settings.sysctlPaths());
     }
 
-    /** The become of {@code host} in {@code play} ({@link Become#decide}: host variables win over the play). */
+    /**
+     * The become of {@code host} (resolved: templates rendered, vault values decrypted) in {@code play}
+     * ({@link Become#decide}: host variables win over the play). The sudo password is the host's
+     * {@code ansible_become_password} when it has one (as in Ansible, the variable wins), else the run's.
+     */
     Become become(Host host, Play play) {
+        Secret own = host.becomePassword();
         return Become.decide(host.vars().containsKey("ansible_become") ? host.become() : null, host.becomeUser(),
-                play.become(), play.becomeUser(), settings.becomePassword());
+                play.become(), play.becomeUser(), own != null ? own : settings.becomePassword());
     }
 
     /** Runs {@code play} on {@code written}; {@code applier} is null in check mode. */
