@@ -148,7 +148,7 @@ final class HostRunner {
                 return persistence(Applier.withoutApplying(plan, true), plan, first.bootFiles(), true);
             }
             phase = Phase.APPLY;
-            HostResult applied = applier.apply(t, plan, files, become, () -> {
+            HostResult applied = applier.apply(t, plan, files, first.live(), become, () -> {
                 sessions.drop(host, become);
                 return sessions.get(host, become);
             });
