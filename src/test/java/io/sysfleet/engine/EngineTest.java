@@ -408,6 +408,28 @@ class EngineTest {
     }
 
     @Test
+    void aLimitThatMatchesNoHostStopsBeforeAnyRunAndUnmatchedPartsAreWarningsAsInAnsible() {
+        Engine engine = fleet.engine("h1");
+        Path pb = fleet.playbook("p.yml", TWO_KEYS);
+        SysfleetException none = assertThrows(SysfleetException.class, () -> engine.run(
+                new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "ghost", false, false, 5, List.of(),
+                        null, Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths()), listener()));
+        assertEquals(5, none.exitCode().code(), none.getMessage());
+        assertEquals("--limit ghost: leaves no hosts to target (it matches no host of the inventory)", none.getMessage());
+        assertFalse(Files.exists(Journal.runsDir(fleet.stateDir())), "no run was journaled");
+        assertEquals(List.of(), fleet.opened());
+
+        Engine.Outcome some = engine.run(new Engine.RunRequest(fleet.playbook("q.yml", TWO_KEYS.replace("hosts: all",
+                        "hosts: all:web-old")), InventorySources.of(fleet.inventory("")), "h1,gh\u001bost", false, false, 5,
+                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths()), listener());
+        assertEquals(0, some.exitCode(), text.toString());
+        assertTrue(text.toString().contains("[WARNING]: could not match host pattern 'web-old', ignoring it"), text.toString());
+        assertTrue(text.toString().contains("[WARNING]: could not match host pattern 'gh\\eost', ignoring it"),
+                text.toString());
+        assertEquals(List.of("h1"), some.report().allHosts().stream().map(HostResult::host).distinct().toList());
+    }
+
+    @Test
     void reportsAreWrittenWhateverTheOutcome() throws Exception {
         fleet.makeUnreachable("h1");
         fleet.makeUnreachable("h2");
