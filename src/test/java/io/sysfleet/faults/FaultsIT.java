@@ -371,7 +371,9 @@ class FaultsIT {
         }
         TestFleet.Host running;
         String out;
-        try (Launcher l = Launcher.start(Map.of("HOME", tmp.toString()), runArgs("39", "--forks", "1", "-T", "5"))) {
+        try (Launcher l = Launcher.start(Map.of("HOME", tmp.toString()), runArgs("39", "--forks", "1", "-T", "20"))) {
+            // -T 20: the hang is seen (docker exec) and the signal sent well before the command times out, also on a
+            // loaded machine; the running host then ends by that timeout and its read-back
             running = awaitHungAny(l);
             l.signal("INT");
             assertEquals(99, l.waitFor(Duration.ofSeconds(90)), l.output());
