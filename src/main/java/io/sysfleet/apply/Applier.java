@@ -1,6 +1,7 @@
 package io.sysfleet.apply;
 
 import io.sysfleet.facts.FileFact;
+import io.sysfleet.facts.LiveValue;
 import io.sysfleet.journal.Intent;
 import io.sysfleet.journal.Journal;
 import io.sysfleet.journal.ModuleChange;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,18 @@ public final class Applier {
      */
     public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Become become,
                             Supplier<Transport> reconnect) {
+        return apply(t, plan, files, Map.of(), become, reconnect);
+    }
+
+    /**
+     * Applies the plan. {@code factsLive} are the live values the facts probe read in this session (by
+     * {@code /proc/sys} path): until the first change on the host (a module loaded, a file applied), they are what
+     * the write-ahead intent records, so the first file needs no separate snapshot command when they cover every
+     * key it may touch (one round trip fewer per changed host). Any key they do not cover, or a later file, is
+     * read by the snapshot command as before.
+     */
+    public HostResult apply(Transport t, HostPlan plan, Map<String, FileFact> files, Map<String, LiveValue> factsLive,
+                            Become become, Supplier<Transport> reconnect) {
         if (plan.failed() || !plan.hasChanges()) {
             return withoutApplying(plan, false);
         }
@@ -108,6 +122,7 @@ public final class Applier {
                 results.add(moduleResult(m, false, m.action() == ModulePlan.Action.NONE, null));
                 continue;
             }
+            factsLive = Map.of(); // a module changes the kernel: what the facts read is no longer current
             String error = applyModule(t, host, m, become);
             results.add(moduleResult(m, error == null, error == null, error));
             if (error != null) {
@@ -124,7 +139,8 @@ public final class Applier {
                 continue;
             }
             FileFact fact = files.get(fp.path());
-            FileOutcome fo = applyFile(t, host, fp, fact, keys, become, reconnect);
+            FileOutcome fo = applyFile(t, host, fp, fact, keys, factsLive, become, reconnect);
+            factsLive = Map.of(); // the host has changed (or may have): later files snapshot for themselves
             results.addAll(fo.keys);
             if (fo.diffApplied && fp.changed()) {
                 applied.add(fp);
@@ -153,8 +169,35 @@ public final class Applier {
     private record FileOutcome(List<KeyResult> keys, boolean diffApplied, Phase phase, String error, boolean undone) {
     }
 
+    /**
+     * The live values of {@code paths} as the snapshot command would print them ({@code val}: tabs and newlines
+     * folded to spaces; null for a key that is not there), from the facts probe's reading; null unless the facts
+     * cover every path with a present or absent key of plain ASCII (anything else is read by the snapshot command).
+     */
+    public static Map<String, String> fromFacts(Set<String> paths, Map<String, LiveValue> factsLive) {
+        if (factsLive.isEmpty()) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String p : paths) {
+            LiveValue v = factsLive.get(p);
+            if (v == null) {
+                return null;
+            }
+            if (v.state() == LiveValue.State.ABSENT) {
+                out.put(p, null);
+            } else if (v.state() == LiveValue.State.PRESENT && v.value().chars().allMatch(c -> c >= 0x20 && c < 0x7f
+                    || c == '\t' || c == '\n')) {
+                out.put(p, v.value().replace('\t', ' ').replace('\n', ' '));
+            } else {
+                return null;
+            }
+        }
+        return out;
+    }
+
     private FileOutcome applyFile(Transport t, String host, FilePlan fp, FileFact fact, List<KeyPlan> keys,
-                                  Become become, Supplier<Transport> reconnect) {
+                                  Map<String, LiveValue> factsLive, Become become, Supplier<Transport> reconnect) {
         boolean exists = fact != null && fact.exists();
         // Every key the new file sets may change on sysctl -p: snapshot all of them, plus the play's keys.
         Set<String> paths = new LinkedHashSet<>();
@@ -191,24 +234,29 @@ public final class Applier {
         if (exists) {
             localCopy = backups.runDir().relativize(backups.saveOriginal(host, fp.path(), fact.content())).toString();
         }
-        ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.of()).withStdin(RemoteShell.stdin(paths, new byte[0])), timeout);
-        ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
-        if (!before.complete()) {
-            return new FileOutcome(planned(keys), false, Phase.APPLY, "cannot read live values before the change: "
-                    + snap.stderrText().strip() + "; nothing was changed", false);
+        Map<String, String> beforeValues = fromFacts(paths, factsLive);
+        if (beforeValues == null) {
+            ExecResult snap = t.exec(Command.script(RemoteScripts.SNAPSHOT, List.of())
+                    .withStdin(RemoteShell.stdin(paths, new byte[0])), timeout);
+            ApplyOutput before = ApplyOutput.parse(snap.stdoutText());
+            if (!before.complete()) {
+                return new FileOutcome(planned(keys), false, Phase.APPLY, "cannot read live values before the change: "
+                        + snap.stderrText().strip() + "; nothing was changed", false);
+            }
+            beforeValues = before.before();
         }
         String shaBefore = exists ? fact.sha256() : "absent";
         journal.intent(new Intent(host, fp.path(), exists, exists ? fact.mode() : null, exists ? fact.owner() : null,
                 exists ? fact.group() : null, shaBefore, fp.changed() ? sha256(content) : shaBefore,
                 exists ? backupPath(fp.path()) : null, localCopy, become != null, become == null ? null : become.user(),
-                before.before(), clock.instant().toString()));
+                beforeValues, clock.instant().toString()));
 
         ExecResult r;
         try {
             r = t.exec(Command.script(RemoteScripts.APPLY, args).withStdin(stdin), timeout);
         } catch (TransportException e) {
             return lost(reconnect, host, fp, shaBefore, fp.changed() ? sha256(content) : shaBefore, paths,
-                    before.before(), keys, e);
+                    beforeValues, keys, e);
         }
         ApplyOutput out = ApplyOutput.parse(r.stdoutText());
         FileOutcome result = finishFile(t, fp, fact, keys, r, out);

@@ -270,6 +270,7 @@ public final class Engine {
         Planner planner = new Planner(ctx.catalog(), req.sysctlPaths(), inventory,
                 new RunSettings(req.tasks().tags(), req.tasks().skipTags(), req.check()));
         StaticCheck.check(playbook, inventory, req.limit(), planner, req.tasks().sysctlOnly());
+        warnUnmatched(inventory, playbook, req.limit(), out);
         if (!req.offline()) {
             ConnectionTemplates.check(playbook, inventory, req.limit());
         }
@@ -754,7 +755,35 @@ public final class Engine {
         for (Problem w : inventory.warnings()) {
             out.warning(w.toString());
         }
+        if (inventory.hosts().isEmpty()) {
+            out.warning("the inventory has no hosts: nothing will run on any host (ansible-playbook: \"provided "
+                    + "hosts list is empty\")");
+        }
         return inventory;
+    }
+
+    /**
+     * Warns, as ansible-playbook does, about each part of a play's hosts pattern and of {@code --limit} that matches
+     * no host ("could not match host pattern 'web-old', ignoring it"); the patterns were checked before.
+     */
+    private static void warnUnmatched(Inventory inventory, Playbook playbook, String limit, RunListener out) {
+        if (inventory.hosts().isEmpty()) {
+            return; // said once, above
+        }
+        Set<String> said = new LinkedHashSet<>();
+        List<String> patterns = new ArrayList<>();
+        playbook.plays().forEach(p -> patterns.add(p.hosts()));
+        if (limit != null) {
+            patterns.add(limit);
+        }
+        for (String pattern : patterns) {
+            for (String part : io.sysfleet.inventory.HostPattern.unmatched(inventory, pattern)) {
+                if (said.add(part)) {
+                    out.warning("could not match host pattern '" + io.sysfleet.core.TerminalText.escape(part)
+                            + "', ignoring it");
+                }
+            }
+        }
     }
 
     /** The hosts {@code --limit} selects (null without one); a bad pattern is a usage error (exit 5). */

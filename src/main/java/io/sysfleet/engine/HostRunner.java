@@ -76,10 +76,15 @@ final class HostRunner {
         this.planner = planner;
     }
 
-    /** The become of {@code host} in {@code play} ({@link Become#decide}: host variables win over the play). */
+    /**
+     * The become of {@code host} (resolved: templates rendered, vault values decrypted) in {@code play}
+     * ({@link Become#decide}: host variables win over the play). The sudo password is the host's
+     * {@code ansible_become_password} when it has one (as in Ansible, the variable wins), else the run's.
+     */
     Become become(Host host, Play play) {
+        Secret own = host.becomePassword();
         return Become.decide(host.vars().containsKey("ansible_become") ? host.become() : null, host.becomeUser(),
-                play.become(), play.becomeUser(), settings.becomePassword());
+                play.become(), play.becomeUser(), own != null ? own : settings.becomePassword());
     }
 
     /** Runs {@code play} on {@code written}; {@code applier} is null in check mode. */
@@ -144,6 +149,8 @@ final class HostRunner {
                     live.put(k, v.value());
                 }
             }
+            // every live value the facts read in this session, by path: the apply's write-ahead intent uses them
+            Map<String, LiveValue> factsLive = new HashMap<>(first.live());
             phase = Phase.PLAN;
             HostPlan plan = planner.plan(host, play, new HostState(platform, texts, live, first.runtime()));
             // A task the static plan could not resolve (its key or file needs facts) names them only now: read
@@ -164,6 +171,7 @@ final class HostRunner {
                     HostFacts f = FactsProbe.gather(t, path, firstRead ? List.copyOf(moreKeys) : List.of(),
                             settings.timeout());
                     if (firstRead) {
+                        factsLive.putAll(f.live());
                         for (SysctlKey k : moreKeys) {
                             LiveValue v = f.live(k);
                             if (v != null && v.state() == LiveValue.State.PRESENT) {
@@ -191,7 +199,7 @@ final class HostRunner {
                 return persistence(Applier.withoutApplying(plan, true), plan, first.bootFiles(), true);
             }
             phase = Phase.APPLY;
-            HostResult applied = applier.apply(t, plan, files, become, () -> {
+            HostResult applied = applier.apply(t, plan, files, factsLive, become, () -> {
                 sessions.drop(host, become);
                 return sessions.get(host, become);
             });

@@ -52,16 +52,16 @@ public final class FactsProbe {
             kr=$(uname -r); printf 'kernel x'; ahex "$kr"; echo 0a  # uname's newline, as the probe always sent it
             mt=; tw=
             if [ -r /proc/meminfo ]; then
-              while read -r a b c; do if [ "$a" = MemTotal: ] && [ "$c" = kB ]; then mt=$b; break; fi; done < /proc/meminfo
+              while read -r _a _b _c; do if [ "$_a" = MemTotal: ] && [ "$_c" = kB ]; then mt=$_b; break; fi; done < /proc/meminfo
             fi
             if [ -r /proc/net/sockstat ]; then
-              while read -r a b c d e f g h; do if [ "$a" = TCP: ] && [ "$f" = tw ]; then tw=$g; break; fi; done < /proc/net/sockstat
+              while read -r _a _b _c _d _e _f _g _h; do if [ "$_a" = TCP: ] && [ "$_f" = tw ]; then tw=$_g; break; fi; done < /proc/net/sockstat
             fi
             case "$mt" in ''|*[!0-9]*) mt=- ;; esac
             case "$tw" in ''|*[!0-9]*) tw=- ;; esac
             printf 'memtotal %s\\ntimewait %s\\n' "$mt" "$tw"
             ct=
-            if [ -r /proc/1/environ ]; then ct=$(tr '\\000' '\\n' < /proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n 1); fi
+            if [ -r /proc/1/environ ]; then ct=$({ tr '\\000' '\\n' < /proc/1/environ; } 2>/dev/null | sed -n 's/^container=//p' | head -n 1); fi
             if [ -z "$ct" ] && [ -e /.dockerenv ]; then ct=docker; fi
             if [ -z "$ct" ] && [ -e /run/.containerenv ]; then ct=podman; fi
             printf 'container x'; ahex "$ct"; echo

@@ -69,6 +69,29 @@ public final class HostPattern {
         return parts.stream().map(String::strip).filter(p -> !p.isEmpty()).toList();
     }
 
+    /**
+     * The parts of {@code pattern} that match no host of {@code inventory} (without their {@code &} or {@code !}),
+     * in pattern order: what ansible-playbook warns about as "Could not match supplied host pattern, ignoring".
+     *
+     * @throws IllegalArgumentException for a malformed pattern
+     */
+    public static List<String> unmatched(Inventory inventory, String pattern) {
+        List<String> out = new ArrayList<>();
+        for (String part : split(pattern)) {
+            String bare = part.charAt(0) == '&' || part.charAt(0) == '!' ? part.substring(1) : part;
+            String expr = bare;
+            Matcher m = SUBSCRIPT.matcher(bare);
+            if (!bare.isEmpty() && bare.charAt(0) != '~' && m.matches()) {
+                expr = m.group(1); // as Ansible: a subscript out of range is not an unmatched pattern
+            }
+            if (inventory.host(bare) == null && !expr.isEmpty() && enumerate(inventory, expr).isEmpty()
+                    && !out.contains(bare)) {
+                out.add(bare);
+            }
+        }
+        return out;
+    }
+
     private static List<Host> evaluate(Inventory inv, List<String> parts) {
         List<String> ordered = new ArrayList<>();
         parts.stream().filter(p -> p.charAt(0) != '&' && p.charAt(0) != '!').forEach(ordered::add);

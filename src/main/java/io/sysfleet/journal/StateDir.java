@@ -102,7 +102,12 @@ public final class StateDir {
             }
             return HexFormat.of().parseHex(hex);
         } catch (IOException e) {
-            throw refuse(k, "cannot be read or made: " + e.getMessage());
+            // an I/O failure (a full or read-only file system) is not an unsafe state directory: say what failed
+            String what = Files.exists(k, LinkOption.NOFOLLOW_LINKS) ? "cannot read the journal key "
+                    : "cannot write the journal key ";
+            throw new SysfleetException(ExitCode.ERROR, Phase.JOURNAL, null, what + k + ": "
+                    + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage()), e);
         }
     }
 

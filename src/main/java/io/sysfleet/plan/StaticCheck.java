@@ -52,10 +52,16 @@ public final class StaticCheck {
     public static void check(Playbook playbook, Inventory inventory, String limit, Planner planner,
                              boolean sysctlOnly) {
         if (limit != null) {
+            List<Host> limited;
             try {
-                inventory.select("all", limit);
+                limited = inventory.select("all", limit);
             } catch (IllegalArgumentException e) {
                 throw new SysfleetException(ExitCode.USAGE, "--limit: " + e.getMessage());
+            }
+            if (limited.isEmpty() && !inventory.hosts().isEmpty()) {
+                // ansible-playbook: "Specified inventory, host pattern and/or --limit leaves us with no hosts to target."
+                throw new SysfleetException(ExitCode.USAGE, "--limit " + io.sysfleet.core.TerminalText.escape(limit)
+                        + ": leaves no hosts to target (it matches no host of the inventory)");
             }
         }
         Map<Problem, Set<String>> found = new LinkedHashMap<>();

@@ -242,7 +242,7 @@ public final class SshTransport extends ShellTransport {
                 throw new TransportException(Phase.EXEC, host(),
                         "command timed out after " + timeout.toMillis() + " ms and was killed: " + cmd);
             }
-            if (ch.getExitStatus() < 0 && !session.isConnected()) {
+            if (ch.getExitStatus() < 0 && ch.getExitSignal() == null && lost()) {
                 throw new TransportException(Phase.CONNECT, host(), "connection to " + target
                         + " was lost while running " + cmd);
             }
@@ -306,6 +306,21 @@ public final class SshTransport extends ShellTransport {
             }
         }
     }
+
+    /**
+     * Whether the session is gone, for a channel that closed with neither exit status nor exit signal. When the
+     * connection drops, JSch closes the session's channels first and only then marks the session disconnected: the
+     * waiting thread, woken by the close, can still see it connected. So wait a moment for the session's verdict.
+     */
+    private boolean lost() throws InterruptedException {
+        long until = clock.millis() + LOST_GRACE_MILLIS;
+        while (session.isConnected() && clock.millis() < until) {
+            Thread.sleep(10);
+        }
+        return !session.isConnected();
+    }
+
+    private static final long LOST_GRACE_MILLIS = 2000;
 
     /** Exit status, or 128+n for a command killed by signal n (as a shell would report it). */
     private static int exitCode(ChannelExec ch) {

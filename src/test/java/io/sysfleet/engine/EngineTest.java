@@ -155,6 +155,52 @@ class EngineTest {
     }
 
     @Test
+    void aChangedHostCostsTwoCommandsWhenTheFactsCoverEveryKeyTheFileMayTouch() throws Exception {
+        Engine engine = fleet.engine("h1");
+        int before = fleet.commands("h1");
+        Engine.Outcome first = run(engine, TWO_KEYS);
+        assertEquals(0, first.exitCode(), text.toString());
+        assertEquals(2, fleet.commands("h1") - before, "facts, then apply: the facts' live values are the intent's");
+        JournalView j = Journal.read(fleet.stateDir(), first.report().runId());
+        Map<String, String> recorded = j.intents().stream().filter(i -> i.host().equals("h1")).findFirst()
+                .orElseThrow().live();
+        assertEquals(Map.of(FIN, "60", SYN, "0"), recorded, "what the snapshot command would have read");
+
+        // A key of the file that the play does not set may change on sysctl -p: the facts did not read it, so the
+        // snapshot command does, and the intent has it.
+        fleet.live("h1", FIN, "60");
+        fleet.live("h1", "vm/swappiness", "60");
+        Files.writeString(fleet.conf("h1"), "vm.swappiness = 10\n");
+        before = fleet.commands("h1");
+        Engine.Outcome second = run(engine, TWO_KEYS);
+        assertEquals(0, second.exitCode(), text.toString());
+        assertEquals(3, fleet.commands("h1") - before, "facts, snapshot, apply");
+        Map<String, String> withOther = Journal.read(fleet.stateDir(), second.report().runId()).intents().stream()
+                .filter(i -> i.host().equals("h1")).findFirst().orElseThrow().live();
+        assertEquals("60", withOther.get("vm/swappiness"), withOther.toString());
+        assertEquals("60", withOther.get(FIN), withOther.toString());
+        assertEquals(0, engine.rollback(rollback(second.report().runId(), false, false), listener()).exitCode(),
+                text.toString());
+        assertEquals("60", fleet.live("h1", "vm/swappiness"), "rollback restored the live value the facts never read");
+    }
+
+    @Test
+    void factsStandInForTheSnapshotOnlyForPlainPresentOrAbsentKeys() {
+        Map<String, io.sysfleet.facts.LiveValue> facts = Map.of(
+                FIN, new io.sysfleet.facts.LiveValue(io.sysfleet.facts.LiveValue.State.PRESENT, "4096\t87380\n6291456"),
+                SYN, new io.sysfleet.facts.LiveValue(io.sysfleet.facts.LiveValue.State.ABSENT, null),
+                "odd/u", new io.sysfleet.facts.LiveValue(io.sysfleet.facts.LiveValue.State.PRESENT, "caf\u00e9"),
+                "odd/x", new io.sysfleet.facts.LiveValue(io.sysfleet.facts.LiveValue.State.UNREADABLE, null));
+        Map<String, String> both = io.sysfleet.apply.Applier.fromFacts(new java.util.LinkedHashSet<>(List.of(FIN, SYN)), facts);
+        assertEquals("4096 87380 6291456", both.get(FIN), "folded as val folds tabs and newlines");
+        assertTrue(both.containsKey(SYN) && both.get(SYN) == null, "absent, as before-absent");
+        assertEquals(null, io.sysfleet.apply.Applier.fromFacts(java.util.Set.of(FIN, "odd/u"), facts), "non-ASCII: snapshot");
+        assertEquals(null, io.sysfleet.apply.Applier.fromFacts(java.util.Set.of("odd/x"), facts), "unreadable: snapshot");
+        assertEquals(null, io.sysfleet.apply.Applier.fromFacts(java.util.Set.of("vm/swappiness"), facts), "not read: snapshot");
+        assertEquals(null, io.sysfleet.apply.Applier.fromFacts(java.util.Set.of(FIN), Map.of()), "no facts: snapshot");
+    }
+
+    @Test
     void eachHostGetsOneSessionForAllPlaysAndItsBecome() {
         Engine engine = fleet.engine("h1");
         String twoPlays = """
@@ -359,6 +405,28 @@ class EngineTest {
         assertEquals(5, limit.exitCode().code(), limit.getMessage());
         assertFalse(Files.exists(Journal.runsDir(fleet.stateDir())), "no run was journaled");
         assertEquals(List.of(), fleet.opened());
+    }
+
+    @Test
+    void aLimitThatMatchesNoHostStopsBeforeAnyRunAndUnmatchedPartsAreWarningsAsInAnsible() {
+        Engine engine = fleet.engine("h1");
+        Path pb = fleet.playbook("p.yml", TWO_KEYS);
+        SysfleetException none = assertThrows(SysfleetException.class, () -> engine.run(
+                new Engine.RunRequest(pb, InventorySources.of(fleet.inventory("")), "ghost", false, false, 5, List.of(),
+                        null, Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths()), listener()));
+        assertEquals(5, none.exitCode().code(), none.getMessage());
+        assertEquals("--limit ghost: leaves no hosts to target (it matches no host of the inventory)", none.getMessage());
+        assertFalse(Files.exists(Journal.runsDir(fleet.stateDir())), "no run was journaled");
+        assertEquals(List.of(), fleet.opened());
+
+        Engine.Outcome some = engine.run(new Engine.RunRequest(fleet.playbook("q.yml", TWO_KEYS.replace("hosts: all",
+                        "hosts: all:web-old")), InventorySources.of(fleet.inventory("")), "h1,gh\u001bost", false, false, 5,
+                List.of(), null, Duration.ofSeconds(20), false, Engine.Reports.NONE, fleet.sysctlPaths()), listener());
+        assertEquals(0, some.exitCode(), text.toString());
+        assertTrue(text.toString().contains("[WARNING]: could not match host pattern 'web-old', ignoring it"), text.toString());
+        assertTrue(text.toString().contains("[WARNING]: could not match host pattern 'gh\\eost', ignoring it"),
+                text.toString());
+        assertEquals(List.of("h1"), some.report().allHosts().stream().map(HostResult::host).distinct().toList());
     }
 
     @Test

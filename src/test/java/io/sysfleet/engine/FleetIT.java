@@ -242,6 +242,9 @@ class FleetIT {
         cmd.addAll(List.of(args("run", playbook(""), inventory(""), "--forks", "1")));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
+        // The signal is sent by a shell started now and waiting for one line: no process is started between the
+        // first finished host and the signal (on a loaded machine a fork took long enough for every host to finish).
+        Process killer = new ProcessBuilder("sh", "-c", "read go && kill -INT " + p.pid()).start();
         StringBuilder out = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -249,10 +252,13 @@ class FleetIT {
             while ((line = r.readLine()) != null) {
                 out.append(line).append('\n');
                 if (!sent && line.startsWith("changed: [")) {
-                    new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+                    killer.getOutputStream().write('\n');
+                    killer.getOutputStream().flush();
                     sent = true;
                 }
             }
+        } finally {
+            killer.destroy();
         }
         assertTrue(p.waitFor(2, TimeUnit.MINUTES));
         assertEquals(99, p.exitValue(), out.toString());

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (CentOS 5's /bin/sh).
  */
 class LeanProbeTest {
-    /** The probe as it was before RemoteShell.HEX (git history): one od | tr pipeline per string. */
+    /** The probe as it was before RemoteShell.HEX (main before the merge, git history): one od | tr pipeline per string. */
     static final String OLD_FACTS = RemoteShell.PROC + """
             hex() { od -An -tx1 -v | tr -d ' \\n'; }
             opt() {
@@ -36,6 +36,21 @@ class LeanProbeTest {
             opt os-release /etc/os-release
             opt redhat-release /etc/redhat-release
             printf 'kernel x%s\\n' "$(uname -r | hex)"
+            mt=$(sed -n 's/^MemTotal:[[:space:]]*\\([0-9][0-9]*\\) kB$/\\1/p' /proc/meminfo 2>/dev/null | head -n 1)
+            printf 'memtotal %s\\n' "${mt:--}"
+            tw=$(sed -n 's/^TCP:.* tw \\([0-9][0-9]*\\).*$/\\1/p' /proc/net/sockstat 2>/dev/null | head -n 1)
+            printf 'timewait %s\\n' "${tw:--}"
+            ct=
+            if [ -r /proc/1/environ ]; then ct=$(tr '\\000' '\\n' < /proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n 1); fi
+            if [ -z "$ct" ] && [ -e /.dockerenv ]; then ct=docker; fi
+            if [ -z "$ct" ] && [ -e /run/.containerenv ]; then ct=podman; fi
+            printf 'container x%s\\n' "$(printf '%s' "$ct" | hex)"
+            if [ -e "$proc/net/core/netdev_max_backlog" ]; then ns=initial; elif [ -d "$proc/net/core" ]; then ns=other; else ns=-; fi
+            printf 'netns %s\\n' "$ns"
+            if [ -r /proc/modules ] || [ -e "$proc/kernel/modprobe" ]; then ms=1; else ms=0; fi
+            if command -v modprobe >/dev/null 2>&1; then mp=1; else mp=0; fi
+            printf 'modules %s %s\\n' "$ms" "$mp"
+            builtin=/lib/modules/$(uname -r)/modules.builtin
             if [ -e "$f" ]; then
               m=$(stat -L -c '%a' -- "$f")
               o=$(stat -L -c '%U' -- "$f" | tr -d '\\n' | hex)
@@ -55,6 +70,15 @@ class LeanProbeTest {
             fi
             while IFS= read -r key; do
               k=$(printf '%s' "$key" | hex)
+              case "$key" in
+                module=*)
+                  m=${key#module=}; mu=$(printf '%s' "$m" | tr - _)
+                  if [ -r /proc/modules ] && grep -q -e "^$mu " /proc/modules; then st=loaded
+                  elif [ -r "$builtin" ] && { grep -q -e "/$m\\.ko\\$" "$builtin" || grep -q -e "/$mu\\.ko\\$" "$builtin"; }; then st=builtin
+                  elif [ -d "/sys/module/$mu" ]; then st=loaded
+                  else st=absent; fi
+                  printf 'module x%s %s\\n' "$(printf '%s' "$m" | hex)" "$st"; continue ;;
+              esac
               p=$proc/$key
               case "$p/" in
                 */../*|*/./*|*//*) printf 'live x%s invalid\\n' "$k"; continue ;;
@@ -62,7 +86,9 @@ class LeanProbeTest {
               if [ -d "$p" ]; then st=dir
               elif [ -e "$p" ]; then
                 if v=$(cat -- "$p" 2>/dev/null); then
-                  printf 'live x%s present x%s\\n' "$k" "$(printf '%s' "$v" | hex)"; continue
+                  printf 'live x%s present x%s\\n' "$k" "$(printf '%s' "$v" | hex)"
+                  case "$(stat -L -c %a -- "$p" 2>/dev/null)" in [2367]??) ;; *) printf 'ro x%s\\n' "$k" ;; esac
+                  continue
                 fi
                 st=unreadable
               else st=absent; fi
@@ -121,14 +147,17 @@ class LeanProbeTest {
             throws Exception {
         List<String> argv = new ArrayList<>(List.of(shell, "-c", script, "sysfleet"));
         argv.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        // stdout only: the parser reads nothing else (the old probe also leaked a shell error to stderr where
+        // /proc/1/environ is not readable)
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put(RemoteShell.PROC_SYS_ENV, proc.toString());
         Process p = pb.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return new String(out, StandardCharsets.ISO_8859_1);
+        // TIME_WAIT sockets are counted live: they may change between two runs of the probe
+        return new String(out, StandardCharsets.ISO_8859_1).replaceAll("(?m)^timewait [0-9-]+$", "timewait N");
     }
 
     private static List<String> shells() {
@@ -151,6 +180,8 @@ class LeanProbeTest {
             Files.writeString(p, v[1], StandardCharsets.UTF_8);
         }
         Files.createDirectories(proc.resolve("odd/dir"));
+        Path ro = Files.writeString(proc.resolve("odd/readonly"), "1\n");
+        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
         return proc;
     }
 
@@ -159,7 +190,8 @@ class LeanProbeTest {
         Path proc = proc();
         List<String> keys = List.of("net/ipv4/tcp_fin_timeout", "net/ipv4/tcp_rmem", "odd/quote", "odd/utf8",
                 "odd/empty", "odd/newlines", "odd/spaces", "odd/glob", "odd/dollar", "odd/dir", "odd/absent",
-                "../etc/passwd", "odd//x");
+                "../etc/passwd", "odd//x", "odd/readonly", "module=nf_conntrack", "module=sysfleet_no_such_module",
+                "module=it's");
         List<Path> files = new ArrayList<>();
         files.add(Files.write(dir.resolve("sysctl.conf"), "net.ipv4.tcp_fin_timeout = 30\n# caf\u00e9\n\u0000\u00ff"
                 .getBytes(StandardCharsets.UTF_8)));

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -117,6 +118,21 @@ class AnsibleInventoryComparisonTest {
         List<String> ours = InventoryLoader.load(inv).select("web:db", "db:backup:!db1").stream()
                 .map(Host::name).toList();
         assertEquals(theirs, ours);
+    }
+
+    @ParameterizedTest(name = "unmatched parts of {0}")
+    @ValueSource(strings = {"web:nosuch:&db:!zz", "nomatch", "db,qq,web1", "~nomatch\\d", "web[0]:ghost*", "web[5]",
+            "web:db"})
+    void thePartsThatMatchNothingAreThoseAnsibleWarnsAbout(String pattern) throws Exception {
+        Path inv = FIXTURES.resolve("patterns/hosts.yml");
+        AnsibleInventory.Result r = oracle.result(Map.of(), "ansible", "-i", abs(inv), pattern, "--list-hosts");
+        List<String> theirs = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("Could not match supplied host pattern, ignoring: (\\S+)").matcher(r.err());
+        while (m.find()) {
+            theirs.add(m.group(1));
+        }
+        assertEquals(theirs, HostPattern.unmatched(InventoryLoader.load(inv), pattern), r.err());
     }
 
     private static List<String> hostNames(JsonNode list) {
