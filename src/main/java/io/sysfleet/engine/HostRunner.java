@@ -83,8 +83,18 @@ final class HostRunner {
      */
     Become become(Host host, Play play) {
         Secret own = host.becomePassword();
+        Boolean keyword = play.become();
+        String keywordUser = play.becomeUser();
+        if (!Boolean.TRUE.equals(keyword)) {
+            // a task (or its block or role) that becomes of its own: the host's one session becomes
+            String tasks = planner.taskBecome(play, host);
+            if (tasks != null) {
+                keyword = true;
+                keywordUser = tasks.isEmpty() ? keywordUser : tasks;
+            }
+        }
         return Become.decide(host.vars().containsKey("ansible_become") ? host.become() : null, host.becomeUser(),
-                play.become(), play.becomeUser(), own != null ? own : settings.becomePassword());
+                keyword, keywordUser, own != null ? own : settings.becomePassword());
     }
 
     /** Runs {@code play} on {@code written}; {@code applier} is null in check mode. */

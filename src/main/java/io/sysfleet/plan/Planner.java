@@ -110,6 +110,19 @@ public final class Planner {
      * in the order ansible-playbook runs them, each with its outcome as the sysctl module would decide it over
      * {@code state}. Without a state (a static plan) nothing is changed and what needs facts is UNKNOWN.
      */
+    /**
+     * The become that the play's sysctl and modprobe tasks ask for of their own on {@code host} (task, block or
+     * role {@code become: true}; see {@link HostRun#taskBecome}), from the static expansion: null when none does,
+     * else the {@code become_user} (empty for root).
+     */
+    public String taskBecome(Play play, Host host) {
+        HostRun run = expand(host, play, null);
+        if (!run.taskBecome()) {
+            return null;
+        }
+        return run.taskBecomeUser() == null ? "" : run.taskBecomeUser();
+    }
+
     public HostRun expand(Host host, Play play, HostState state) {
         PlayTree tree = play.tree() != null ? play.tree() : PlainTree.of(play);
         Map<String, Object> facts = state != null && play.gatherFacts() ? FactVars.of(state.platform()) : Map.of();

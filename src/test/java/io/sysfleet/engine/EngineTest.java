@@ -221,6 +221,50 @@ class EngineTest {
     }
 
     @Test
+    void aTaskBlockOrRoleThatBecomesOfItsOwnMakesTheHostsSessionBecome() throws Exception {
+        Engine engine = fleet.engine("h1");
+        int from = fleet.becomes().size();
+        // as in real roles: the play does not become, the sysctl task does (ansible-playbook runs it as root)
+        assertEquals(0, run(engine, """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: a task that becomes
+                      become: true
+                      sysctl: {name: net.ipv4.tcp_fin_timeout, value: '30', sysctl_file: '{{ conf }}'}
+                """).exitCode(), text.toString());
+        assertEquals(2, fleet.becomes().size(), fleet.becomes().toString());
+        assertTrue(fleet.becomes().subList(from, fleet.becomes().size()).stream().allMatch(b -> b != null && b.user().equals("root")), fleet.becomes().toString());
+
+        // a block's become (with its become_user) is inherited by the tasks in it
+        from = fleet.becomes().size();
+        assertEquals(0, run(engine, """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - block:
+                        - sysctl: {name: net.ipv4.tcp_syncookies, value: '1', sysctl_file: '{{ conf }}'}
+                      become: "{{ 'yes' }}"
+                      become_user: operator
+                """).exitCode(), text.toString());
+        assertTrue(fleet.becomes().size() > from && fleet.becomes().subList(from, fleet.becomes().size()).stream().allMatch(b -> b != null
+                && b.user().equals("operator")), fleet.becomes().toString());
+
+        // a task that becomes but is skipped for the host does not, nor does a task of another module
+        from = fleet.becomes().size();
+        assertEquals(0, run(engine, """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - sysctl: {name: net.ipv4.tcp_syncookies, value: '1', sysctl_file: '{{ conf }}'}
+                    - sysctl: {name: net.ipv4.tcp_fin_timeout, value: '31', sysctl_file: '{{ conf }}'}
+                      become: true
+                      when: inventory_hostname == 'nobody'
+                """).exitCode(), text.toString());
+        assertTrue(fleet.becomes().subList(from, fleet.becomes().size()).stream().allMatch(java.util.Objects::isNull), fleet.becomes().toString());
+    }
+
+    @Test
     void aKeyTheKernelRefusesIsUndoneAndTheOtherHostsGoOn() {
         fleet.refuse("h1", CT_MAX);
         Engine engine = fleet.engine("h1");

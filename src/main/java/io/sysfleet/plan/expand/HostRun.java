@@ -60,6 +60,9 @@ public final class HostRun {
     private final List<TaskRecord> records = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private boolean failed;
+    /** Whether a sysctl or modprobe task that runs (or may run) has become: true of its own, and as whom. */
+    private boolean taskBecome;
+    private String taskBecomeUser;
     private boolean ended;
 
     /** Thrown to stop this host: a failed task outside a rescued block. */
@@ -97,7 +100,7 @@ public final class HostRun {
                 playVarsFiles.putAll(loader.varsFile(file, play.location()));
             }
             List<String> playTags = play.tags();
-            Ctx root = new Ctx(List.of(), playTags, List.of(), null, false);
+            Ctx root = new Ctx(List.of(), playTags, List.of(), null, false, null, null);
             section(play.preTasks(), root);
             section(play.mainTasks(), root);
             section(play.postTasks(), root);
@@ -143,8 +146,8 @@ public final class HostRun {
 
     /** Inherited context: conditions, tags, block vars (outer first) and whether a rescue catches failures. */
     private record Ctx(List<Object> when, List<String> tags, List<Map<String, Object>> blockVars,
-                       RoleInstance role, boolean rescued) {
-        static final Ctx ROOT = new Ctx(List.of(), List.of(), List.of(), null, false);
+                       RoleInstance role, boolean rescued, Object become, String becomeUser) {
+        static final Ctx ROOT = new Ctx(List.of(), List.of(), List.of(), null, false, null, null);
 
         Ctx with(Keywords k, boolean rescuedInside) {
             List<Object> w = new ArrayList<>(when);
@@ -155,7 +158,8 @@ public final class HostRun {
             if (!k.vars().isEmpty()) {
                 bv.add(k.vars());
             }
-            return new Ctx(w, t, bv, k.role() != null ? k.role() : role, rescued || rescuedInside);
+            return new Ctx(w, t, bv, k.role() != null ? k.role() : role, rescued || rescuedInside,
+                    k.become() != null ? k.become() : become, k.becomeUser() != null ? k.becomeUser() : becomeUser);
         }
     }
 
@@ -217,7 +221,8 @@ public final class HostRun {
             Ctx inner = ctx.with(k, false);
             if (inc.kind() == Node.Include.Kind.IMPORT_ROLE && !inc.body().isEmpty()) {
                 RoleInstance r = firstRole(inc.body());
-                inner = new Ctx(inner.when(), inner.tags(), inner.blockVars(), r != null ? r : inner.role(), inner.rescued());
+                inner = new Ctx(inner.when(), inner.tags(), inner.blockVars(), r != null ? r : inner.role(), inner.rescued(),
+                        inner.become(), inner.becomeUser());
             }
             nodes(inc.body(), inner);
             return;
@@ -249,8 +254,9 @@ public final class HostRun {
             if (!when(when, v, inc.location())) {
                 continue;
             }
+            // a dynamic include's own become is not passed to the tasks it includes (Ansible needs 'apply' for that)
             Ctx inner = new Ctx(List.of(), ctx.tags(), withVars(ctx.blockVars(), merge(k.vars(), scope)), ctx.role(),
-                    ctx.rescued());
+                    ctx.rescued(), ctx.become(), ctx.becomeUser());
             try {
                 if (inc.kind() == Node.Include.Kind.INCLUDE_TASKS) {
                     String file = String.valueOf(render(inc.target(), v, inc.location()));
@@ -264,7 +270,7 @@ public final class HostRun {
                     Node.Block roleBlock = loader.role(String.valueOf(render(inc.target(), v, inc.location())),
                             inc.tasksFrom(), play.dir(), Map.of(), inc.location(), handlers);
                     Ctx rc = new Ctx(inner.when(), inner.tags(), inner.blockVars(), roleBlock.keywords().role(),
-                            inner.rescued());
+                            inner.rescued(), inner.become(), inner.becomeUser());
                     nodes(roleBlock.block(), rc);
                     if (inc.isPublic()) {
                         RoleInstance r = roleBlock.keywords().role();
@@ -367,7 +373,7 @@ public final class HostRun {
             return;
         }
         Ctx here = ctx.role() == null && k.role() != null ? new Ctx(ctx.when(), ctx.tags(), ctx.blockVars(), k.role(),
-                ctx.rescued()) : ctx;
+                ctx.rescued(), ctx.become(), ctx.becomeUser()) : ctx;
         String module = t.module();
         boolean sysctl = SYSCTL.contains(module);
         boolean modprobe = MODPROBE.contains(module);
@@ -383,7 +389,8 @@ public final class HostRun {
             Keywords noWhen = new Keywords(k.name(), List.of(), k.tags(), k.vars(), k.loop(), k.loopKind(),
                     k.loopControl(), k.register(), k.changedWhen(), k.failedWhen(), k.ignoreErrors(), k.checkMode(),
                     k.become(), k.becomeUser(), k.notifies(), k.listen(), k.role());
-            Ctx bare = new Ctx(List.of(), here.tags(), here.blockVars(), here.role(), here.rescued());
+            Ctx bare = new Ctx(List.of(), here.tags(), here.blockVars(), here.role(), here.rescued(), here.become(),
+                    here.becomeUser());
             if (needs(bare, noWhen, argValues).isEmpty()) {
                 whenOnly = taskNeeds;
                 taskNeeds = Set.of();
@@ -445,6 +452,7 @@ public final class HostRun {
                     continue;
                 }
                 if (!whenOnly.isEmpty()) {
+                    wantBecome(k, here, v, t.location()); // it may run
                     call = resolve(t, v);
                     record(t, isHandler, item.index, label, TaskRecord.Status.UNKNOWN, call, unknownNote(whenOnly));
                     continue;
@@ -465,6 +473,9 @@ public final class HostRun {
                 allSkipped = false;
                 boolean check = checkMode(k, v, t.location());
                 currentCheck = check;
+                if (sysctl || modprobe) {
+                    wantBecome(k, here, v, t.location());
+                }
                 if (sysctl) {
                     call = resolve(t, v);
                     SysctlExecutor.Outcome o = executor.run(call, check);
@@ -638,12 +649,42 @@ public final class HostRun {
                         || k.listen().stream().anyMatch(notified::contains);
                 if (hit && !ran.contains(h) && h instanceof Node.Task t) {
                     ran.add(h);
-                    task(t, new Ctx(List.of(), List.of(), List.of(), k.role(), false), true);
+                    task(t, new Ctx(List.of(), List.of(), List.of(), k.role(), false, null, null), true);
                     again = true;
                 }
             }
         }
         notified.clear();
+    }
+
+    /**
+     * Notes a task's own {@code become} (or its block's or role's): sysfleet runs a host's sysctl and modprobe
+     * work in one privileged session, so one such task makes the host's session become (as its
+     * {@code become_user}, root by default), as ansible-playbook runs that task as root.
+     */
+    private void wantBecome(Keywords k, Ctx ctx, Vars v, SourceLocation where) {
+        Object b = k.become() != null ? k.become() : ctx.become();
+        if (b == null) {
+            return;
+        }
+        Object c = b instanceof String s ? render(s, v, where) : b;
+        if (Boolean.TRUE.equals(AnsibleValues.toBoolean(unwrap(c)))) {
+            taskBecome = true;
+            String user = k.becomeUser() != null ? k.becomeUser() : ctx.becomeUser();
+            if (taskBecomeUser == null && user != null) {
+                taskBecomeUser = String.valueOf(unwrap(user.contains("{") ? render(user, v, where) : user));
+            }
+        }
+    }
+
+    /** True when a sysctl or modprobe task of the play becomes of its own (task, block or role {@code become}). */
+    public boolean taskBecome() {
+        return taskBecome;
+    }
+
+    /** The {@code become_user} of the first such task, or null (root). */
+    public String taskBecomeUser() {
+        return taskBecomeUser;
     }
 
     private boolean checkMode(Keywords k, Vars v, SourceLocation where) {
