@@ -98,6 +98,7 @@ public final class TreeLoader {
         List<Object> when = new ArrayList<>();
         List<String> tags = new ArrayList<>();
         Object become = null;
+        String becomeUser = null;
         if (entry instanceof YScalar s && s.value() instanceof String str) {
             name = str;
         } else if (entry instanceof YMap m) {
@@ -116,6 +117,7 @@ public final class TreeLoader {
             when = list(m.get("when"));
             tags = tags(m.get("tags"));
             become = m.get("become") == null ? null : m.get("become").toJava();
+            becomeUser = m.get("become_user") == null ? null : String.valueOf(m.get("become_user").toJava());
         } else {
             problems.add(entry.location(), "a role entry must be a name or a mapping, not " + entry.kind());
             return;
@@ -156,7 +158,7 @@ public final class TreeLoader {
             handlers.addAll(tasksOf(handlersMain, role, depth));
         }
         Keywords k = new Keywords(null, when, tags, Map.of(), null, null, Map.of(), null, null, null, null, null,
-                become, null, List.of(), List.of(), role);
+                become, becomeUser, List.of(), List.of(), role);
         out.add(new Node.Block(body, List.of(), List.of(), k, entry.location()));
     }
 
