@@ -250,6 +250,21 @@ class EngineTest {
         assertTrue(fleet.becomes().size() > from && fleet.becomes().subList(from, fleet.becomes().size()).stream().allMatch(b -> b != null
                 && b.user().equals("operator")), fleet.becomes().toString());
 
+        // a role entry's become (and become_user) is inherited by the role's tasks
+        Path pb = fleet.playbook("r.yml", """
+                - hosts: all
+                  gather_facts: false
+                  roles:
+                    - {role: tune, become: true, become_user: tuner}
+                """);
+        Path tasks = Files.createDirectories(pb.getParent().resolve("roles/tune/tasks"));
+        Files.writeString(tasks.resolve("main.yml"),
+                "- sysctl: {name: net.ipv4.tcp_fin_timeout, value: '29', sysctl_file: '{{ conf }}'}\n");
+        from = fleet.becomes().size();
+        assertEquals(0, engine.run(request(pb, false), listener()).exitCode(), text.toString());
+        assertTrue(fleet.becomes().size() > from && fleet.becomes().subList(from, fleet.becomes().size()).stream()
+                .allMatch(b -> b != null && b.user().equals("tuner")), fleet.becomes().toString());
+
         // a task that becomes but is skipped for the host does not, nor does a task of another module
         from = fleet.becomes().size();
         assertEquals(0, run(engine, """
