@@ -52,6 +52,9 @@ public final class RemoteScripts {
             cur=$(sha "$f")
             if [ "$cur" != "$want" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             snap before
+            if { [ "$reload" = 1 ] || [ "$#" -gt 0 ]; } && ! command -v sysctl >/dev/null 2>&1; then
+              printf 'error\\tsysctl\\tthere is no sysctl command on this host (install procps)\\n'; exit 0
+            fi
             if [ "$write" = 1 ]; then
               if [ -e "$f" ] && [ ! -e "$bak" ]; then
                 if ! cp -p "$f" "$bak" || ! chmod 600 "$bak"; then printf 'error\\tbackup\\tcannot copy %s to %s\\n' "$f" "$bak"; exit 0; fi

@@ -257,6 +257,33 @@ class FaultsIT {
         SURVIVED.incrementAndGet();
     }
 
+    /**
+     * A host without the sysctl command (procps not installed): the apply script finds out before it writes the
+     * file, so that host is FAILED with one line and is untouched; the other converges.
+     */
+    @Test
+    void aHostWithoutSysctlIsRefusedBeforeItsFileIsWritten() throws Exception {
+        TRIED.incrementAndGet();
+        TestFleet.Host hit = fleet.host(0);
+        TestFleet.Host other = fleet.host(1);
+        Faults.hideSysctl(hit);
+        Cli.Result r = Cli.runMerged(runArgs("41"));
+        Faults.reset(hit); // puts sysctl back
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().contains("there is no sysctl command on this host (install procps)"), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith("failed: [" + hit.name() + "]")).count(), r.out());
+        assertOriginal(hit);
+        assertConverged(other, "41");
+        JournalView v = lastRun();
+        assertEquals(List.of("failed"), outcomes(v, hit));
+        assertEquals(List.of("applied"), outcomes(v, other));
+        Cli.Result rb = rollbackLast();
+        assertEquals(0, rb.exit(), rb.out());
+        assertOriginal(hit);
+        assertOriginal(other);
+        SURVIVED.incrementAndGet();
+    }
+
     @Test
     void twoRunsAtOnceOnOneHostNeverInterleave() throws Exception {
         TRIED.incrementAndGet();
