@@ -284,6 +284,66 @@ class FaultsIT {
         SURVIVED.incrementAndGet();
     }
 
+    /**
+     * The facts probe hangs past {@code -T} (the probe's {@code uname} held by the injector): that host is FAILED
+     * with one "timed out" line before anything was journaled or changed on it; the other converges.
+     */
+    @Test
+    void aFactsProbeThatHangsPastTheTimeoutFailsThatHostBeforeAnyChange() throws Exception {
+        TRIED.incrementAndGet();
+        TestFleet.Host hit = fleet.host(0);
+        TestFleet.Host other = fleet.host(1);
+        Faults.arm(hit, "facts", "uname", "hang", "script:sysfleet-facts");
+        Cli.Result r = Cli.runMerged(runArgs("42", "-T", "5"));
+        Faults.release(hit);
+        awaitNoLeftovers(hit);
+        assertEquals(2, r.exit(), r.out());
+        List<String> lines = hostLines(r.out(), hit);
+        assertEquals(1, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("failed: [" + hit.name() + "]") && lines.get(0).contains("timed out"),
+                r.out());
+        assertOriginal(hit);
+        assertConverged(other, "42");
+        JournalView v = lastRun();
+        assertTrue(v.intents().stream().noneMatch(i -> i.host().equals(hit.name())), "nothing journaled for it");
+        assertEquals(List.of("applied"), outcomes(v, other));
+        Faults.reset(hit);
+        Cli.Result rb = rollbackLast();
+        assertEquals(0, rb.exit(), rb.out());
+        assertOriginal(hit);
+        assertOriginal(other);
+        SURVIVED.incrementAndGet();
+    }
+
+    /**
+     * A rollback whose restore hangs past {@code -T} on one host (before it writes: its sha256sum held): that host
+     * is reported as failed with "timed out", the other is restored; once the stuck command goes on, a second
+     * {@code rollback --last} finishes the job.
+     */
+    @Test
+    void aRollbackThatHangsPastTheTimeoutIsReportedAndASecondRollbackFinishes() throws Exception {
+        TRIED.incrementAndGet();
+        TestFleet.Host hit = fleet.host(0);
+        TestFleet.Host other = fleet.host(1);
+        Cli.Result run = Cli.runMerged(runArgs("43"));
+        assertEquals(0, run.exit(), run.out());
+        Faults.arm(hit, "restore", "sha256sum", "hang", "script:havelocal", "nth:1");
+        Cli.Result first = Cli.runMerged("rollback", "--last", "-i", inventory().toString(), "--known-hosts",
+                fleet.knownHosts().toString(), "--state-dir", state().toString(), "--progress", "never", "-T", "5");
+        Faults.release(hit);
+        awaitNoLeftovers(hit);
+        assertTrue(first.exit() != 0, first.out());
+        List<String> lines = hostLines(first.out(), hit);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("timed out")), first.out());
+        assertOriginal(other);
+        Faults.reset(hit);
+        Cli.Result again = rollbackLast();
+        assertEquals(0, again.exit(), again.out());
+        assertOriginal(hit);
+        assertOriginal(other);
+        SURVIVED.incrementAndGet();
+    }
+
     @Test
     void twoRunsAtOnceOnOneHostNeverInterleave() throws Exception {
         TRIED.incrementAndGet();
