@@ -72,7 +72,8 @@ public final class RowPlaybooks {
             Map<String, Object> v = new LinkedHashMap<>(p.vars());
             v.putAll(vars);
             out.add(new Play(p.name(), p.hosts(), v, p.become(), p.becomeUser(), p.gatherFacts(), p.serial(),
-                    p.maxFailPercentage(), p.anyErrorsFatal(), p.tasks(), p.location(), p.modprobes(), p.tree()));
+                    p.maxFailPercentage(), p.anyErrorsFatal(), p.tasks(), p.location(), p.modprobes(),
+                    p.tree() == null ? null : p.tree().withVars(vars)));
         }
         return out;
     }

@@ -28,4 +28,12 @@ public record PlayTree(String name, String hosts, Map<String, Object> vars, List
         roles = List.copyOf(roles);
         rolesPath = List.copyOf(rolesPath);
     }
+
+    /** The same play with {@code more} merged over its vars (a caller's overrides, as with extra vars). */
+    public PlayTree withVars(Map<String, Object> more) {
+        Map<String, Object> v = new java.util.LinkedHashMap<>(vars);
+        v.putAll(more);
+        return new PlayTree(name, hosts, v, varsFiles, tags, become, gatherFacts, preTasks, mainTasks, postTasks,
+                handlers, roles, dir, location, rolesPath);
+    }
 }
