@@ -77,12 +77,12 @@ public final class RemoteShell {
               return 1
             }
             # lock FILE RUN [OF]: one sysfleet script at a time per managed file, across runs and controllers. The lock is
-            # the directory FILE.sysfleet-lock (mkdir is atomic) holding the owner's run id, host name, time, pid and
-            # boot id; it goes when the script exits. Another script's lock prints 'locked OWNER' and returns 1; a lock
+            # the directory FILE.sysfleet-lock (mkdir is atomic) holding the owner's run id, host name, time, pid,
+            # boot id and the run it rolls back (OF, or -); it goes when the script exits. Another script's lock prints 'locked OWNER' and returns 1; a lock
             # whose script is gone (pid not running, or another boot) prints 'stale OWNER' and returns 1: it is never
             # broken silently, except that a script of the same run RUN takes over its own stale lock (the run's undo
-            # after its own apply was killed), and the rollback of run OF takes over OF's stale lock, printing
-            # 'takeover OWNER'. Where no lock can be made (read-only or full
+            # after its own apply was killed), and the rollback of run OF takes over OF's stale lock and that of an
+            # earlier rollback of OF (a retry after a timeout), printing 'takeover OWNER'. Where no lock can be made (read-only or full
             # directory) nothing is locked: the write itself then fails and says so.
             lock() {
               lk=$1.sysfleet-lock; me=$2; of=${3:--}
@@ -90,7 +90,7 @@ public final class RemoteShell {
               k=0
               while [ $k -lt 2 ]; do
                 if mkdir "$lk" 2>/dev/null; then
-                  printf '%s %s %s %s %s\\n' "$me" "$(uname -n)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$bid" > "$lk/owner"
+                  printf '%s %s %s %s %s %s\\n' "$me" "$(uname -n)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$bid" "$of" > "$lk/owner"
                   trap 'rm -rf "$lk"' EXIT
                   return 0
                 fi
@@ -100,7 +100,11 @@ public final class RemoteShell {
                 if [ $# -lt 5 ] || { [ "$5" = "$bid" ] && kill -0 "$4" 2>/dev/null; }; then
                   printf 'locked\\t%s\\n' "$info"; return 1
                 fi
-                if [ "$1" != "$me" ] && [ "$1" != "$of" ]; then printf 'stale\\t%s\\n' "$info"; return 1; fi
+                # a stale lock is taken over only by its own run, the rollback of that run, or (field 6: the run a
+                # rollback was rolling back) another rollback of the same run, e.g. a retry after a timeout
+                if [ "$1" != "$me" ] && [ "$1" != "$of" ] && { [ "$of" = - ] || [ "${6:-}" != "$of" ]; }; then
+                  printf 'stale\\t%s\\n' "$info"; return 1
+                fi
                 printf 'takeover\\t%s\\n' "$info"; rm -rf "$lk"; k=$((k+1))
               done
               return 1
