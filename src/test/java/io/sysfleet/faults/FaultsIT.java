@@ -344,6 +344,35 @@ class FaultsIT {
         SURVIVED.incrementAndGet();
     }
 
+    /**
+     * The undo after a failing {@code sysctl -p} hangs past {@code -T} (its sha256sum held): that host is FAILED
+     * with "timed out" and the undo not confirmed; the other converges; once the stuck command goes on,
+     * {@code rollback --last} restores both (taking over the stale lock the killed undo left, which is the run's own).
+     */
+    @Test
+    void anUndoThatHangsPastTheTimeoutIsReportedAndRollbackLastRestores() throws Exception {
+        TRIED.incrementAndGet();
+        TestFleet.Host hit = fleet.host(0);
+        TestFleet.Host other = fleet.host(1);
+        Faults.arm(hit, "broken", "sysctl", "fail:1", "args:^(-e )?-p ");
+        Faults.arm(hit, "undo", "sha256sum", "hang", "script:written=", "nth:1");
+        Cli.Result r = Cli.runMerged(runArgs("44", "-T", "5"));
+        Faults.release(hit);
+        awaitNoLeftovers(hit);
+        assertEquals(2, r.exit(), r.out());
+        List<String> lines = hostLines(r.out(), hit);
+        assertEquals(1, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("failed: [" + hit.name() + "]") && lines.get(0).contains("timed out"),
+                r.out());
+        assertConverged(other, "44");
+        Faults.reset(hit);
+        Cli.Result rb = rollbackLast();
+        assertEquals(0, rb.exit(), rb.out());
+        assertOriginal(hit);
+        assertOriginal(other);
+        SURVIVED.incrementAndGet();
+    }
+
     @Test
     void twoRunsAtOnceOnOneHostNeverInterleave() throws Exception {
         TRIED.incrementAndGet();
