@@ -87,6 +87,7 @@ public final class FactsProbe {
             else
               printf 'file x'; ahex "$f"; printf ' 0\\n'
             fi
+            present=
             while IFS= read -r key; do
               case "$key" in
                 module=*)
@@ -105,13 +106,23 @@ public final class FactsProbe {
               elif [ -e "$p" ]; then
                 if v=$(cat -- "$p" 2>/dev/null); then
                   printf 'live x'; ahex "$key"; printf ' present x'; ahex "$v"; echo
-                  case "$(stat -L -c %a -- "$p" 2>/dev/null)" in [2367]??) ;; *) printf 'ro x'; ahex "$key"; echo ;; esac
+                  present="$present$p
+            "
                   continue
                 fi
                 st=unreadable
               else st=absent; fi
               printf 'live x'; ahex "$key"; printf ' %s\\n' "$st"
             done
+            # the keys the kernel offers read-only here (not writable by their owner): one stat for all
+            # (in a subshell: the boot files listing may follow in this same shell)
+            if [ -n "$present" ]; then (
+              set -f; IFS='
+            '
+              stat -L -c '%a %n' -- $present 2>/dev/null | while IFS=' ' read -r a n; do
+                case "$a" in [2367]??) ;; *) printf 'ro x'; ahex "${n#"$proc/"}"; echo ;; esac
+              done
+            ) fi
             echo end
             """;
 

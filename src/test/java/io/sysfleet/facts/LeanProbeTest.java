@@ -185,6 +185,19 @@ class LeanProbeTest {
         return proc;
     }
 
+    /**
+     * The old probe's output with its read-only marks moved, in their order, to just before {@code end}: the probe
+     * now stats every present key once, after the loop (the parser needs a mark after its key's live line only).
+     */
+    static String roMarksLast(String out) {
+        List<String> lines = new ArrayList<>(List.of(out.split("\n", -1)));
+        List<String> ro = lines.stream().filter(l -> l.startsWith("ro ")).toList();
+        lines.removeIf(l -> l.startsWith("ro "));
+        int end = lines.lastIndexOf("end");
+        lines.addAll(end, ro);
+        return String.join("\n", lines);
+    }
+
     @Test
     void theFactsProbePrintsWhatThePreviousProbePrinted() throws Exception {
         Path proc = proc();
@@ -204,7 +217,7 @@ class LeanProbeTest {
             for (Path f : files) {
                 for (String max : List.of("4194304", "50")) {
                     List<String> args = List.of(f.toString(), max);
-                    String before = run(shell, OLD_FACTS, args, proc, stdin);
+                    String before = roMarksLast(run(shell, OLD_FACTS, args, proc, stdin));
                     assertTrue(before.startsWith("sysfleet-facts 1\n") && before.endsWith("end\n"), before);
                     assertEquals(before, run(shell, FactsProbe.SCRIPT, args, proc, stdin), shell + " " + f + " " + max);
                 }
