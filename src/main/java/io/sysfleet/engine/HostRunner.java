@@ -81,13 +81,13 @@ final class HostRunner {
      * ({@link Become#decide}: host variables win over the play). The sudo password is the host's
      * {@code ansible_become_password} when it has one (as in Ansible, the variable wins), else the run's.
      */
-    Become become(Host host, Play play) {
+    Become become(Host host, Play play, Planner.Probe probe) {
         Secret own = host.becomePassword();
         Boolean keyword = play.become();
         String keywordUser = play.becomeUser();
         if (!Boolean.TRUE.equals(keyword)) {
             // a task (or its block or role) that becomes of its own: the host's one session becomes
-            String tasks = planner.taskBecome(play, host);
+            String tasks = probe.taskBecome();
             if (tasks != null) {
                 keyword = true;
                 keywordUser = tasks.isEmpty() ? keywordUser : tasks;
@@ -124,15 +124,23 @@ final class HostRunner {
         if (refused != null) {
             return HostResult.failure(host.name(), HostResult.Status.FAILED, Phase.CONNECT, refused);
         }
-        Phase phase = Phase.CONNECT;
-        Become become = become(host, play);
+        Phase phase = Phase.PLAN;
+        Planner.Probe probe;
+        Become become;
+        try {
+            probe = planner.probe(play, host); // one static expansion: what to probe, and the tasks' become
+            become = become(host, play, probe);
+        } catch (Throwable e) {
+            return internalError(host.name(), phase, e);
+        }
+        phase = Phase.CONNECT;
         try {
             Transport t = sessions.get(host, become);
             phase = Phase.FACTS;
-            List<SysctlKey> keys = List.copyOf(planner.probeKeys(play, host));
-            List<String> modules = List.copyOf(planner.probeModules(play, host));
+            List<SysctlKey> keys = List.copyOf(probe.keys());
+            List<String> modules = List.copyOf(probe.modules());
             // (keys reassigned below when the plan with facts names more keys)
-            Set<String> paths = planner.files(play, host);
+            Set<String> paths = probe.files();
             Map<String, FileFact> files = new LinkedHashMap<>();
             HostFacts first = null;
             for (String path : paths.isEmpty() ? Set.of(DEFAULT_FILE) : paths) {

@@ -110,19 +110,6 @@ public final class Planner {
      * in the order ansible-playbook runs them, each with its outcome as the sysctl module would decide it over
      * {@code state}. Without a state (a static plan) nothing is changed and what needs facts is UNKNOWN.
      */
-    /**
-     * The become that the play's sysctl and modprobe tasks ask for of their own on {@code host} (task, block or
-     * role {@code become: true}; see {@link HostRun#taskBecome}), from the static expansion: null when none does,
-     * else the {@code become_user} (empty for root).
-     */
-    public String taskBecome(Play play, Host host) {
-        HostRun run = expand(host, play, null);
-        if (!run.taskBecome()) {
-            return null;
-        }
-        return run.taskBecomeUser() == null ? "" : run.taskBecomeUser();
-    }
-
     public HostRun expand(Host host, Play play, HostState state) {
         PlayTree tree = play.tree() != null ? play.tree() : PlainTree.of(play);
         Map<String, Object> facts = state != null && play.gatherFacts() ? FactVars.of(state.platform()) : Map.of();
@@ -162,9 +149,26 @@ public final class Planner {
         };
     }
 
+    /**
+     * What one static expansion of {@code play} for {@code host} says before anything is known of the host: the keys
+     * to probe (every platform's names), the modules whose state the facts must give, the files the tasks write, and
+     * the become the tasks ask for of their own (null: none; empty: root; see {@link HostRun#taskBecome}).
+     */
+    public record Probe(Set<SysctlKey> keys, Set<String> modules, Set<String> files, String taskBecome) {
+    }
+
+    /** The {@link Probe} of {@code play} for {@code host}, from one static expansion. */
+    public Probe probe(Play play, Host host) {
+        HostRun run = expand(host, play, null);
+        List<TaskRecord> records = run.records();
+        Set<SysctlKey> keys = keysOf(records);
+        String become = !run.taskBecome() ? null : run.taskBecomeUser() == null ? "" : run.taskBecomeUser();
+        return new Probe(keys, modulesOf(records, keys), filesOf(records), become);
+    }
+
     /** The keys a play may touch on any platform, to probe in one round trip before the platform is known. */
     public Set<SysctlKey> probeKeys(Play play, Host host) {
-        return keysOf(expand(host, play, null).records());
+        return probe(play, host).keys();
     }
 
     /** The keys (with their other platforms' names) of the sysctl tasks in {@code records}. */
@@ -193,7 +197,7 @@ public final class Planner {
      * modules-load.d and modprobe.d files of each modprobe task with {@code persistent} present or absent.
      */
     public Set<String> files(Play play, Host host) {
-        return filesOf(expand(host, play, null).records());
+        return probe(play, host).files();
     }
 
     /**
@@ -222,14 +226,17 @@ public final class Planner {
      * of the module each key the play touches needs.
      */
     public Set<String> probeModules(Play play, Host host) {
+        return probe(play, host).modules();
+    }
+
+    private Set<String> modulesOf(List<TaskRecord> records, Set<SysctlKey> keys) {
         Set<String> out = new LinkedHashSet<>();
-        List<TaskRecord> records = expand(host, play, null).records();
         for (TaskRecord r : records) {
             if (r.modprobe() != null && r.status() != TaskRecord.Status.SKIPPED) {
                 out.add(r.modprobe().module());
             }
         }
-        for (SysctlKey k : keysOf(records)) {
+        for (SysctlKey k : keys) {
             catalog.find(k).ifPresent(kk -> out.addAll(catalog.allModuleNames(kk)));
         }
         return out;
