@@ -22,9 +22,8 @@ public final class RemoteScripts {
      * Snapshot: stdin = one PROC_PATH per line; prints the live value of each path (before-absent when missing).
      */
     public static final String SNAPSHOT = LIB + """
-            while IFS= read -r p; do
-              if v=$(val "$p"); then printf 'before\\t%s\\t%s\\n' "$p" "$v"; else printf 'before-absent\\t%s\\n' "$p"; fi
-            done
+            paths=; while IFS= read -r p; do paths=$paths$p$nl; done
+            snap before
             printf 'done\\n'
             """;
 
@@ -40,16 +39,13 @@ public final class RemoteScripts {
             f=$1; want=$2; bak=$3; mode=$4; owner=$5; group=$6; write=$7; reload=$8; ignore=$9; shift 9
             newsha=$1; n=$2; shift 2
             readlist "$n"; paths=$list
-            snap() { printf '%s' "$paths" | while IFS= read -r p; do
-                if v=$(val "$p"); then printf '%s\\t%s\\t%s\\n' "$1" "$p" "$v"; else printf '%s-absent\\t%s\\n' "$1" "$p"; fi
-                done; }
             setkeys() {
               while [ "$#" -ge 2 ]; do
                 err=$(LANG=C LC_ALL=C sysctl -w "$1=$2" 2>&1 >/dev/null); printf 'set\\t%s\\t%s\\n' "$1" "$?"; errlines "$err"; shift 2
               done; }
             run=${bak##*.sysfleet-}; run=${run%.bak}
             lock "$f" "$run" || exit 0
-            cur=$(sha "$f")
+            shav "$f"; cur=$_h
             if [ "$cur" != "$want" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             snap before
             if { [ "$reload" = 1 ] || [ "$#" -gt 0 ]; } && ! command -v sysctl >/dev/null 2>&1; then
@@ -61,7 +57,7 @@ public final class RemoteScripts {
                 printf 'backup\\t%s\\n' "$bak"
               fi
               if ! put "$f" "$mode" "$owner" "$group" "$newsha"; then printf 'error\\twrite\\tcannot write %s (or the bytes received were not the bytes sent)\\n' "$f"; exit 0; fi
-              printf 'written\\t%s\\n' "$(sha "$f")"
+              printf 'written\\t%s\\n' "$newsha"  # put installed exactly these bytes
             fi
             if [ "$reload" = 1 ]; then
               if [ "$ignore" = 1 ]; then e=-e; else e=; fi
@@ -86,7 +82,7 @@ public final class RemoteScripts {
             run=${newbak##*.sysfleet-}; run=${run%.bak}
             of=-; case "$src" in *.sysfleet-*.bak) of=${src##*.sysfleet-}; of=${of%.bak} ;; esac
             lock "$f" "$run" "$of" || exit 0
-            cur=$(sha "$f")
+            shav "$f"; cur=$_h
             if [ "$expect" != any ] && [ "$cur" != "$expect" ]; then printf 'conflict\\t%s\\n' "$cur"; exit 0; fi
             if [ -e "$f" ] && [ ! -e "$newbak" ]; then
               if ! cp -p "$f" "$newbak" || ! chmod 600 "$newbak"; then printf 'error\\tbackup\\tcannot copy %s to %s\\n' "$f" "$newbak"; exit 0; fi
@@ -95,7 +91,7 @@ public final class RemoteScripts {
             if [ "$cur" != "$want" ]; then
               if [ "$existed" = 0 ]; then
                 rm -f "$f" || printf 'error\\trestore\\tcannot remove %s\\n' "$f"
-              elif [ "$src" != - ] && [ -f "$src" ] && [ "$(sha "$src")" = "$want" ]; then
+              elif [ "$src" != - ] && [ -f "$src" ] && { shav "$src"; [ "$_h" = "$want" ]; }; then
                 if put "$f" "$mode" "$owner" "$group" "$want" < "$src"; then printf 'source\\tremote\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
               elif [ "$havelocal" = 1 ]; then
                 if put "$f" "$mode" "$owner" "$group" "$want"; then printf 'source\\tlocal\\n'; else printf 'error\\trestore\\tcannot write %s\\n' "$f"; fi
@@ -103,8 +99,7 @@ public final class RemoteScripts {
                 printf 'error\\trestore\\tno backup of %s left: the remote copy %s is gone or changed and there is no local copy\\n' "$f" "$src"
               fi
             fi
-            printf 'restored\\t%s\\n' "$(sha "$f")"
-            tab=$(printf '\\t')
+            shav "$f"; printf 'restored\\t%s\\n' "$_h"
             printf '%s' "$pairs" | while IFS= read -r l; do
               p=${l%%"$tab"*}; v=${l#*"$tab"}
               if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
@@ -146,10 +141,9 @@ public final class RemoteScripts {
             held() { [ -d "$f.sysfleet-lock" ] || return 1; set -- $(cat "$f.sysfleet-lock/owner" 2>/dev/null); [ $# -lt 5 ] || kill -0 "$4" 2>/dev/null; }
             while held && [ "$i" -lt "$w" ]; do sleep 1; i=$((i+1)); done
             if held; then printf 'busy\\t%s\\n' "$(tr '\\t\\n' '  ' < "$f.sysfleet-lock/owner" 2>/dev/null)"; fi
-            printf 'restored\\t%s\\n' "$(sha "$f")"
-            while IFS= read -r p; do
-              if v=$(val "$p"); then printf 'after\\t%s\\t%s\\n' "$p" "$v"; else printf 'after-absent\\t%s\\n' "$p"; fi
-            done
+            shav "$f"; printf 'restored\\t%s\\n' "$_h"
+            paths=; while IFS= read -r p; do paths=$paths$p$nl; done
+            snap after
             printf 'done\\n'
             """;
 
@@ -165,7 +159,7 @@ public final class RemoteScripts {
             f=$1; existed=$2; mode=$3; owner=$4; group=$5; wantsha=$6; n=$7; written=${8:-any}; run=${9:--}
             readlist "$n"; pairs=$list
             lock "$f" "$run" || exit 0
-            cur=$(sha "$f")
+            shav "$f"; cur=$_h
             if [ "$written" != any ] && [ "$cur" != "$written" ] && [ "$cur" != "$wantsha" ]; then
               printf 'conflict\\t%s\\n' "$cur"; exit 0
             fi
@@ -174,13 +168,14 @@ public final class RemoteScripts {
             else
               rm -f "$f" || printf 'error\\trestore\\tcannot remove %s\\n' "$f"
             fi
-            printf 'restored\\t%s\\n' "$(sha "$f")"
-            tab=$(printf '\\t')
-            printf '%s' "$pairs" | while IFS= read -r l; do
-              p=${l%%"$tab"*}; v=${l#*"$tab"}
+            shav "$f"; printf 'restored\\t%s\\n' "$_h"
+            paths=; set -f; IFS=$nl
+            for l in $pairs; do
+              p=${l%%"$tab"*}; v=${l#*"$tab"}; paths=$paths$p$nl
               if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
-              if v2=$(val "$p"); then printf 'after\\t%s\\t%s\\n' "$p" "$v2"; else printf 'after-absent\\t%s\\n' "$p"; fi
             done
+            IFS=' '; set +f
+            snap after
             printf 'done\\n'
             """;
 }

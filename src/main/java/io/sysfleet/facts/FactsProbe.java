@@ -41,7 +41,7 @@ public final class FactsProbe {
 
     static final String SCRIPT = RemoteShell.PROC + RemoteShell.HEX + """
             opt() {
-              if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x%s\\n' "$1" "$(hex < "$2")"
+              if [ -f "$2" ] && [ -r "$2" ]; then printf '%s 1 x' "$1"; hex < "$2"; echo
               else printf '%s 0\\n' "$1"; fi
             }
             f=$1; max=$2; shift 2
@@ -61,7 +61,7 @@ public final class FactsProbe {
             case "$tw" in ''|*[!0-9]*) tw=- ;; esac
             printf 'memtotal %s\\ntimewait %s\\n' "$mt" "$tw"
             ct=
-            if [ -r /proc/1/environ ]; then ct=$({ tr '\\000' '\\n' < /proc/1/environ; } 2>/dev/null | sed -n 's/^container=//p' | head -n 1); fi
+            if [ -r /proc/1/environ ]; then ct=$({ tr '\\000' '\\n' < /proc/1/environ; } 2>/dev/null | sed -n '/^container=/{s///p;q;}'); fi
             if [ -z "$ct" ] && [ -e /.dockerenv ]; then ct=docker; fi
             if [ -z "$ct" ] && [ -e /run/.containerenv ]; then ct=podman; fi
             printf 'container x'; ahex "$ct"; echo
@@ -80,15 +80,30 @@ public final class FactsProbe {
                 fx 3; printf ' %s\\n' "$z"
               elif [ -r "$f" ]; then
                 if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f"); s=${s%% *}; else s=-; fi
-                fx 1; printf ' %s x%s\\n' "$s" "$(hex < "$f")"
+                fx 1; printf ' %s x' "$s"; hex < "$f"; echo
               else
                 fx 2; echo
               fi
             else
               printf 'file x'; ahex "$f"; printf ' 0\\n'
             fi
-            present=
+            nl='
+            '
+            # The keys (stdin, one per line), then one grep for the live values of all that exist: cd'ed into $proc it
+            # prefixes each line with the key path it came from (key paths have no ':'). The shell's read builtin
+            # cannot read them itself: it reads a byte per call, and the kernel answers a read of an integer sysctl
+            # past offset 0 with end of file. The key loop runs on grep's side of the pipe, in the keys' order.
+            keys=; gk=
             while IFS= read -r key; do
+              keys=$keys$key$nl
+              case "$key" in module=*) continue ;; esac
+              case "$proc/$key/" in */../*|*/./*|*//*) continue ;; esac
+              if [ -e "$proc/$key" ] && [ ! -d "$proc/$key" ]; then gk=$gk$key$nl; fi
+            done
+            (if [ -z "$gk" ]; then exit 0; fi; cd "$proc" && set -f && IFS=$nl && LC_ALL=C exec grep -a -H -e '' -- $gk) 2>/dev/null | {
+            set -f; IFS=$nl
+            present=; held=; eof=
+            for key in $keys; do
               case "$key" in
                 module=*)
                   m=${key#module=}; mu=$(printf '%s' "$m" | tr - _)
@@ -104,7 +119,16 @@ public final class FactsProbe {
               esac
               if [ -d "$p" ]; then st=dir
               elif [ -e "$p" ]; then
-                if v=$(cat -- "$p" 2>/dev/null); then
+                # this key's lines from grep (held: a line read ahead that belongs to a later key)
+                v=; got=; pend=
+                while :; do
+                  if [ -z "$held" ] && [ -z "$eof" ]; then IFS= read -r held || { held=; eof=1; }; fi
+                  [ -n "$held" ] && [ "${held%%:*}" = "$key" ] || break
+                  l=${held#*:}; held=
+                  if [ -z "$got" ]; then v=$l; got=1; else pend=$pend$nl; if [ -n "$l" ]; then v=$v$pend$l; pend=; fi; fi
+                done
+                # no line: an empty value, or one the kernel would not give (cat tells which)
+                if [ -n "$got" ] || v=$(cat -- "$p" 2>/dev/null); then
                   printf 'live x'; ahex "$key"; printf ' present x'; ahex "$v"; echo
                   present="$present$p
             "
@@ -115,14 +139,12 @@ public final class FactsProbe {
               printf 'live x'; ahex "$key"; printf ' %s\\n' "$st"
             done
             # the keys the kernel offers read-only here (not writable by their owner): one stat for all
-            # (in a subshell: the boot files listing may follow in this same shell)
-            if [ -n "$present" ]; then (
-              set -f; IFS='
-            '
+            if [ -n "$present" ]; then
               stat -L -c '%a %n' -- $present 2>/dev/null | while IFS=' ' read -r a n; do
                 case "$a" in [2367]??) ;; *) printf 'ro x'; ahex "${n#"$proc/"}"; echo ;; esac
               done
-            ) fi
+            fi
+            }
             echo end
             """;
 

@@ -42,8 +42,11 @@ public final class RemoteShell {
     /**
      * The functions of the scripts that change hosts (apply, undo, restore):
      * <ul>
-     *   <li>{@code sha FILE}: its sha256 (through a symlink), or {@code absent};</li>
-     *   <li>{@code val PATH}: the live value under {@code $proc}, tabs and newlines folded to spaces;</li>
+     *   <li>{@code shav FILE}: its sha256 (through a symlink), or {@code absent}, in {@code $_h} (one process,
+     *       where {@code $(sha256sum | cut)} took three);</li>
+     *   <li>{@code snap LABEL}: a record per path of {@code $paths} with its live value under {@code $proc}, tabs
+     *       and newlines folded to spaces, all read by one {@code grep} (it was a {@code cat} and a {@code tr}
+     *       per key);</li>
      *   <li>{@code errlines TEXT}: each line as a {@code stderr} record;</li>
      *   <li>{@code put FILE MODE OWNER GROUP SHA < BYTES}: <b>the one file writer</b>. It writes through a
      *       symlink: the file the link resolves to is replaced and the link stays a link (Debian's
@@ -61,8 +64,38 @@ public final class RemoteShell {
             set -u
             umask 077
             trap '' HUP PIPE
-            sha() { if [ -e "$1" ]; then sha256sum < "$1" | cut -d' ' -f1; else echo absent; fi; }
-            val() { if [ -r "$proc/$1" ]; then printf '%s' "$(cat "$proc/$1" 2>/dev/null)" | tr '\\t\\n' '  '; return 0; fi; return 1; }
+            shav() { if [ -e "$1" ]; then _h=$(sha256sum < "$1"); _h=${_h%% *}; else _h=absent; fi; }
+            nl='
+            '
+            tab='	'
+            # snap LABEL: for each path of $paths (newline-terminated, distinct), LABEL<TAB>PATH<TAB>VALUE, its live value
+            # as `$(cat)` reads it (trailing newlines dropped) with tabs and newlines folded to spaces, or
+            # LABEL-absent<TAB>PATH when there is no readable file. One grep reads every value (cd'ed into $proc, it
+            # prefixes each line with the path it came from; key paths have no ':'): the shell's read builtin reads a
+            # byte per call, and the kernel answers a read of an integer sysctl past offset 0 with end of file.
+            snap() {
+              [ -n "$paths" ] || return 0
+              _label=$1
+              (cd "$proc" 2>/dev/null && set -f && IFS=$nl && LC_ALL=C exec grep -a -H -e '' -- $paths) 2>/dev/null | {
+                emit() { while :; do case $v in *"$tab"*) v=${v%%"$tab"*}" "${v#*"$tab"} ;; *) break ;; esac; done
+                  printf '%s\t%s\t%s\n' "$_label" "$cur" "$v"; }
+                none() { if [ -r "$proc/$1" ]; then printf '%s\t%s\t\n' "$_label" "$1"; else printf '%s-absent\t%s\n' "$_label" "$1"; fi; }
+                set -f; IFS=$nl; set -- $paths; IFS=' '
+                cur=; v=; pend=
+                while IFS= read -r l; do
+                  k=${l%%:*}; l=${l#*:}
+                  if [ -n "$cur" ] && [ "$k" = "$cur" ]; then  # the next line of a value
+                    pend="$pend "; if [ -n "$l" ]; then v=$v$pend$l; pend=; fi; continue
+                  fi
+                  if [ -n "$cur" ]; then emit; shift; cur=; fi
+                  while [ $# -gt 0 ] && [ "$1" != "$k" ]; do none "$1"; shift; done
+                  [ $# -gt 0 ] || break
+                  cur=$k; v=$l; pend=
+                done
+                if [ -n "$cur" ]; then emit; shift; fi
+                for p in "$@"; do none "$p"; done
+              }
+            }
             # readlist N: the next N lines of stdin into $list (newline-terminated); 'read' takes a pipe one byte
             # at a time, so the rest of stdin stays for the command (a file's bytes after the list).
             readlist() { list=; k=$1; while [ "$k" -gt 0 ]; do IFS= read -r l || break; list="$list$l
@@ -112,9 +145,9 @@ public final class RemoteShell {
             put() {
               t=$1
               if [ -L "$t" ]; then t=$(readlink -f -- "$1") || return 1; fi
-              d=$(dirname -- "$t"); b=$(basename -- "$t")
+              case "$t" in */*) d=${t%/*}; [ -n "$d" ] || d=/ ;; *) d=. ;; esac; b=${t##*/}
               tmp=$(mktemp "$d/.$b.sysfleet.XXXXXX" 2>/dev/null) || return 1
-              if ! { cat > "$tmp" && [ "$(sha "$tmp")" = "$5" ] && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" \\
+              if ! { cat > "$tmp" && { shav "$tmp"; [ "$_h" = "$5" ]; } && chmod "$2" "$tmp" && chown "$3:$4" "$tmp" \\
                   && label "$t" "$tmp" && { sync "$tmp" 2>/dev/null || sync; } && mv -f -- "$tmp" "$t"; }; then
                 rm -f "$tmp"; return 1
               fi

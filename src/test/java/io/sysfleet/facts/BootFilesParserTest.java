@@ -124,6 +124,38 @@ class BootFilesParserTest {
     }
 
     @Test
+    void queuedFilesAreCutFromTheBlobBySize() {
+        String e = "entry " + hex("/etc/sysctl.d") + " ";
+        Listing l = parse("sysfleet-bootfiles 1\n" + D + e + hex("a.conf") + " - - read\n" + e + hex("b.conf")
+                + " - - read\n" + e + hex("c.conf") + " - - read\n" + "main " + hex("/etc/sysctl.conf")
+                + " - - read\nsizes 3 - 0 2\nblob " + hex("a=1xy") + "\nend\n");
+        assertEquals(List.of(State.FILE, State.SKIPPED, State.FILE), l.entries().stream().map(Entry::state).toList());
+        assertArrayEquals("a=1".getBytes(StandardCharsets.UTF_8), l.entries().get(0).content());
+        assertNull(l.entries().get(1).content());
+        assertArrayEquals(new byte[0], l.entries().get(2).content());
+        assertEquals(State.FILE, l.sysctlConf().state());
+        assertArrayEquals("xy".getBytes(StandardCharsets.UTF_8), l.sysctlConf().content());
+        assertTrue(l.truncated());
+    }
+
+    @Test
+    void aBlobThatDoesNotAddUpIsRefused() {
+        String m = "main " + hex("/etc/sysctl.conf") + " - - read\n";
+        for (String[] c : new String[][]{
+                {m + "sizes 3\nblob " + hex("a=12") + "\nend\n", "hold 4 bytes, not the 3"},
+                {m + "sizes 3 4\nblob " + hex("a=1") + "\nend\n", "1 files read but 2 sizes"},
+                {m + "sizes\nblob x\nend\n", "1 files read but 0 sizes"},
+                {m + "end\n", "no sizes or blob"},
+                {m + "sizes 3\nend\n", "no sizes or blob"},
+                {m + "sizes x3\nblob x\nend\n", "bad size 'x3'"},
+                {m + "blob x\nend\n", "blob without sizes"}}) {
+            BootFiles.FormatException ex = assertThrows(BootFiles.FormatException.class,
+                    () -> parse("sysfleet-bootfiles 1\n" + D + c[0]), c[0]);
+            assertTrue(ex.getMessage().contains(c[1]), ex.getMessage() + " should contain " + c[1]);
+        }
+    }
+
+    @Test
     void malformedOutputIsAClearError() {
         String ok = "sysfleet-bootfiles 1\n" + D + MAIN + "end\n";
         assertEquals(1, parse(ok).dirs().size());

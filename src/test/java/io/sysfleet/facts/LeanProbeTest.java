@@ -234,12 +234,53 @@ class LeanProbeTest {
         Files.writeString(d.resolve("10 caf\u00e9's.conf"), "a = 1\n", StandardCharsets.UTF_8);
         Files.createSymbolicLink(d.resolve("50-dangling.conf"), Path.of("/nonexistent/x"));
         Files.createDirectories(d.resolve("60-dir.conf"));
+        Files.write(d.resolve("80-binary.conf"), new byte[]{0, (byte) 0xff, '\n', '\n'});
+        Files.writeString(d.resolve("90-empty.conf"), "");
         List<String> args = List.of(Long.toString(BootFiles.MAX_BYTES), main.toString(), d.toString(),
                 dir.resolve("run/sysctl.d").toString());
         for (String shell : shells()) {
-            String before = run(shell, OLD_BOOT, args, dir);
-            assertTrue(before.startsWith("sysfleet-bootfiles 1\n") && before.endsWith("end\n"), before);
-            assertEquals(before, run(shell, BootFiles.SCRIPT, args, dir), shell);
+            // a name with a newline goes inline and counts against the cap before the queued files, so the cap can
+            // leave out another file than before: the capped cases run without it
+            Path newline = d.resolve("70-new\nline.conf");
+            Files.writeString(newline, "b = 2\n");
+            compareBoot(shell, args);
+            Files.delete(newline);
+            for (long cap : new long[]{6, 5, 0}) {
+                compareBoot(shell, capped(args, cap));
+            }
         }
+    }
+
+    private void compareBoot(String shell, List<String> a) throws Exception {
+        String before = run(shell, OLD_BOOT, a, dir);
+        assertTrue(before.startsWith("sysfleet-bootfiles 1\n") && before.endsWith("end\n"), before);
+        String now = run(shell, BootFiles.SCRIPT, a, dir);
+        assertEquals(described(BootFiles.parse(before.getBytes(StandardCharsets.ISO_8859_1))),
+                described(BootFiles.parse(now.getBytes(StandardCharsets.ISO_8859_1))), shell + " " + a.get(0));
+    }
+
+    /** The listing's arguments with another content cap. */
+    private static List<String> capped(List<String> args, long cap) {
+        List<String> out = new ArrayList<>(args);
+        out.set(0, Long.toString(cap));
+        return out;
+    }
+
+    /**
+     * A parsed listing as text, content included: the listing now prints a readable file's bytes at the end, cut
+     * by size on the controller (one {@code stat} and one {@code od} for all), so its output is no longer the old
+     * script's byte for byte; what it means must be.
+     */
+    private static String described(BootFiles.Listing l) {
+        StringBuilder sb = new StringBuilder(l.dirs().toString()).append('\n');
+        List<BootFiles.Entry> all = new ArrayList<>(l.entries());
+        all.add(l.sysctlConf());
+        for (BootFiles.Entry e : all) {
+            sb.append(e.dir()).append(" | ").append(e.name()).append(" | ").append(e.symlinkTarget()).append(" | ")
+                    .append(e.resolved()).append(" | ").append(e.state()).append(" | ")
+                    .append(e.content() == null ? "-" : new String(e.content(), StandardCharsets.ISO_8859_1))
+                    .append('\n');
+        }
+        return sb.toString();
     }
 }
