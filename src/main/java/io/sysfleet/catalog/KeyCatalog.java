@@ -64,8 +64,28 @@ public final class KeyCatalog {
         this.about = Collections.unmodifiableMap(new LinkedHashMap<>(about));
     }
 
-    /** The catalog bundled with sysfleet. */
+    /**
+     * The catalog bundled with sysfleet, parsed once per JVM (it is immutable): the launcher starts parsing it on a
+     * thread of its own at start-up ({@link #preload}), while picocli builds the command and the inventory and
+     * playbook are read.
+     */
     public static KeyCatalog load() {
+        return Bundled.CATALOG;
+    }
+
+    /** Starts parsing the bundled catalog on a daemon thread; {@link #load} then waits for it, if it must. */
+    public static void preload() {
+        Thread t = new Thread(KeyCatalog::load, "catalog-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The holder idiom: the JVM parses the catalog at the first use of this class, once, on one thread. */
+    private static final class Bundled {
+        static final KeyCatalog CATALOG = read();
+    }
+
+    private static KeyCatalog read() {
         try (InputStream in = KeyCatalog.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the bundled key catalog " + RESOURCE + " is missing from the jar");

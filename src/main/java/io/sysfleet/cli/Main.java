@@ -1,5 +1,6 @@
 package io.sysfleet.cli;
 
+import io.sysfleet.catalog.KeyCatalog;
 import io.sysfleet.core.ExitCode;
 import io.sysfleet.core.SysfleetException;
 import io.sysfleet.core.TerminalText;
@@ -12,25 +13,18 @@ import picocli.CommandLine.ParseResult;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 
 /** The {@code sysfleet} command: subcommands, and the one place that maps errors to exit codes and messages. */
 @Command(name = "sysfleet",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Fix Linux TCP and conntrack kernel settings across a fleet: Ansible-compatible, safe, with undo.",
-        subcommands = {
-                InventoryCommand.class,
-                LintCommand.class,
-                RunCommand.class,
-                CheckCommand.class,
-                DiagnoseCommand.class,
-                RollbackCommand.class,
-                RunsCommand.class,
-                ReportCommand.class,
-                LabCommand.class,
-                CommandLine.HelpCommand.class
-        })
+        description = "Fix Linux TCP and conntrack kernel settings across a fleet: Ansible-compatible, safe, with undo.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order the help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(InventoryCommand.class, LintCommand.class, RunCommand.class,
+            CheckCommand.class, DiagnoseCommand.class, RollbackCommand.class, RunsCommand.class, ReportCommand.class,
+            LabCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,17 +35,42 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        if (args.length > 0 && List.of("run", "check", "lint", "diagnose", "rollback").contains(args[0])) {
+            KeyCatalog.preload(); // about 100 ms of YAML, on the other core while the command line is built
+        }
+        System.exit(newCommandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
-    /** A configured command line; tests call {@code execute} on it with their own writers. */
+    /** A configured command line with every subcommand; tests call {@code execute} on it with their own writers. */
     public static CommandLine newCommandLine() {
+        return newCommandLine(null);
+    }
+
+    /**
+     * A configured command line with only the subcommand named {@code first} when it names one (else with all of
+     * them, for the top-level help, {@code help} and the message for an unknown command). picocli builds each
+     * command's model by reflection when it is added, and a run needs one of ten: this takes about a third of the
+     * start-up before the first SSH packet (docs/performance.md).
+     */
+    static CommandLine newCommandLine(String first) {
+        boolean one = first != null && SUBCOMMANDS.stream().anyMatch(c -> named(c, first))
+                && !first.equals("help");
         CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : SUBCOMMANDS) {
+            if (!one || named(c, first)) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageHandler());
         cl.setExitCodeExceptionMapper(t -> ExitCode.ERROR.code());
         withExitCodes(cl);
         return cl;
+    }
+
+    private static boolean named(Class<?> c, String word) {
+        Command a = c.getAnnotation(Command.class);
+        return a.name().equals(word) || List.of(a.aliases()).contains(word);
     }
 
     /** Every command's help ends with the one exit-code table ({@link ExitCode}). */
