@@ -215,8 +215,8 @@ public final class SshTransport extends ShellTransport {
             throw new TransportException(Phase.CONNECT, host(), "connection to " + target + " was lost");
         }
         ChannelExec ch;
-        ClosingStream out = new ClosingStream();
-        BoundedOutput err = new BoundedOutput();
+        ClosingStream out = ClosingStream.stdout();
+        ClosingStream err = out.stderr();
         OutputStream stdin;
         try {
             ch = (ChannelExec) session.openChannel("exec");
@@ -275,17 +275,35 @@ public final class SshTransport extends ShellTransport {
     }
 
     /**
-     * The command's stdout. JSch closes it at the remote EOF and again when the channel closes (after the exit
-     * status has arrived): each close wakes the waiting thread, so a command's end is seen at once, without
-     * polling.
+     * The command's stdout or stderr; closing either wakes the thread waiting in {@link #awaitClosed} on stdout.
+     * JSch closes stdout at the remote EOF, before the exit status and the channel's close have arrived, and then
+     * forgets it; stderr it closes when the channel closes, after marking the channel closed. So the stderr close is
+     * the one that tells the waiting thread the command ended, at once and without polling. (Waiting on stdout
+     * alone, about half the commands that run a moment, such as anything through sudo, were seen to end only at
+     * the next one-second recheck.)
      */
     static final class ClosingStream extends BoundedOutput {
         private static final long RECHECK_MILLIS = 1000;
+        private final Object monitor;
+
+        private ClosingStream(Object monitor) {
+            this.monitor = monitor == null ? this : monitor;
+        }
+
+        /** A command's stdout, to wait on. */
+        static ClosingStream stdout() {
+            return new ClosingStream(null);
+        }
+
+        /** The same command's stderr: closing it wakes the thread waiting on this stdout. */
+        ClosingStream stderr() {
+            return new ClosingStream(monitor);
+        }
 
         @Override
         public void close() {
-            synchronized (this) {
-                notifyAll();
+            synchronized (monitor) {
+                monitor.notifyAll();
             }
         }
 
@@ -294,13 +312,19 @@ public final class SshTransport extends ShellTransport {
          * it closed. Wakes at least every second to notice a session that died without closing its channels.
          */
         boolean awaitClosed(ChannelExec ch, Session session, long deadline, Clock clock) throws InterruptedException {
-            synchronized (this) {
-                while (!ch.isClosed()) {
+            return await(ch::isClosed, session::isConnected, deadline, clock, RECHECK_MILLIS);
+        }
+
+        /** {@link #awaitClosed} over any channel and session state, rechecking every {@code recheckMillis}. */
+        boolean await(java.util.function.BooleanSupplier closed, java.util.function.BooleanSupplier connected,
+                      long deadline, Clock clock, long recheckMillis) throws InterruptedException {
+            synchronized (monitor) {
+                while (!closed.getAsBoolean()) {
                     long left = deadline - clock.millis();
-                    if (left <= 0 || !session.isConnected()) {
-                        return ch.isClosed();
+                    if (left <= 0 || !connected.getAsBoolean()) {
+                        return closed.getAsBoolean();
                     }
-                    wait(Math.min(left, RECHECK_MILLIS));
+                    monitor.wait(Math.min(left, recheckMillis));
                 }
                 return true;
             }
