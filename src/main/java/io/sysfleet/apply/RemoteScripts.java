@@ -174,7 +174,7 @@ public final class RemoteScripts {
               p=${l%%"$tab"*}; v=${l#*"$tab"}; paths=$paths$p$nl
               if ! printf '%s\\n' "$v" > "$proc/$p" 2>/dev/null; then printf 'error\\tlive\\tcannot write back /proc/sys/%s\\n' "$p"; fi
             done
-            IFS=' '; set +f
+            unset IFS; set +f
             snap after
             printf 'done\\n'
             """;

@@ -1,5 +1,6 @@
 package io.sysfleet.facts;
 
+import io.sysfleet.testing.Shells;
 import io.sysfleet.transport.RemoteShell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,27 +145,15 @@ class LeanProbeTest {
 
     private static String run(String shell, String script, List<String> args, Path proc, String stdin)
             throws Exception {
-        List<String> argv = new ArrayList<>(List.of(shell, "-c", script, "sysfleet"));
-        argv.addAll(args);
         // stdout only: the parser reads nothing else (the old probe also leaked a shell error to stderr where
         // /proc/1/environ is not readable)
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put(RemoteShell.PROC_SYS_ENV, proc.toString());
-        Process p = pb.start();
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        byte[] out = Shells.run(shell, script, args, proc, stdin).stdout();
         // TIME_WAIT sockets are counted live: they may change between two runs of the probe
         return new String(out, StandardCharsets.ISO_8859_1).replaceAll("(?m)^timewait [0-9-]+$", "timewait N");
     }
 
     private static List<String> shells() {
-        List<String> out = new ArrayList<>(List.of("/bin/sh"));
-        if (Files.isExecutable(Path.of("/bin/bash"))) {
-            out.add("/bin/bash");
-        }
-        return out;
+        return Shells.available();
     }
 
     private Path proc() throws Exception {

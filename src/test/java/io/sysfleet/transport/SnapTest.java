@@ -1,5 +1,6 @@
 package io.sysfleet.transport;
 
+import io.sysfleet.testing.Shells;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,24 +39,13 @@ class SnapTest {
     Path dir;
 
     private static String run(String shell, String script, Path proc, String stdin) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(shell, "-c", script, "sysfleet")
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put(RemoteShell.PROC_SYS_ENV, proc.toString());
-        Process p = pb.start();
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), script);
-        return new String(out, StandardCharsets.UTF_8);
+        Shells.Result r = Shells.run(shell, script, List.of(), proc, stdin);
+        assertEquals(0, r.exit(), script);
+        return new String(r.stdout(), StandardCharsets.UTF_8);
     }
 
     private static List<String> shells() {
-        List<String> out = new ArrayList<>(List.of("/bin/sh"));
-        if (Files.isExecutable(Path.of("/bin/bash"))) {
-            out.add("/bin/bash");
-        }
-        return out;
+        return Shells.available();
     }
 
     @Test
