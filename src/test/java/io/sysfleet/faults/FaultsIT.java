@@ -284,6 +284,15 @@ class FaultsIT {
         SURVIVED.incrementAndGet();
     }
 
+    /** The run exited 2 and reported {@code hit} on one line: failed, timed out. */
+    private static void assertFailedOnceWithTimeout(Cli.Result r, TestFleet.Host hit) {
+        assertEquals(2, r.exit(), r.out());
+        List<String> lines = hostLines(r.out(), hit);
+        assertEquals(1, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("failed: [" + hit.name() + "]") && lines.get(0).contains("timed out"),
+                r.out());
+    }
+
     /**
      * The facts probe hangs past {@code -T} (the probe's {@code uname} held by the injector): that host is FAILED
      * with one "timed out" line before anything was journaled or changed on it; the other converges.
@@ -297,11 +306,7 @@ class FaultsIT {
         Cli.Result r = Cli.runMerged(runArgs("42", "-T", "5"));
         Faults.release(hit);
         awaitNoLeftovers(hit);
-        assertEquals(2, r.exit(), r.out());
-        List<String> lines = hostLines(r.out(), hit);
-        assertEquals(1, lines.size(), r.out());
-        assertTrue(lines.get(0).startsWith("failed: [" + hit.name() + "]") && lines.get(0).contains("timed out"),
-                r.out());
+        assertFailedOnceWithTimeout(r, hit);
         assertOriginal(hit);
         assertConverged(other, "42");
         JournalView v = lastRun();
@@ -359,11 +364,7 @@ class FaultsIT {
         Cli.Result r = Cli.runMerged(runArgs("44", "-T", "5"));
         Faults.release(hit);
         awaitNoLeftovers(hit);
-        assertEquals(2, r.exit(), r.out());
-        List<String> lines = hostLines(r.out(), hit);
-        assertEquals(1, lines.size(), r.out());
-        assertTrue(lines.get(0).startsWith("failed: [" + hit.name() + "]") && lines.get(0).contains("timed out"),
-                r.out());
+        assertFailedOnceWithTimeout(r, hit);
         assertConverged(other, "44");
         Faults.reset(hit);
         Cli.Result rb = rollbackLast();
