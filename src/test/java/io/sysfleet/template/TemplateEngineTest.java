@@ -42,6 +42,17 @@ class TemplateEngineTest {
     }
 
     @Test
+    void jinjavaIsBuiltOnlyWhenATemplateNeedsIt() {
+        TemplateEngine fresh = new TemplateEngine(Limits.DEFAULT, Map.of());
+        assertEquals("plain", fresh.render("plain", vars(), AT));
+        assertEquals(List.of("a", 1), fresh.render(List.of("a", 1), vars(), AT));
+        fresh.check("no template here", AT, "name");
+        assertFalse(fresh.jinjaBuilt(), "text without template syntax must not build Jinjava");
+        assertEquals("6", fresh.render("{{ n + 1 }}", vars(), AT));
+        assertTrue(fresh.jinjaBuilt());
+    }
+
+    @Test
     void singleExpressionsGiveListsDictsAndBooleansMixedTextGivesText() {
         Object items = engine.render("{{ settings | dict2items }}", vars(), AT);
         assertEquals(List.of(Map.of("key", "net.core.somaxconn", "value", 1024L)), items);
