@@ -64,6 +64,12 @@ public final class KeyCatalog {
         this.about = Collections.unmodifiableMap(new LinkedHashMap<>(about));
     }
 
+    /** A catalog of keys already checked (by {@link #parse}, when {@link CompiledCatalog} wrote them). */
+    static KeyCatalog of(List<KernelKey> keys, Map<String, Map<String, String>> moduleNames,
+                         Map<String, String> about) {
+        return new KeyCatalog(keys, moduleNames, about);
+    }
+
     /**
      * The catalog bundled with sysfleet, parsed once per JVM (it is immutable): the launcher starts parsing it on a
      * thread of its own at start-up ({@link #preload}), while picocli builds the command and the inventory and
@@ -85,15 +91,34 @@ public final class KeyCatalog {
         static final KeyCatalog CATALOG = read();
     }
 
+    /** The bundled catalog: from the build's {@link CompiledCatalog} when it matches {@code keys.yml}, else the YAML. */
     private static KeyCatalog read() {
-        try (InputStream in = KeyCatalog.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the bundled key catalog " + RESOURCE + " is missing from the jar");
-            }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), RESOURCE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the bundled key catalog", e);
+        byte[] yaml = resource(RESOURCE);
+        if (yaml == null) {
+            throw new IllegalStateException("the bundled key catalog " + RESOURCE + " is missing from the jar");
         }
+        byte[] bin = resource(CompiledCatalog.RESOURCE);
+        Optional<KeyCatalog> compiled = bin == null ? Optional.empty() : CompiledCatalog.decode(bin, yaml);
+        return compiled.orElseGet(() -> parse(new String(yaml, StandardCharsets.UTF_8), RESOURCE));
+    }
+
+    /** True when the bundled catalog came from the build's binary form: the tests check the build made it. */
+    static boolean bundledIsCompiled() {
+        byte[] bin = resource(CompiledCatalog.RESOURCE);
+        return bin != null && CompiledCatalog.decode(bin, resource(RESOURCE)).isPresent();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = KeyCatalog.class.getResourceAsStream(name)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bundled key catalog's " + name, e);
+        }
+    }
+
+    /** The platform names of modules ({@code nf_conntrack} is {@code ip_conntrack} on rhel5), by module. */
+    Map<String, Map<String, String>> moduleNames() {
+        return moduleNames;
     }
 
     /**
