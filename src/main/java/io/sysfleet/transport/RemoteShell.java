@@ -100,7 +100,7 @@ public final class RemoteShell {
             # at a time, so the rest of stdin stays for the command (a file's bytes after the list).
             readlist() { list=; k=$1; while [ "$k" -gt 0 ]; do IFS= read -r l || break; list="$list$l
             "; k=$((k-1)); done; }
-            errlines() { printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
+            errlines() { [ -n "$1" ] || return 0; printf '%s\\n' "$1" | while IFS= read -r l; do [ -n "$l" ] && printf 'stderr\\t%s\\n' "$l"; done; }
             label() { # label REF FILE: FILE gets REF's SELinux context; a failure counts only where REF has one
               [ -e "$1" ] || return 0
               command -v chcon >/dev/null 2>&1 || return 0
@@ -119,11 +119,13 @@ public final class RemoteShell {
             # directory) nothing is locked: the write itself then fails and says so.
             lock() {
               lk=$1.sysfleet-lock; me=$2; of=${3:--}
-              bid=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo -)
+              # boot id and host name by the read builtin (they are string sysctls, which the kernel reads at any offset)
+              { read -r bid < /proc/sys/kernel/random/boot_id; } 2>/dev/null && [ -n "$bid" ] || bid=-
+              { read -r hn < /proc/sys/kernel/hostname; } 2>/dev/null && [ -n "$hn" ] || hn=$(uname -n)
               k=0
               while [ $k -lt 2 ]; do
                 if mkdir "$lk" 2>/dev/null; then
-                  printf '%s %s %s %s %s %s\\n' "$me" "$(uname -n)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$bid" "$of" > "$lk/owner"
+                  printf '%s %s %s %s %s %s\\n' "$me" "$hn" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$bid" "$of" > "$lk/owner"
                   trap 'rm -rf "$lk"' EXIT
                   return 0
                 fi

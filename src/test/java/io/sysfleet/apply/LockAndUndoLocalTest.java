@@ -51,6 +51,29 @@ class LockAndUndoLocalTest {
     }
 
     @Test
+    void theLockRecordsRunHostTimePidAndBootIdUnderEachShell() throws Exception {
+        // the lock reads the host name and boot id with the read builtin: the same words uname -n and cat give
+        String host = new String(new ProcessBuilder("uname", "-n").start().getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).strip();
+        for (String shell : io.sysfleet.testing.Shells.available()) {
+            Path conf = Files.writeString(dir.resolve("owner-" + shell.replace('/', '-') + ".conf"), "a = 1\n");
+            String script = io.sysfleet.transport.RemoteShell.LIB
+                    + "lock \"$1\" run-7 || exit 1\ncat \"$1.sysfleet-lock/owner\"\n";
+            io.sysfleet.testing.Shells.Result r = io.sysfleet.testing.Shells.run(shell, script,
+                    List.of(conf.toString()), dir, "");
+            String[] owner = new String(r.stdout(), StandardCharsets.UTF_8).strip().split(" ");
+            assertEquals(6, owner.length, shell + ": " + String.join(" ", owner));
+            assertEquals("run-7", owner[0], shell);
+            assertEquals(host, owner[1], shell);
+            assertTrue(owner[2].matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), shell + ": " + owner[2]);
+            assertTrue(owner[3].matches("[0-9]+"), shell + ": " + owner[3]);
+            assertEquals(bootId(), owner[4], shell);
+            assertEquals("-", owner[5], shell);
+            assertFalse(Files.exists(Path.of(conf + ".sysfleet-lock")), shell + ": the lock goes when the script exits");
+        }
+    }
+
+    @Test
     void theApplyHoldsTheLockOnlyWhileItRuns() throws IOException {
         Path conf = Files.writeString(dir.resolve("a.conf"), "net.ipv4.tcp_fin_timeout = 60\n");
         try (LocalTransport t = new LocalTransport()) {
