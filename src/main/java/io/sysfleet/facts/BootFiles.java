@@ -96,7 +96,7 @@ public final class BootFiles {
                 shift
               done
               echo
-              printf 'blob x'; if [ -n "$take" ]; then od -An -tx1 -v -- $take | tr -d ' \\n'; fi; echo
+              printf 'blob x'; if [ -n "$take" ]; then set -- $take; shex "$total" "$@"; fi; echo
             ) fi
             echo end
             """;

@@ -25,8 +25,8 @@ import java.util.Set;
  * each value by the path it was asked for. It needs only POSIX sh and coreutils ({@code od},
  * {@code tr}, {@code stat}; {@code sha256sum} when present), so it runs on dash, minbase Debian and CentOS 5.
  * Variable data is hex-encoded ({@code od}, available everywhere, unlike {@code base64} on CentOS 5; short ASCII
- * strings with shell builtins, {@link RemoteShell#HEX}), so any bytes survive; one {@code cat} per key, one
- * {@code stat}, one {@code sha256sum}. Key paths and the file name are positional arguments, never part of the script text.
+ * strings with shell builtins, {@link RemoteShell#HEX}), so any bytes survive; one {@code grep} for all the
+ * keys, one {@code stat}, one {@code sha256sum}. Key paths and the file name are positional arguments, never part of the script text.
  * {@link FactsParser} reads the output.
  */
 public final class FactsProbe {
@@ -49,7 +49,9 @@ public final class FactsProbe {
             echo 'sysfleet-facts 1'
             opt os-release /etc/os-release
             opt redhat-release /etc/redhat-release
-            kr=$(uname -r); printf 'kernel x'; ahex "$kr"; echo 0a  # uname's newline, as the probe always sent it
+            # the kernel release by the read builtin (a string sysctl), uname where that cannot be read
+            { read -r kr < /proc/sys/kernel/osrelease; } 2>/dev/null && [ -n "$kr" ] || kr=$(uname -r)
+            printf 'kernel x'; ahex "$kr"; echo 0a  # uname's newline, as the probe always sent it
             mt=; tw=
             if [ -r /proc/meminfo ]; then
               while read -r _a _b _c; do if [ "$_a" = MemTotal: ] && [ "$_c" = kB ]; then mt=$_b; break; fi; done < /proc/meminfo
@@ -80,7 +82,7 @@ public final class FactsProbe {
                 fx 3; printf ' %s\\n' "$z"
               elif [ -r "$f" ]; then
                 if command -v sha256sum >/dev/null 2>&1; then s=$(sha256sum < "$f"); s=${s%% *}; else s=-; fi
-                fx 1; printf ' %s x' "$s"; hex < "$f"; echo
+                fx 1; printf ' %s x' "$s"; shex "$z" < "$f"; echo
               else
                 fx 2; echo
               fi

@@ -22,6 +22,9 @@ public final class RemoteShell {
      * Hex encoding for the probes that read hosts (facts, boot files), with as few processes as can be:
      * <ul>
      *   <li>{@code hex}: stdin in lower-case hex ({@code od} and {@code tr}: two processes, any bytes);</li>
+     *   <li>{@code shex SIZE [FILE...]}: the FILEs (or stdin) in hex, as {@code hex} prints them, given their total
+     *       size; at most 64 KiB it takes one process: {@code od}'s words are joined by the {@code printf} builtin
+     *       (the shell holds them all, so only for a small input). It resets {@code IFS} to the default;</li>
      *   <li>{@code ahex S}: prints S in hex with shell builtins only (no process at all) when S is plain ASCII
      *       (letters, digits, space, tab and {@code ._:/@+=,-}: every key path, kernel release, owner name and
      *       nearly every live value), else through {@code hex}: the same bytes either way.</li>
@@ -32,6 +35,12 @@ public final class RemoteShell {
      */
     public static final String HEX = """
             hex() { od -An -tx1 -v | tr -d ' \\n'; }
+            shex() {
+              _z=$1; shift
+              case "$_z" in ''|*[!0-9]*) _z=65537 ;; esac
+              if [ "$_z" -le 65536 ]; then unset IFS; printf '%s' $(od -An -tx1 -v -- "$@")
+              else od -An -tx1 -v -- "$@" | tr -d ' \\n'; fi
+            }
             ahex() {
               case "$1" in *[!A-Za-z0-9._:/@+=,\\ \\\t-]*) printf '%s' "$1" | hex; return ;; esac
               _s=$1

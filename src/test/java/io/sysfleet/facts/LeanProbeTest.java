@@ -200,6 +200,12 @@ class LeanProbeTest {
         files.add(Files.createDirectories(dir.resolve("a-directory")));
         files.add(dir.resolve("missing.conf"));
         files.add(Files.writeString(dir.resolve("big.conf"), "x".repeat(100)));
+        // past 64 KiB the file goes through od | tr, below it through od and the printf builtin
+        byte[] large = new byte[70_000];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) (i * 31);
+        }
+        files.add(Files.write(dir.resolve("large.conf"), large));
         String stdin = String.join("\n", keys) + "\n";
         for (String shell : shells()) {
             for (Path f : files) {
@@ -224,6 +230,8 @@ class LeanProbeTest {
         Files.createDirectories(d.resolve("60-dir.conf"));
         Files.write(d.resolve("80-binary.conf"), new byte[]{0, (byte) 0xff, '\n', '\n'});
         Files.writeString(d.resolve("90-empty.conf"), "");
+        // with it the files read come to more than 64 KiB (od | tr); the capped cases below stay under (printf)
+        Files.write(d.resolve("85-large.conf"), "# padding\n".repeat(7_000).getBytes(StandardCharsets.UTF_8));
         List<String> args = List.of(Long.toString(BootFiles.MAX_BYTES), main.toString(), d.toString(),
                 dir.resolve("run/sysctl.d").toString());
         for (String shell : shells()) {
