@@ -294,7 +294,8 @@ class FaultsIT {
     }
 
     /**
-     * The facts probe hangs past {@code -T} (the probe's {@code uname} held by the injector): that host is FAILED
+     * The facts probe hangs past {@code -T} (the probe's {@code sha256sum} of the sysctl file held by the injector; it
+     * no longer runs {@code uname}, reading the kernel release with {@code read}): that host is FAILED
      * with one "timed out" line before anything was journaled or changed on it; the other converges.
      */
     @Test
@@ -302,7 +303,7 @@ class FaultsIT {
         TRIED.incrementAndGet();
         TestFleet.Host hit = fleet.host(0);
         TestFleet.Host other = fleet.host(1);
-        Faults.arm(hit, "facts", "uname", "hang", "script:sysfleet-facts");
+        Faults.arm(hit, "facts", "sha256sum", "hang", "script:sysfleet-facts");
         Cli.Result r = Cli.runMerged(runArgs("42", "-T", "5"));
         Faults.release(hit);
         awaitNoLeftovers(hit);
