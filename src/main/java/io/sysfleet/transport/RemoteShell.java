@@ -21,7 +21,8 @@ public final class RemoteShell {
     /**
      * Hex encoding for the probes that read hosts (facts, boot files), with as few processes as can be:
      * <ul>
-     *   <li>{@code hex}: stdin in lower-case hex ({@code od} and {@code tr}: two processes, any bytes);</li>
+     *   <li>{@code hex [FILE...]}: the FILEs (or stdin) in lower-case hex ({@code od} and {@code tr}: two processes,
+     *       any bytes);</li>
      *   <li>{@code shex SIZE [FILE...]}: the FILEs (or stdin) in hex, as {@code hex} prints them, given their total
      *       size; at most 64 KiB it takes one process: {@code od}'s words are joined by the {@code printf} builtin
      *       (the shell holds them all, so only for a small input). It resets {@code IFS} to the default;</li>
@@ -34,12 +35,11 @@ public final class RemoteShell {
      * command: docs/performance.md).
      */
     public static final String HEX = """
-            hex() { od -An -tx1 -v | tr -d ' \\n'; }
+            hex() { od -An -tx1 -v -- "$@" | tr -d ' \\n'; }
             shex() {
               _z=$1; shift
               case "$_z" in ''|*[!0-9]*) _z=65537 ;; esac
-              if [ "$_z" -le 65536 ]; then unset IFS; printf '%s' $(od -An -tx1 -v -- "$@")
-              else od -An -tx1 -v -- "$@" | tr -d ' \\n'; fi
+              if [ "$_z" -le 65536 ]; then unset IFS; printf '%s' $(od -An -tx1 -v -- "$@"); else hex "$@"; fi
             }
             ahex() {
               case "$1" in *[!A-Za-z0-9._:/@+=,\\ \\\t-]*) printf '%s' "$1" | hex; return ;; esac
