@@ -44,7 +44,7 @@ class RetargetOldClassesTest {
         init.visitMaxs(0, 0);
         init.visitEnd();
 
-        // static int branch(int x) { try { return x > 0 ? 100 / x : -1; } catch (ArithmeticException e) { return -2; } }
+        // static int branch(int x) { try { return x >= 0 ? 100 / x : -1; } catch (ArithmeticException e) { return -2; } }
         MethodVisitor m = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "branch", "(I)I", null, null);
         m.visitCode();
         Label start = new Label();
